@@ -1,0 +1,50 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// One target per concern; see docs/architecture.md for the data flow.
+// The two C libraries are reached through exactly one Swift wrapper each:
+// CGLPK only through FlexGenGLPK, CLAPACK only through FlexGenLinearAlgebra.
+let package = Package(
+    name: "FlexGen",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "FlexGen", targets: ["FlexGen"]),
+        .executable(name: "flexgen", targets: ["flexgen"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // C libraries: module map + one-line shim each, nothing else.
+        .systemLibrary(name: "CGLPK", providers: [.apt(["libglpk-dev"])]),
+        .systemLibrary(name: "CLAPACK", providers: [.apt(["liblapacke-dev", "libopenblas-dev"])]),
+
+        // The contract: problem, profile, solution, evaluation. Pure Swift, Codable only.
+        .target(name: "FlexGenModel"),
+        // Files: loading problems with relative profile paths, atomic writes.
+        .target(name: "FlexGenIO", dependencies: ["FlexGenModel"]),
+        // Pure-Swift numerics: Lambert W, safeguarded 1-D searches.
+        .target(name: "FlexGenNumerics"),
+        // The only Swift module that imports GLPK.
+        .target(name: "FlexGenGLPK", dependencies: ["CGLPK"]),
+        // The only Swift module that imports LAPACKE / CBLAS.
+        .target(name: "FlexGenLinearAlgebra", dependencies: ["CLAPACK"]),
+        .target(name: "FlexGenSolver", dependencies: ["FlexGenModel", "FlexGenNumerics", "FlexGenGLPK"]),
+        .target(name: "FlexGenSampler", dependencies: ["FlexGenModel", "FlexGenIO", "FlexGenLinearAlgebra"],
+                resources: [.copy("Resources")]),
+        // Umbrella: re-exports only.
+        .target(name: "FlexGen", dependencies: ["FlexGenModel", "FlexGenIO", "FlexGenSolver", "FlexGenSampler"]),
+        .executableTarget(name: "flexgen", dependencies: [
+            "FlexGen",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "FlexGenModelTests", dependencies: ["FlexGenModel", "FlexGenIO"]),
+        .testTarget(name: "FlexGenNumericsTests", dependencies: ["FlexGenNumerics"]),
+        .testTarget(name: "FlexGenGLPKTests", dependencies: ["FlexGenGLPK"]),
+        .testTarget(name: "FlexGenLinearAlgebraTests", dependencies: ["FlexGenLinearAlgebra"]),
+        .testTarget(name: "FlexGenSolverTests", dependencies: ["FlexGenSolver", "FlexGenModel"]),
+        .testTarget(name: "FlexGenSamplerTests", dependencies: ["FlexGenSampler"]),
+        .testTarget(name: "FlexGenCLITests", dependencies: ["FlexGen"]),
+    ]
+)

@@ -1,0 +1,68 @@
+/// One client's request: a deadline, a channel, an image size and an optional quality requirement.
+public struct Client: Codable, Sendable, Hashable, Identifiable {
+    public var id: String
+    /// End-to-end deadline T_k (s).
+    public var deadlineS: Double
+    /// Fixed uplink (prompt) and queueing delay u_k (s); 0 when absent.
+    public var uplinkDelayS: Double
+    /// Linear downlink channel power gain g_k, or its dB form.
+    public var channelGain: ChannelGain
+    /// Size D_k of the delivered image (bits).
+    public var imageBits: Double
+    /// Quality the client's configuration must reach (in the profile's metric); nil: any configuration.
+    public var qualityRequirement: Double?
+
+    public init(id: String, deadlineS: Double, uplinkDelayS: Double = 0, channelGain: ChannelGain,
+                imageBits: Double, qualityRequirement: Double? = nil) {
+        self.id = id
+        self.deadlineS = deadlineS
+        self.uplinkDelayS = uplinkDelayS
+        self.channelGain = channelGain
+        self.imageBits = imageBits
+        self.qualityRequirement = qualityRequirement
+    }
+
+    /// Time left for computing and transmitting once the uplink delay is spent, T_k − u_k (s).
+    public var serviceWindowS: Double { deadlineS - uplinkDelayS }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case id, deadlineS, uplinkDelayS, channelGainDb, channelGain, imageBits, qualityRequirement
+    }
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decode(String.self, forKey: .id)
+        deadlineS = try c.decode(Double.self, forKey: .deadlineS)
+        uplinkDelayS = try c.decodeIfPresent(Double.self, forKey: .uplinkDelayS) ?? 0
+        let db = try c.decodeIfPresent(Double.self, forKey: .channelGainDb)
+        let linear = try c.decodeIfPresent(Double.self, forKey: .channelGain)
+        switch (db, linear) {
+        case (let db?, nil): channelGain = .decibels(db)
+        case (nil, let g?): channelGain = .linear(g)
+        case (.some, .some):
+            throw DecodingError.dataCorrupted(.init(
+                codingPath: decoder.codingPath + [CodingKeys.channelGain],
+                debugDescription: "give exactly one of channelGainDb and channelGain, not both"))
+        case (nil, nil):
+            throw DecodingError.dataCorrupted(.init(
+                codingPath: decoder.codingPath + [CodingKeys.channelGainDb],
+                debugDescription: "required field is missing: give exactly one of channelGainDb and channelGain"))
+        }
+        imageBits = try c.decode(Double.self, forKey: .imageBits)
+        qualityRequirement = try c.decodeIfPresent(Double.self, forKey: .qualityRequirement)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(deadlineS, forKey: .deadlineS)
+        try c.encode(uplinkDelayS, forKey: .uplinkDelayS)
+        switch channelGain {
+        case .decibels(let db): try c.encode(db, forKey: .channelGainDb)
+        case .linear(let g): try c.encode(g, forKey: .channelGain)
+        }
+        try c.encode(imageBits, forKey: .imageBits)
+        try c.encodeIfPresent(qualityRequirement, forKey: .qualityRequirement)
+    }
+}

@@ -1,0 +1,45 @@
+/// What the server decided for one client: its configuration and its resources,
+/// with the resulting latency and energies (one entry of a solution's `clients`).
+public struct ClientDecision: Codable, Sendable, Hashable {
+    public var id: String
+    public var width: Double
+    public var steps: Int
+    /// Work of the chosen configuration (FLOP).
+    public var flops: Double
+    /// Expected quality of the chosen configuration (profile metric).
+    public var quality: Double
+    /// Compute rate f_k (FLOP/s).
+    public var computeRateFlopsPerS: Double
+    /// Downlink bandwidth b_k (Hz).
+    public var bandwidthHz: Double
+    /// Transmit power p_k (W).
+    public var txPowerW: Double
+    /// Transmission time t_k (s).
+    public var txTimeS: Double
+    /// End-to-end latency u_k + C_k/f_k + t_k (s).
+    public var latencyS: Double
+    /// C_k (e0 + κ f_k²) (J).
+    public var computeEnergyJ: Double
+    /// p_k t_k (J).
+    public var txEnergyJ: Double
+
+    public init(id: String, width: Double, steps: Int, flops: Double, quality: Double,
+                computeRateFlopsPerS: Double, bandwidthHz: Double, txPowerW: Double, txTimeS: Double,
+                latencyS: Double, computeEnergyJ: Double, txEnergyJ: Double) {
+        self.id = id
+        self.width = width
+        self.steps = steps
+        self.flops = flops
+        self.quality = quality
+        self.computeRateFlopsPerS = computeRateFlopsPerS
+        self.bandwidthHz = bandwidthHz
+        self.txPowerW = txPowerW
+        self.txTimeS = txTimeS
+        self.latencyS = latencyS
+        self.computeEnergyJ = computeEnergyJ
+        self.txEnergyJ = txEnergyJ
+    }
+
+    /// The chosen configuration's key.
+    public var configurationKey: Configuration.Key { Configuration.Key(width: width, steps: steps) }
+}

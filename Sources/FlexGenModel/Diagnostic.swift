@@ -1,0 +1,32 @@
+/// Why a problem (or a baseline's attempt at it) is infeasible: which constraint, which clients,
+/// and by how much. Written into a solution's `diagnostics`.
+public struct Diagnostic: Codable, Sendable, Hashable, CustomStringConvertible {
+    /// The constraint that cannot hold: `latency`, `quality`, `service`, `compute`, `bandwidth`, ….
+    public var constraint: String
+    /// The clients involved (empty: all of them).
+    public var clients: [String]
+    /// A sentence for people.
+    public var message: String
+    /// For a single client's deadline: the least latency it could reach with the whole server (s).
+    public var minimumLatencyS: Double?
+    /// For a shared budget: the factor by which it would have to grow for the clients to fit.
+    public var requiredScale: Double?
+    /// For a service target: its index in `serviceTargets`, and the best mean quality reachable.
+    public var serviceTarget: Int?
+    public var bestReachableQuality: Double?
+
+    public init(constraint: String, clients: [String], message: String, minimumLatencyS: Double? = nil,
+                requiredScale: Double? = nil, serviceTarget: Int? = nil, bestReachableQuality: Double? = nil) {
+        self.constraint = constraint
+        self.clients = clients
+        self.message = message
+        self.minimumLatencyS = minimumLatencyS
+        self.requiredScale = requiredScale
+        self.serviceTarget = serviceTarget
+        self.bestReachableQuality = bestReachableQuality
+    }
+
+    public var description: String {
+        clients.isEmpty ? "\(constraint): \(message)" : "\(constraint) [\(clients.joined(separator: ", "))]: \(message)"
+    }
+}

@@ -1,0 +1,90 @@
+/// A solver's answer, `flexgen-solution/1`. It verifies on its own: `Evaluation` recomputes
+/// every energy and constraint from the problem and these decisions.
+public struct Solution: Codable, Sendable, Hashable {
+    public static let formatName = "flexgen-solution/1"
+
+    /// The problem's `name`.
+    public var problem: String
+    /// The solver variant that produced it (`flexgen`, `exhaustive`, `full-model`, …).
+    public var solver: String
+    public var status: SolutionStatus
+    /// Σ_k (E^c_k + E^t_k) (J); nil when there is no solution.
+    public var totalEnergyJ: Double?
+    /// A proven lower bound on the optimal energy (J), when known.
+    public var lowerBoundJ: Double?
+    /// (totalEnergyJ − lowerBoundJ) / totalEnergyJ, when known.
+    public var gap: Double?
+    /// Wall-clock solve time (s).
+    public var solveTimeS: Double
+    /// For an infeasible problem: which constraint and which clients.
+    public var diagnostics: [Diagnostic]?
+    public var clients: [ClientDecision]
+    /// Extension: the prices at the end of the solve (compute μ, bandwidth λ, per target ν).
+    public var prices: Prices?
+
+    public init(problem: String, solver: String, status: SolutionStatus, totalEnergyJ: Double?,
+                lowerBoundJ: Double? = nil, gap: Double? = nil, solveTimeS: Double,
+                diagnostics: [Diagnostic]? = nil, clients: [ClientDecision], prices: Prices? = nil) {
+        self.problem = problem
+        self.solver = solver
+        self.status = status
+        self.totalEnergyJ = totalEnergyJ
+        self.lowerBoundJ = lowerBoundJ
+        self.gap = gap
+        self.solveTimeS = solveTimeS
+        self.diagnostics = diagnostics
+        self.clients = clients
+        self.prices = prices
+    }
+
+    /// Dual prices of the shared budgets and the service targets.
+    public struct Prices: Codable, Sendable, Hashable {
+        /// μ, J per FLOP/s of compute rate.
+        public var computeJPerFlopsPerS: Double
+        /// λ, J per Hz of bandwidth.
+        public var bandwidthJPerHz: Double
+        /// ν per service target, J per unit of mean quality.
+        public var serviceTargets: [Double]
+
+        public init(computeJPerFlopsPerS: Double, bandwidthJPerHz: Double, serviceTargets: [Double] = []) {
+            self.computeJPerFlopsPerS = computeJPerFlopsPerS
+            self.bandwidthJPerHz = bandwidthJPerHz
+            self.serviceTargets = serviceTargets
+        }
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case format, problem, solver, status, totalEnergyJ, lowerBoundJ, gap, solveTimeS, diagnostics, clients, prices
+    }
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        try checkFormat(c, key: .format, expected: Self.formatName, codingPath: decoder.codingPath)
+        problem = try c.decode(String.self, forKey: .problem)
+        solver = try c.decode(String.self, forKey: .solver)
+        status = try c.decode(SolutionStatus.self, forKey: .status)
+        totalEnergyJ = try c.decodeIfPresent(Double.self, forKey: .totalEnergyJ)
+        lowerBoundJ = try c.decodeIfPresent(Double.self, forKey: .lowerBoundJ)
+        gap = try c.decodeIfPresent(Double.self, forKey: .gap)
+        solveTimeS = try c.decode(Double.self, forKey: .solveTimeS)
+        diagnostics = try c.decodeIfPresent([Diagnostic].self, forKey: .diagnostics)
+        clients = try c.decodeIfPresent([ClientDecision].self, forKey: .clients) ?? []
+        prices = try c.decodeIfPresent(Prices.self, forKey: .prices)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(Self.formatName, forKey: .format)
+        try c.encode(problem, forKey: .problem)
+        try c.encode(solver, forKey: .solver)
+        try c.encode(status, forKey: .status)
+        try c.encodeIfPresent(totalEnergyJ, forKey: .totalEnergyJ)
+        try c.encodeIfPresent(lowerBoundJ, forKey: .lowerBoundJ)
+        try c.encodeIfPresent(gap, forKey: .gap)
+        try c.encode(solveTimeS, forKey: .solveTimeS)
+        try c.encodeIfPresent(diagnostics, forKey: .diagnostics)
+        try c.encode(clients, forKey: .clients)
+        try c.encodeIfPresent(prices, forKey: .prices)
+    }
+}

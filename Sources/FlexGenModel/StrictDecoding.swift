@@ -1,0 +1,68 @@
+/// A coding key for any string or index, used to list the keys a JSON object really has.
+struct AnyCodingKey: CodingKey, Hashable {
+    var stringValue: String
+    var intValue: Int?
+    init(stringValue: String) { self.stringValue = stringValue; self.intValue = nil }
+    init(intValue: Int) { self.stringValue = "\(intValue)"; self.intValue = intValue }
+}
+
+extension Decoder {
+    /// Rejects keys the format does not define, so that a typo such as `deadlineSec`
+    /// never silently becomes a default.
+    func rejectUnknownKeys<Key: CodingKey & CaseIterable>(_ known: Key.Type) throws {
+        guard let container = try? container(keyedBy: AnyCodingKey.self) else { return }
+        let names = Set(Key.allCases.map(\.stringValue))
+        for key in container.allKeys where !names.contains(key.stringValue) {
+            let expected = Key.allCases.map(\.stringValue).joined(separator: ", ")
+            throw DecodingError.dataCorrupted(.init(
+                codingPath: codingPath + [key],
+                debugDescription: "unknown key (expected one of: \(expected))"))
+        }
+    }
+}
+
+/// Renders a coding path as `clients[3].deadlineS`.
+public func jsonPath(_ codingPath: [any CodingKey]) -> String {
+    var path = ""
+    for key in codingPath {
+        if let index = key.intValue {
+            path += "[\(index)]"
+        } else {
+            path += path.isEmpty ? key.stringValue : ".\(key.stringValue)"
+        }
+    }
+    return path
+}
+
+extension InputError {
+    /// Translates a `DecodingError` into an `InputError` naming the JSON path and the reason.
+    public init(decoding error: DecodingError) {
+        switch error {
+        case .keyNotFound(let key, let context):
+            self.init(path: jsonPath(context.codingPath + [key]), reason: "required field is missing")
+        case .typeMismatch(let type, let context):
+            self.init(path: jsonPath(context.codingPath),
+                      reason: "expected \(Self.describe(type)); \(context.debugDescription)")
+        case .valueNotFound(let type, let context):
+            self.init(path: jsonPath(context.codingPath), reason: "expected \(Self.describe(type)), got null")
+        case .dataCorrupted(let context):
+            var reason = context.debugDescription
+            if context.codingPath.isEmpty, let underlying = context.underlyingError {
+                reason = "not valid JSON: \(underlying)"
+            }
+            self.init(path: jsonPath(context.codingPath), reason: reason)
+        @unknown default:
+            self.init(path: "", reason: "\(error)")
+        }
+    }
+
+    private static func describe(_ type: Any.Type) -> String {
+        switch type {
+        case is Double.Type, is Float.Type: "a number"
+        case is Int.Type: "an integer"
+        case is String.Type: "a string"
+        case is Bool.Type: "true or false"
+        default: "\(type)"
+        }
+    }
+}

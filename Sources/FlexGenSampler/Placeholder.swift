@@ -1,0 +1,1 @@
+// Placeholder so the target compiles; filled in by its issue.

@@ -1,0 +1,13 @@
+import ArgumentParser
+
+/// The `flexgen` command: configuration only; each subcommand is a nested type in its own file.
+@main
+struct FlexGenCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "flexgen",
+        abstract: "Energy-optimal configuration and resource allocation for flexible diffusion models at the edge.",
+        version: "0.1.0",
+        subcommands: [
+        ]
+    )
+}
