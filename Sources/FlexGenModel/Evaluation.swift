@@ -1,0 +1,231 @@
+import Foundation  // String(format:)
+
+/// An independent re-evaluation of a solution against its problem: every client's latency,
+/// delivered bits and energies recomputed from the decisions (never trusting the reported
+/// values), every constraint's slack, and every violation.
+///
+/// Tolerance: with relative tolerance `tol` (the contract's 1e-6), an upper bound holds when
+/// `lhs ≤ rhs·(1+tol)` and a lower bound when `lhs ≥ rhs·(1−tol)` (for a quality requirement,
+/// `tol·|requirement|` on the good side). A reported value agrees with its recomputation when
+/// `|reported − recomputed| ≤ tol·max(|reported|, |recomputed|)`. The tolerance absorbs the
+/// rounding of values that were written as decimal JSON; it is relative because the quantities
+/// span 1e-20 (noise) to 1e15 (FLOP/s).
+///
+/// A solution whose status carries no allocation (`infeasible`, `numerical_error`, or a
+/// `time_limit`/`iteration_limit` without clients) is "nothing to check": `hasAllocation` is
+/// false, `clients` and `violations` are empty, and `isFeasible` is false (there is no feasible
+/// allocation to vouch for) while `passes` is true (nothing it claims is wrong). A solution that
+/// lists clients is checked in full whatever its status; `optimal`/`feasible` without a decision
+/// for some client is a `missingClient` violation.
+public struct Evaluation: Sendable, Hashable {
+    public var relativeTolerance: Double
+    /// Whether the solution carries an allocation to check.
+    public var hasAllocation: Bool
+    /// One entry per problem client that has a decision, in the problem's order.
+    public var clients: [ClientEvaluation]
+    public var serviceTargets: [ServiceTargetEvaluation]
+    /// Σ_k (E^c_k + E^t_k), recomputed (J).
+    public var totalEnergyJ: Double
+    /// Σ_k E^c_k (J).
+    public var totalComputeEnergyJ: Double
+    /// Σ_k E^t_k (J).
+    public var totalTxEnergyJ: Double
+    /// Σ_k f_k (FLOP/s) and its budget F.
+    public var computeRateUsed: Double
+    public var computeRateBudget: Double
+    /// Σ_k b_k (Hz) and its budget B.
+    public var bandwidthUsed: Double
+    public var bandwidthBudget: Double
+    public var violations: [Violation]
+
+    /// An allocation exists and every constraint holds within the tolerance.
+    public var isFeasible: Bool { hasAllocation && violations.isEmpty }
+    /// Nothing the solution claims is wrong (true for "nothing to check").
+    public var passes: Bool { violations.isEmpty }
+    /// F − Σ f_k (FLOP/s).
+    public var computeRateSlack: Double { computeRateBudget - computeRateUsed }
+    /// B − Σ b_k (Hz).
+    public var bandwidthSlack: Double { bandwidthBudget - bandwidthUsed }
+    /// The distinct kinds of violation, in `ConstraintKind` order.
+    public var violatedKinds: [ConstraintKind] {
+        let kinds = Set(violations.map(\.kind))
+        return ConstraintKind.allCases.filter(kinds.contains)
+    }
+
+    public init(problem: Problem, solution: Solution, relativeTolerance: Double = 1e-6) {
+        let tol = relativeTolerance
+        self.relativeTolerance = tol
+        let server = problem.server
+        computeRateBudget = server.computeRateFlopsPerS
+        bandwidthBudget = server.bandwidthHz
+        clients = []
+        serviceTargets = []
+        violations = []
+        totalEnergyJ = 0
+        totalComputeEnergyJ = 0
+        totalTxEnergyJ = 0
+        computeRateUsed = 0
+        bandwidthUsed = 0
+        hasAllocation = solution.status.hasSolution || !solution.clients.isEmpty
+        guard hasAllocation else { return }
+
+        // Match decisions to clients.
+        let index = problem.clientIndex
+        var decisionOf: [Int: ClientDecision] = [:]
+        for decision in solution.clients {
+            guard let k = index[decision.id] else {
+                violations.append(.init(kind: .unknownClient, clients: [decision.id],
+                                        message: "the problem has no client \"\(decision.id)\""))
+                continue
+            }
+            if decisionOf[k] != nil {
+                violations.append(.init(kind: .unknownClient, clients: [decision.id],
+                                        message: "client \"\(decision.id)\" has more than one decision"))
+                continue
+            }
+            decisionOf[k] = decision
+        }
+        let missing = problem.clients.indices.filter { decisionOf[$0] == nil }.map { problem.clients[$0].id }
+        if !missing.isEmpty {
+            violations.append(.init(kind: .missingClient, clients: missing,
+                                    message: "\(missing.count) client(s) have no decision"))
+        }
+
+        let metric = problem.profile.metric
+        var qualityOf: [Int: Double] = [:]
+        for (k, client) in problem.clients.enumerated() {
+            guard let d = decisionOf[k] else { continue }
+            var local: [Violation] = []
+            func add(_ kind: ConstraintKind, _ message: String) {
+                local.append(.init(kind: kind, clients: [client.id], message: message))
+            }
+
+            // Positivity and finiteness of the decision itself.
+            let numbers: [(String, Double)] = [
+                ("width", d.width), ("flops", d.flops), ("quality", d.quality),
+                ("computeRateFlopsPerS", d.computeRateFlopsPerS), ("bandwidthHz", d.bandwidthHz),
+                ("txPowerW", d.txPowerW), ("txTimeS", d.txTimeS), ("latencyS", d.latencyS),
+                ("computeEnergyJ", d.computeEnergyJ), ("txEnergyJ", d.txEnergyJ),
+            ]
+            for (name, value) in numbers where !value.isFinite {
+                add(.positivity, "\(name) must be finite, got \(value)")
+            }
+            for (name, value) in [("computeRateFlopsPerS", d.computeRateFlopsPerS), ("bandwidthHz", d.bandwidthHz),
+                                  ("txTimeS", d.txTimeS)] where value.isFinite && !(value > 0) {
+                add(.positivity, "\(name) must be > 0, got \(value)")
+            }
+            if d.txPowerW.isFinite && d.txPowerW < 0 { add(.positivity, "txPowerW must be >= 0, got \(d.txPowerW)") }
+
+            // The configuration must be on the menu, with the menu's work and quality.
+            let config = problem.profile.configuration(d.configurationKey)
+            if let config {
+                if !agrees(d.flops, config.flops, tol) {
+                    add(.configuration, "flops \(d.flops) differs from the profile's \(config.flops) for \(config.key)")
+                }
+                if !agrees(d.quality, config.quality, tol) {
+                    add(.configuration, "quality \(d.quality) differs from the profile's \(config.quality) for \(config.key)")
+                }
+            } else {
+                add(.configuration, "\(d.configurationKey) is not in profile \"\(problem.profile.name)\"")
+            }
+            // Recompute from the profile's numbers when the configuration is known (the reported
+            // ones otherwise), so that a wrong report cannot make a decision look cheaper.
+            let flops = config?.flops ?? d.flops
+            let quality = config?.quality ?? d.quality
+            qualityOf[k] = quality
+
+            let f = d.computeRateFlopsPerS, b = d.bandwidthHz, p = d.txPowerW, t = d.txTimeS
+            let g = client.channelGain.linear
+            let latency = EnergyModel.latency(uplinkDelayS: client.uplinkDelayS, flops: flops, rate: f, txTimeS: t)
+            let bits = EnergyModel.deliveredBits(bandwidthHz: b, txTimeS: t, txPowerW: max(p, 0), gain: g,
+                                                 noisePsd: server.noisePsdWPerHz)
+            let computeEnergy = EnergyModel.computeEnergy(flops: flops, rate: f, server: server)
+            let txEnergy = EnergyModel.txEnergy(txPowerW: p, txTimeS: t)
+            let evaluation = ClientEvaluation(
+                id: client.id, width: d.width, steps: d.steps, flops: flops, quality: quality,
+                qualityRequirement: client.qualityRequirement, computeRateFlopsPerS: f, bandwidthHz: b,
+                txPowerW: p, txTimeS: t, computeTimeS: EnergyModel.computeTime(flops: flops, rate: f),
+                latencyS: latency, deadlineS: client.deadlineS, deliveredBits: bits, imageBits: client.imageBits,
+                computeEnergyJ: computeEnergy, txEnergyJ: txEnergy,
+                deadlineSlackS: client.deadlineS - latency, deliverySlackBits: bits - client.imageBits,
+                qualitySlack: client.qualityRequirement.map { metric.margin(quality, requirement: $0) },
+                powerSlackW: server.maxTxPowerW - p)
+
+            if !(latency <= client.deadlineS * (1 + tol)) {
+                add(.latency, "latency \(fmt(latency)) s exceeds deadline \(fmt(client.deadlineS)) s "
+                    + "(uplink \(fmt(client.uplinkDelayS)) + compute \(fmt(evaluation.computeTimeS)) + transmit \(fmt(t)))")
+            }
+            if !(bits >= client.imageBits * (1 - tol)) {
+                add(.delivery, "delivers \(fmt(bits)) bits, image needs \(fmt(client.imageBits))")
+            }
+            if let requirement = client.qualityRequirement,
+               !metric.meets(quality, requirement: requirement, relativeTolerance: tol) {
+                add(.quality, "\(metric.name) \(fmt(quality)) does not meet requirement \(fmt(requirement)) "
+                    + "(\(metric.better.rawValue) is better)")
+            }
+            if !(p <= server.maxTxPowerW * (1 + tol)) {
+                add(.power, "transmit power \(fmt(p)) W exceeds the cap \(fmt(server.maxTxPowerW)) W")
+            }
+            for (name, reported, recomputed) in [("latencyS", d.latencyS, latency),
+                                                 ("computeEnergyJ", d.computeEnergyJ, computeEnergy),
+                                                 ("txEnergyJ", d.txEnergyJ, txEnergy)]
+            where reported.isFinite && !agrees(reported, recomputed, tol) {
+                add(.reportedValue, "reported \(name) \(fmt(reported)) but recomputed \(fmt(recomputed))")
+            }
+            violations += local
+            clients.append(evaluation)
+            totalComputeEnergyJ += computeEnergy
+            totalTxEnergyJ += txEnergy
+            computeRateUsed += f
+            bandwidthUsed += b
+        }
+        totalEnergyJ = totalComputeEnergyJ + totalTxEnergyJ
+
+        if !(computeRateUsed <= computeRateBudget * (1 + tol)) {
+            violations.append(.init(kind: .computeBudget, clients: [],
+                                    message: "total compute rate \(fmt(computeRateUsed)) FLOP/s exceeds the budget \(fmt(computeRateBudget)) FLOP/s"))
+        }
+        if !(bandwidthUsed <= bandwidthBudget * (1 + tol)) {
+            violations.append(.init(kind: .bandwidthBudget, clients: [],
+                                    message: "total bandwidth \(fmt(bandwidthUsed)) Hz exceeds the budget \(fmt(bandwidthBudget)) Hz"))
+        }
+
+        for (j, target) in problem.serviceTargets.enumerated() {
+            let members = target.memberIndices(in: problem)
+            let qualities = members.compactMap { qualityOf[$0] }
+            let mean = qualities.isEmpty ? Double.nan : qualities.reduce(0, +) / Double(qualities.count)
+            let ids = members.map { problem.clients[$0].id }
+            let evaluation = ServiceTargetEvaluation(index: j, clients: ids, meanQuality: mean,
+                                                     target: target.meanQualityTarget,
+                                                     slack: metric.margin(mean, requirement: target.meanQualityTarget))
+            serviceTargets.append(evaluation)
+            if mean.isFinite, !metric.meets(mean, requirement: target.meanQualityTarget, relativeTolerance: tol) {
+                violations.append(.init(kind: .serviceTarget, clients: target.clients == nil ? [] : ids,
+                                        message: "serviceTargets[\(j)]: mean \(metric.name) \(fmt(mean)) over \(ids.count) client(s) "
+                                            + "does not meet target \(fmt(target.meanQualityTarget))",
+                                        serviceTarget: j))
+            }
+        }
+
+        if let reported = solution.totalEnergyJ, !agrees(reported, totalEnergyJ, tol) {
+            violations.append(.init(kind: .reportedValue, clients: [],
+                                    message: "reported totalEnergyJ \(fmt(reported)) but recomputed \(fmt(totalEnergyJ))"))
+        } else if solution.totalEnergyJ == nil, solution.status.hasSolution {
+            violations.append(.init(kind: .reportedValue, clients: [],
+                                    message: "status \(solution.status.rawValue) but totalEnergyJ is missing"))
+        }
+    }
+}
+
+/// `|a − b| ≤ tol · max(|a|, |b|)`; false for any non-finite value.
+func agrees(_ a: Double, _ b: Double, _ tol: Double) -> Bool {
+    guard a.isFinite, b.isFinite else { return false }
+    return abs(a - b) <= tol * max(abs(a), abs(b))
+}
+
+/// A number for a message: 7 significant digits; non-finite values in words, never "nan".
+func fmt(_ x: Double) -> String {
+    if x.isNaN { return "undefined" }
+    if x.isInfinite { return x > 0 ? "infinity" : "-infinity" }
+    return String(format: "%.7g", x)
+}

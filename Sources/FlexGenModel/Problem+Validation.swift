@@ -1,0 +1,89 @@
+/// Validation of a decoded problem against the contract (docs/model.md, MODEL.md §2).
+///
+/// Decoding already rejects malformed JSON, missing fields, unknown keys and a wrong `format`;
+/// validation checks the *values*: every number finite, budgets and sizes positive, ids unique,
+/// service targets naming known clients, deadlines longer than the uplink delay, and the profile.
+/// It collects every issue rather than stopping at the first, each naming its JSON path.
+extension Problem {
+    /// Every way this problem breaks the contract; empty when it is valid.
+    public func validationIssues() -> [InputIssue] {
+        var issues: [InputIssue] = []
+        func positive(_ value: Double, _ path: String) {
+            if !value.isFinite { issues.append(.init(path: path, reason: "must be a finite number, got \(value)")) }
+            else if !(value > 0) { issues.append(.init(path: path, reason: "must be > 0, got \(value)")) }
+        }
+        func nonNegative(_ value: Double, _ path: String) {
+            if !value.isFinite { issues.append(.init(path: path, reason: "must be a finite number, got \(value)")) }
+            else if !(value >= 0) { issues.append(.init(path: path, reason: "must be >= 0, got \(value)")) }
+        }
+
+        positive(server.bandwidthHz, "server.bandwidthHz")
+        positive(server.noisePsdWPerHz, "server.noisePsdWPerHz")
+        positive(server.maxTxPowerW, "server.maxTxPowerW")
+        positive(server.computeRateFlopsPerS, "server.computeRateFlopsPerS")
+        nonNegative(server.energyPerFlopJ, "server.energyPerFlopJ")
+        nonNegative(server.dvfsCoefficient, "server.dvfsCoefficient")
+
+        issues += profile.validationIssues(pathPrefix: "profile")
+
+        if clients.isEmpty {
+            issues.append(.init(path: "clients", reason: "must list at least one client"))
+        }
+        var firstIndexOfId: [String: Int] = [:]
+        for (k, client) in clients.enumerated() {
+            let at = "clients[\(k)]"
+            if client.id.isEmpty {
+                issues.append(.init(path: "\(at).id", reason: "must not be empty"))
+            } else if let first = firstIndexOfId[client.id] {
+                issues.append(.init(path: "\(at).id",
+                                    reason: "duplicate id \"\(client.id)\" (already used by clients[\(first)])"))
+            } else {
+                firstIndexOfId[client.id] = k
+            }
+            positive(client.deadlineS, "\(at).deadlineS")
+            nonNegative(client.uplinkDelayS, "\(at).uplinkDelayS")
+            if client.deadlineS.isFinite, client.uplinkDelayS.isFinite, client.deadlineS > 0,
+               client.uplinkDelayS >= 0, !(client.deadlineS > client.uplinkDelayS) {
+                issues.append(.init(path: "\(at).deadlineS",
+                                    reason: "must be > uplinkDelayS (\(client.uplinkDelayS)), got \(client.deadlineS)"))
+            }
+            switch client.channelGain {
+            case .linear(let g): positive(g, "\(at).channelGain")
+            case .decibels(let db):
+                if !db.isFinite { issues.append(.init(path: "\(at).channelGainDb", reason: "must be a finite number, got \(db)")) }
+            }
+            positive(client.imageBits, "\(at).imageBits")
+            if let q = client.qualityRequirement, !q.isFinite {
+                issues.append(.init(path: "\(at).qualityRequirement", reason: "must be a finite number, got \(q)"))
+            }
+        }
+
+        for (j, target) in serviceTargets.enumerated() {
+            let at = "serviceTargets[\(j)]"
+            if !target.meanQualityTarget.isFinite {
+                issues.append(.init(path: "\(at).meanQualityTarget",
+                                    reason: "must be a finite number, got \(target.meanQualityTarget)"))
+            }
+            guard let ids = target.clients else { continue }
+            if ids.isEmpty {
+                issues.append(.init(path: "\(at).clients",
+                                    reason: "must name at least one client (omit the field to cover every client)"))
+            }
+            var seen: Set<String> = []
+            for (i, id) in ids.enumerated() {
+                if firstIndexOfId[id] == nil {
+                    issues.append(.init(path: "\(at).clients[\(i)]", reason: "names unknown client \"\(id)\""))
+                } else if !seen.insert(id).inserted {
+                    issues.append(.init(path: "\(at).clients[\(i)]", reason: "names client \"\(id)\" twice"))
+                }
+            }
+        }
+        return issues
+    }
+
+    /// Throws an `InputError` listing every issue when the problem breaks the contract.
+    public func validate() throws {
+        let issues = validationIssues()
+        if !issues.isEmpty { throw InputError(issues) }
+    }
+}
