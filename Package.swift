@@ -23,6 +23,8 @@ let package = Package(
         .target(name: "FlexGenModel"),
         // Files: loading problems with relative profile paths, atomic writes.
         .target(name: "FlexGenIO", dependencies: ["FlexGenModel"]),
+        // Instance generation and profile synthesis (seeded, deterministic). Pure Swift.
+        .target(name: "FlexGenScenarios", dependencies: ["FlexGenModel"]),
         // Pure-Swift numerics: Lambert W, safeguarded 1-D searches.
         .target(name: "FlexGenNumerics"),
         // The only Swift module that imports GLPK.
@@ -33,13 +35,13 @@ let package = Package(
         .target(name: "FlexGenSampler", dependencies: ["FlexGenModel", "FlexGenIO", "FlexGenLinearAlgebra"],
                 resources: [.copy("Resources")]),
         // Umbrella: re-exports only.
-        .target(name: "FlexGen", dependencies: ["FlexGenModel", "FlexGenIO", "FlexGenSolver", "FlexGenSampler"]),
+        .target(name: "FlexGen", dependencies: ["FlexGenModel", "FlexGenIO", "FlexGenScenarios", "FlexGenSolver", "FlexGenSampler"]),
         .executableTarget(name: "flexgen", dependencies: [
             "FlexGen",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
-        .testTarget(name: "FlexGenModelTests", dependencies: ["FlexGenModel", "FlexGenIO"]),
+        .testTarget(name: "FlexGenModelTests", dependencies: ["FlexGenModel", "FlexGenIO", "FlexGenScenarios"]),
         .testTarget(name: "FlexGenNumericsTests", dependencies: ["FlexGenNumerics"]),
         .testTarget(name: "FlexGenGLPKTests", dependencies: ["FlexGenGLPK"]),
         .testTarget(name: "FlexGenLinearAlgebraTests", dependencies: ["FlexGenLinearAlgebra"]),

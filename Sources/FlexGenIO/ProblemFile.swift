@@ -1,0 +1,108 @@
+import Foundation
+import FlexGenModel
+
+/// Reading `flexgen-problem/1` files. Every failure is an `InputError` naming the file and the
+/// JSON path: a missing or unreadable file, text that is not JSON, a decoding error, a profile
+/// file that is missing or bad, or a value that fails validation.
+public enum ProblemFile {
+    /// Reads, decodes (resolving a string `profile` relative to the file's folder) and validates.
+    public static func load(path: String) throws -> Problem {
+        let url = URL(fileURLWithPath: path)
+        let data = try readInput(path: path)
+        return try decode(data, baseDirectory: url.deletingLastPathComponent())
+    }
+
+    /// Decodes and validates a problem. A string `profile` is resolved relative to
+    /// `baseDirectory` (nil: the current directory).
+    public static func decode(_ data: Data, baseDirectory: URL?) throws -> Problem {
+        let base = baseDirectory ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        let decoder = JSONDecoder()
+        decoder.userInfo[.profileResolver] = ProfileResolver { relative in
+            let url = relative.hasPrefix("/") ? URL(fileURLWithPath: relative)
+                : base.appendingPathComponent(relative)
+            return try ProfileFile.load(path: url.path)
+        }
+        let problem: Problem
+        do {
+            problem = try decoder.decode(Problem.self, from: data)
+        } catch let error as DecodingError {
+            throw InputError(decoding: error)
+        }
+        try problem.validate()
+        return problem
+    }
+
+    /// The canonical bytes of a problem (FlexGenJSON), keeping a profile path as a path unless
+    /// `embedProfile` is set.
+    public static func encode(_ problem: Problem, embedProfile: Bool = false) throws -> Data {
+        let encoder = FlexGenJSON.encoder()
+        if embedProfile { encoder.userInfo[.embedProfile] = true }
+        var data = try encoder.encode(problem)
+        data.append(0x0A)
+        return data
+    }
+}
+
+/// Reading `flexgen-profile/1` files.
+public enum ProfileFile {
+    /// Reads, decodes and validates a profile file.
+    public static func load(path: String) throws -> Profile {
+        try decode(try readInput(path: path))
+    }
+
+    public static func decode(_ data: Data) throws -> Profile {
+        let profile: Profile
+        do {
+            profile = try JSONDecoder().decode(Profile.self, from: data)
+        } catch let error as DecodingError {
+            throw InputError(decoding: error)
+        }
+        try profile.validate()
+        return profile
+    }
+}
+
+/// Reading `flexgen-solution/1` files. Decoding only: whether the solution is any good is
+/// `Evaluation`'s verdict, not an input error.
+public enum SolutionFile {
+    public static func load(path: String) throws -> Solution {
+        try decode(try readInput(path: path))
+    }
+
+    public static func decode(_ data: Data) throws -> Solution {
+        do {
+            return try JSONDecoder().decode(Solution.self, from: data)
+        } catch let error as DecodingError {
+            throw InputError(decoding: error)
+        }
+    }
+}
+
+/// The bytes of an input file, or an `InputError` saying why they cannot be read.
+func readInput(path: String) throws -> Data {
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+        throw InputError(path: "", reason: "file \(path) does not exist")
+    }
+    guard !isDirectory.boolValue else {
+        throw InputError(path: "", reason: "\(path) is a directory, not a file")
+    }
+    guard let data = FileManager.default.contents(atPath: path) else {
+        throw InputError(path: "", reason: "cannot read \(path)")
+    }
+    return data
+}
+
+extension InputError {
+    /// The same issues, each prefixed with the file they come from (`problem.json: clients[3]…`).
+    public func inFile(_ path: String) -> FileInputError { FileInputError(file: path, error: self) }
+}
+
+/// An `InputError` together with the file it was found in, for messages.
+public struct FileInputError: Error, Sendable, CustomStringConvertible {
+    public var file: String
+    public var error: InputError
+    public var description: String {
+        error.issues.map { "\(file): \($0)" }.joined(separator: "\n")
+    }
+}
