@@ -1,1 +1,0 @@
-// Placeholder so the target compiles; filled in by its issue.
