@@ -8,6 +8,9 @@ struct FlexGenCommand: AsyncParsableCommand {
         abstract: "Energy-optimal configuration and resource allocation for flexible diffusion models at the edge.",
         version: "0.1.0",
         subcommands: [
+            Check.self,
+            Generate.self,
+            ProfileCommand.self,
         ]
     )
 }

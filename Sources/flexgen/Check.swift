@@ -1,0 +1,47 @@
+import ArgumentParser
+import Foundation
+import FlexGen
+
+/// `flexgen check PROBLEM SOLUTION`: re-evaluates a solution independently of whatever produced it.
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Re-evaluate a solution against its problem; exit 1 naming every violated constraint.",
+        discussion: """
+            Recomputes every client's latency, delivered bits and energies from the decisions and \
+            checks every constraint with a relative tolerance (upper bounds: lhs <= rhs*(1+tol), \
+            lower bounds: lhs >= rhs*(1-tol)). Exit codes: 0 all constraints hold (or the solution \
+            carries no allocation, e.g. status infeasible), 1 a violation, 2 bad input.
+            """)
+
+    @Argument(help: "The flexgen-problem/1 file.")
+    var problem: String
+
+    @Argument(help: "The flexgen-solution/1 file.")
+    var solution: String
+
+    @Option(help: "Relative tolerance of every constraint and reported value.")
+    var tolerance: Double = 1e-6
+
+    @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        guard tolerance.isFinite, tolerance >= 0, tolerance < 1 else {
+            throw ValidationError("--tolerance: must be in [0, 1), got \(tolerance)")
+        }
+    }
+
+    func run() throws {
+        let problem = try loadProblem(problem)
+        let solution = try loadSolution(solution)
+        let evaluation = Evaluation(problem: problem, solution: solution, relativeTolerance: tolerance)
+        if solution.problem != problem.name {
+            printError("warning: the solution is for problem \"\(solution.problem)\", the problem file is \"\(problem.name)\"")
+        }
+        if output.json {
+            try output.emit(try FlexGenJSON.encode(CheckReport(problem: problem, solution: solution, evaluation: evaluation)))
+        } else {
+            try output.emit(CheckTable.render(problem: problem, solution: solution, evaluation: evaluation))
+        }
+        if !evaluation.passes { throw ExitCode(CLIExit.verdictNo) }
+    }
+}

@@ -1,0 +1,114 @@
+import Foundation
+import FlexGen
+
+/// `flexgen check --json`: the evaluation in machine form (`flexgen-check/1`, an extension).
+/// Non-finite recomputed values are written as null, never NaN.
+struct CheckReport: Encodable {
+    var format = "flexgen-check/1"
+    var problem: String
+    var solver: String
+    var status: SolutionStatus
+    var relativeTolerance: Double
+    var hasAllocation: Bool
+    var feasible: Bool
+    var passes: Bool
+    var totals: Totals
+    var clients: [ClientEvaluation]
+    var serviceTargets: [ServiceTargetEvaluation]
+    var violatedKinds: [ConstraintKind]
+    var violations: [Violation]
+
+    struct Totals: Encodable {
+        var totalEnergyJ: Double?
+        var totalComputeEnergyJ: Double?
+        var totalTxEnergyJ: Double?
+        var reportedTotalEnergyJ: Double?
+        var computeRateUsedFlopsPerS: Double?
+        var computeRateBudgetFlopsPerS: Double
+        var bandwidthUsedHz: Double?
+        var bandwidthBudgetHz: Double
+    }
+
+    init(problem: Problem, solution: Solution, evaluation e: Evaluation) {
+        func finite(_ x: Double) -> Double? { x.isFinite ? x : nil }
+        self.problem = problem.name
+        solver = solution.solver
+        status = solution.status
+        relativeTolerance = e.relativeTolerance
+        hasAllocation = e.hasAllocation
+        feasible = e.isFeasible
+        passes = e.passes
+        totals = Totals(totalEnergyJ: finite(e.totalEnergyJ), totalComputeEnergyJ: finite(e.totalComputeEnergyJ),
+                        totalTxEnergyJ: finite(e.totalTxEnergyJ), reportedTotalEnergyJ: solution.totalEnergyJ.flatMap(finite),
+                        computeRateUsedFlopsPerS: finite(e.computeRateUsed), computeRateBudgetFlopsPerS: e.computeRateBudget,
+                        bandwidthUsedHz: finite(e.bandwidthUsed), bandwidthBudgetHz: e.bandwidthBudget)
+        clients = e.clients
+        serviceTargets = e.serviceTargets
+        violatedKinds = e.violatedKinds
+        violations = e.violations
+    }
+}
+
+/// `flexgen check`'s human table.
+enum CheckTable {
+    static func render(problem: Problem, solution: Solution, evaluation e: Evaluation) -> String {
+        var lines: [String] = []
+        let metric = problem.profile.metric
+        lines.append("problem \(problem.name) · solver \(solution.solver) · status \(solution.status.rawValue) "
+            + "· tolerance \(num(e.relativeTolerance, 2))")
+        guard e.hasAllocation else {
+            lines.append("no allocation to check (status \(solution.status.rawValue))")
+            if let diagnostics = solution.diagnostics {
+                for d in diagnostics { lines.append("  diagnostic: \(d)") }
+            }
+            return lines.joined(separator: "\n")
+        }
+        let header = ["client", "width", "steps", "latency s", "deadline s", "slack s", "delivered bits",
+                      "image bits", "compute J", "tx J", metric.name, "required", "q slack"]
+        var rows: [[String]] = []
+        for c in e.clients {
+            rows.append([c.id, num(c.width, 3), "\(c.steps)", num(c.latencyS, 5), num(c.deadlineS, 5),
+                         num(c.deadlineSlackS, 3), num(c.deliveredBits, 4), num(c.imageBits, 4),
+                         num(c.computeEnergyJ, 5), num(c.txEnergyJ, 3), num(c.quality, 4),
+                         c.qualityRequirement.map { num($0, 4) } ?? "-", c.qualitySlack.map { num($0, 3) } ?? "-"])
+        }
+        lines += table(header: header, rows: rows)
+        lines.append("")
+        lines.append("total energy      \(num(e.totalEnergyJ, 7)) J (compute \(num(e.totalComputeEnergyJ, 7)) J, "
+            + "transmit \(num(e.totalTxEnergyJ, 4)) J)"
+            + (solution.totalEnergyJ.map { "; reported \(num($0, 7)) J" } ?? ""))
+        lines.append("compute rate used \(num(e.computeRateUsed, 5)) of \(num(e.computeRateBudget, 5)) FLOP/s "
+            + "(slack \(num(e.computeRateSlack, 3)))")
+        lines.append("bandwidth used    \(num(e.bandwidthUsed, 5)) of \(num(e.bandwidthBudget, 5)) Hz "
+            + "(slack \(num(e.bandwidthSlack, 3)))")
+        for t in e.serviceTargets {
+            lines.append("serviceTargets[\(t.index)]: mean \(metric.name) \(num(t.meanQuality, 6)) vs target "
+                + "\(num(t.target, 6)) over \(t.clients.count) client(s) (slack \(num(t.slack, 3)))")
+        }
+        if e.violations.isEmpty {
+            lines.append("OK: every constraint holds")
+        } else {
+            lines.append("VIOLATED (\(e.violations.count)): \(e.violatedKinds.map(\.rawValue).joined(separator: ", "))")
+            for v in e.violations { lines.append("  \(v)") }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func table(header: [String], rows: [[String]]) -> [String] {
+        var widths = header.map(\.count)
+        for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { i, cell in
+                let pad = String(repeating: " ", count: widths[i] - cell.count)
+                return i == 0 ? cell + pad : pad + cell
+            }.joined(separator: "  ")
+        }
+        return [line(header)] + rows.map(line)
+    }
+}
+
+/// A number with `digits` significant digits; "-" for a non-finite value (never "nan").
+func num(_ x: Double, _ digits: Int) -> String {
+    guard x.isFinite else { return x.isNaN ? "undefined" : (x > 0 ? "inf" : "-inf") }
+    return String(format: "%.\(digits)g", x)
+}
