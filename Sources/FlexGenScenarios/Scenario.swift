@@ -23,8 +23,8 @@ public struct ScenarioSettings: Sendable, Hashable {
     /// Log-normal shadowing standard deviation (dB).
     public var shadowingSigmaDb: Double = 8
     /// Deadline T_k uniform in [deadlineMinS, deadlineMaxS] (s).
-    public var deadlineMinS: Double = 4
-    public var deadlineMaxS: Double = 10
+    public var deadlineMinS: Double = 1.5
+    public var deadlineMaxS: Double = 4
     /// Uplink/queueing delay u_k uniform in [uplinkMinS, uplinkMaxS] (s).
     public var uplinkMinS: Double = 0.02
     public var uplinkMaxS: Double = 0.2
