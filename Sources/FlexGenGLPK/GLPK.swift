@@ -53,8 +53,22 @@ public enum GLPK {
                 return .failure(error)
             }
         }
-        return try result.get()
+        let solution = try result.get()
+        if model.hasIntegerVariables, settings.mipPresolve, !solution.values.isEmpty,
+           model.maximumViolation(solution.values) > integerPointTolerance {
+            // GLPK 5.0's MIP presolver can return a point that violates the original model (seen
+            // with a singleton row that excludes every integer value). Never pass that on: solve
+            // again without the presolver, which branches on the original rows.
+            var plain = settings
+            plain.mipPresolve = false
+            return try solve(model, settings: plain)
+        }
+        return solution
     }
+
+    /// Largest relative violation accepted in an integer point returned by GLPK (its own
+    /// feasibility tolerances are 1e-7 on rows and 1e-5 on integrality).
+    public static let integerPointTolerance = 1e-6
 
     /// Every GLPK return code goes through here: the codes that are outcomes become outcomes,
     /// anything else is a typed error.

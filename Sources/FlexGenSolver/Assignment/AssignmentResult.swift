@@ -1,0 +1,41 @@
+/// The outcome of the assignment step.
+public struct AssignmentResult: Sendable, Hashable {
+    public enum Status: String, Sendable, Hashable {
+        /// `choice` is optimal for the knapsack (within `AssignmentSettings.relativeGap`).
+        case optimal
+        /// `choice` meets the targets but its optimality was not proven (a limit stopped the search).
+        case feasible
+        /// No choice meets the targets (`choice` is empty; see `bestReachableQuality`).
+        case infeasible
+        /// GLPK failed numerically; `choice` is empty.
+        case numericalError
+    }
+
+    public var status: Status
+    /// Per client, the index of the chosen candidate in its menu (`AssignmentProblem.candidates[k]`).
+    public var choice: [Int]
+    /// Σ_k φ_k,choice_k.
+    public var cost: Double
+    /// The LP-relaxation value: a lower bound on every choice that meets the targets.
+    public var relaxationBound: Double
+    /// ν_j ≥ 0 per target: the LP dual price of target j's row, in cost per unit of mean quality
+    /// (0 for a target that does not bind).
+    public var targetPrices: [Double]
+    /// Clients the LP relaxation split between configurations (at most the number of targets
+    /// at a basic optimum).
+    public var fractionalClients: Int
+    /// Per target, the best mean quality any choice reaches (its members' best candidates).
+    public var bestReachableQuality: [Double]
+}
+
+/// Settings of the assignment step; every default documented.
+public struct AssignmentSettings: Sendable, Hashable {
+    /// Relative gap at which the integer search stops, (cost − bound)/|cost|. Default 1e-9.
+    public var relativeGap: Double = 1e-9
+    /// Wall-clock limit for GLPK's branch-and-bound (s). Default 5: the reduced MILP is usually
+    /// tiny; on a limit the rounded LP solution (always target-feasible) is returned as `feasible`.
+    public var integerTimeLimitS: Double = 5
+    /// Tolerance on the target rows when checking a choice (relative to the target). Default 1e-9.
+    public var targetTolerance: Double = 1e-9
+    public init() {}
+}

@@ -1,0 +1,320 @@
+import FlexGenGLPK
+import FlexGenModel
+
+/// Solves `AssignmentProblem` (a multiple-choice knapsack) with GLPK, in four stages that keep
+/// the models small even at 10 000 clients × 24 configurations:
+///
+/// 1. **Exact pruning.** A client in no target takes its cheapest candidate. Otherwise only its
+///    Pareto candidates matter (a candidate that costs at least as much and is not better is
+///    never needed); a client whose cheapest candidate is also its best is fixed.
+/// 2. **LP relaxation** (GLPK simplex) over the lower convex hull of each client's Pareto set in
+///    the (badness, cost) plane: every target row uses the same per-client quality, so hull
+///    points give the same LP value as all candidates. The LP value is a valid lower bound; the
+///    target rows' duals are the prices ν ≥ 0.
+/// 3. **Rounding.** A basic LP optimum splits at most (number of targets) clients; giving each
+///    split client the best-quality candidate of its split keeps every target row satisfied
+///    (all rows share the quality's sign), so this is a feasible incumbent.
+/// 4. **Reduced-cost fixing + branch-and-bound.** With Lagrangian costs L_kc = φ_kc + w_k s q_c
+///    (w_k = Σ_{j∋k} ν_j/|G_j|), every choice meeting the targets costs at least
+///    LB + Σ_k (L_k,c_k − min_c L_kc); candidates whose own excess already exceeds
+///    incumbent − LB are dropped, and GLPK's branch-and-bound (`glp_intopt`) closes the small MILP
+///    that remains.
+public struct AssignmentSolver: Sendable {
+    public var settings: AssignmentSettings
+    public init(settings: AssignmentSettings = AssignmentSettings()) { self.settings = settings }
+
+    public func solve(_ problem: AssignmentProblem) throws(AssignmentError) -> AssignmentResult {
+        try validate(problem)
+        let K = problem.candidates.count
+        let s = problem.badnessSign
+        let metric = problem.metric
+
+        // Per target: best reachable mean quality; per client: weight w-coefficient denominators.
+        var bestReachable: [Double] = []
+        var inTarget = [Bool](repeating: false, count: K)
+        for target in problem.targets {
+            var sum = 0.0
+            for k in target.members {
+                inTarget[k] = true
+                sum += problem.candidates[k].map(\.quality).min { metric.isBetter($0, than: $1) }!
+            }
+            bestReachable.append(target.members.isEmpty ? target.meanQualityTarget : sum / Double(target.members.count))
+        }
+        let unreachable = problem.targets.indices.contains { j in
+            !metric.meets(bestReachable[j], requirement: problem.targets[j].meanQualityTarget,
+                          relativeTolerance: settings.targetTolerance)
+        }
+        if unreachable {
+            return AssignmentResult(status: .infeasible, choice: [], cost: .infinity, relaxationBound: .infinity,
+                                    targetPrices: Array(repeating: 0, count: problem.targets.count),
+                                    fractionalClients: 0, bestReachableQuality: bestReachable)
+        }
+
+        // Stage 1: cheapest for untargeted clients, Pareto sets for the rest.
+        var choice = [Int](repeating: 0, count: K)
+        var pareto = [[Int]](repeating: [], count: K)  // candidate indices, best quality first, cost strictly decreasing
+        var free: [Int] = []
+        for k in 0..<K {
+            let menu = problem.candidates[k]
+            if !inTarget[k] {
+                choice[k] = menu.indices.min { menu[$0].cost < menu[$1].cost }!
+                continue
+            }
+            let order = menu.indices.sorted {
+                let a = s * menu[$0].quality, b = s * menu[$1].quality
+                return a != b ? a < b : menu[$0].cost < menu[$1].cost
+            }
+            var kept: [Int] = []
+            for c in order where kept.isEmpty || menu[c].cost < menu[kept.last!].cost { kept.append(c) }
+            pareto[k] = kept
+            if kept.count == 1 { choice[k] = kept[0] } else { free.append(k) }
+        }
+        if free.isEmpty {
+            return finish(problem, choice: choice, bound: problem.cost(of: choice), nu: .init(repeating: 0, count: problem.targets.count),
+                          fractional: 0, bestReachable: bestReachable, proven: true)
+        }
+
+        // Stage 2: LP over hull points of the free clients.
+        var hull = [[Int]](repeating: [], count: K)
+        for k in free { hull[k] = lowerHull(problem.candidates[k], pareto[k], sign: s) }
+        let (targetsOf, coefficient) = targetIncidence(problem)
+        // Shift each client's costs by its cheapest Pareto cost and scale by a typical spread so
+        // that the LP sees numbers of order one (the shift is a constant; the scale is undone on ν).
+        var shift = [Double](repeating: 0, count: K)
+        var spread = 0.0
+        for k in free {
+            let costs = pareto[k].map { problem.candidates[k][$0].cost }
+            shift[k] = costs.min()!
+            spread += costs.max()! - shift[k]
+        }
+        let scale = max(spread / Double(free.count), 1e-300)
+
+        var model = LinearModel()
+        var columns: [(client: Int, candidate: Int)] = []
+        var targetTerms = [[(LinearModel.Variable, Double)]](repeating: [], count: problem.targets.count)
+        var rhs = problem.targets.map { s * $0.meanQualityTarget }
+        for k in 0..<K where inTarget[k] && hull[k].isEmpty {
+            for (j, a) in zip(targetsOf[k], coefficient[k]) { rhs[j] -= a * s * problem.candidates[k][choice[k]].quality }
+        }
+        for k in free {
+            var convexity: [(LinearModel.Variable, Double)] = []
+            for c in hull[k] {
+                let candidate = problem.candidates[k][c]
+                let v = model.addVariable(upper: 1, cost: (candidate.cost - shift[k]) / scale)
+                columns.append((k, c))
+                convexity.append((v, 1))
+                for (j, a) in zip(targetsOf[k], coefficient[k]) { targetTerms[j].append((v, a * s * candidate.quality)) }
+            }
+            model.addRow(convexity, lower: 1, upper: 1)
+        }
+        let targetRowStart = model.rows.count
+        for j in problem.targets.indices {
+            // A target over nobody is vacuous: its row stays free (so that row indices stay aligned).
+            model.addRow(targetTerms[j], upper: problem.targets[j].members.isEmpty ? .infinity : rhs[j])
+        }
+
+        let lp: LinearSolution
+        do { lp = try GLPK.solve(model) } catch { throw .glpk(error.description) }
+        guard lp.outcome == .optimal, let lpObjective = lp.objective else {
+            // The best candidates reach every target (checked above), so the LP is feasible; a
+            // failure here is numerical.
+            return AssignmentResult(status: .numericalError, choice: [], cost: .infinity, relaxationBound: -.infinity,
+                                    targetPrices: Array(repeating: 0, count: problem.targets.count),
+                                    fractionalClients: 0, bestReachableQuality: bestReachable)
+        }
+        let nu = problem.targets.indices.map { max(0, -lp.rowDuals[targetRowStart + $0] * scale) }
+        var fixedCost = 0.0
+        for k in 0..<K where hull[k].isEmpty { fixedCost += problem.candidates[k][choice[k]].cost }
+        let lpBound = fixedCost + free.reduce(0) { $0 + shift[$1] } + lpObjective * scale
+
+        // Stage 3: round each split client to the best-quality candidate of its split.
+        var fractional = 0
+        var weightOf: [Int: (quality: Double, weight: Double, candidate: Int)] = [:]
+        var largest = [Double](repeating: -1, count: K)
+        for (n, column) in columns.enumerated() {
+            let x = lp.values[n]
+            let k = column.client
+            largest[k] = max(largest[k], x)
+            guard x > 1e-9 else { continue }
+            let q = problem.candidates[k][column.candidate].quality
+            if let current = weightOf[k], !metric.isBetter(q, than: current.quality) { continue }
+            weightOf[k] = (q, x, column.candidate)
+        }
+        for k in free {
+            choice[k] = weightOf[k]!.candidate
+            if largest[k] < 1 - 1e-9 { fractional += 1 }
+        }
+        if !problem.meetsTargets(choice, relativeTolerance: settings.targetTolerance) {
+            repair(problem, choice: &choice, pareto: pareto)
+        }
+        var incumbent = problem.cost(of: choice)
+        if fractional == 0 || withinGap(incumbent, lpBound) {
+            return finish(problem, choice: choice, bound: lpBound, nu: nu, fractional: fractional,
+                          bestReachable: bestReachable, proven: true)
+        }
+
+        // Stage 4: reduced-cost fixing with the Lagrangian costs, then branch-and-bound.
+        var w = [Double](repeating: 0, count: K)
+        for k in 0..<K { for (j, a) in zip(targetsOf[k], coefficient[k]) { w[k] += nu[j] * a } }
+        var minLagrangian = [Double](repeating: 0, count: K)
+        var lagrangianBound = -zip(nu, problem.targets).reduce(0) { $0 + $1.0 * s * $1.1.meanQualityTarget }
+        for k in 0..<K {
+            let menu = problem.candidates[k]
+            let candidates = pareto[k].isEmpty ? [choice[k]] : pareto[k]
+            minLagrangian[k] = candidates.map { menu[$0].cost + w[k] * s * menu[$0].quality }.min()!
+            lagrangianBound += minLagrangian[k]
+        }
+        let slack = incumbent - lagrangianBound + 1e-12 * abs(incumbent) + 1e-300
+        var survivors = [[Int]](repeating: [], count: K)
+        var branching: [Int] = []
+        for k in 0..<K {
+            guard !pareto[k].isEmpty, pareto[k].count > 1 else { survivors[k] = [choice[k]]; continue }
+            let menu = problem.candidates[k]
+            survivors[k] = pareto[k].filter {
+                menu[$0].cost + w[k] * s * menu[$0].quality - minLagrangian[k] <= slack || $0 == choice[k]
+            }
+            if survivors[k].count > 1 { branching.append(k) }
+        }
+        var proven = false
+        if let improved = branchAndBound(problem, survivors: survivors, branching: branching, fixed: choice,
+                                         targetsOf: targetsOf, coefficient: coefficient) {
+            if improved.cost <= incumbent {
+                choice = improved.choice
+                incumbent = improved.cost
+            }
+            proven = improved.proven
+        }
+        return finish(problem, choice: choice, bound: lpBound, nu: nu, fractional: fractional,
+                      bestReachable: bestReachable, proven: proven)
+    }
+
+    // MARK: - Pieces
+
+    private func withinGap(_ cost: Double, _ bound: Double) -> Bool {
+        cost - bound <= settings.relativeGap * max(abs(cost), 1e-300)
+    }
+
+    private func finish(_ problem: AssignmentProblem, choice: [Int], bound: Double, nu: [Double], fractional: Int,
+                        bestReachable: [Double], proven: Bool) -> AssignmentResult {
+        let cost = problem.cost(of: choice)
+        return AssignmentResult(status: proven ? .optimal : .feasible, choice: choice, cost: cost,
+                                relaxationBound: min(bound, cost), targetPrices: nu, fractionalClients: fractional,
+                                bestReachableQuality: bestReachable)
+    }
+
+    private func validate(_ problem: AssignmentProblem) throws(AssignmentError) {
+        for (k, menu) in problem.candidates.enumerated() {
+            guard !menu.isEmpty else { throw .clientWithoutCandidates(client: k) }
+            for (c, candidate) in menu.enumerated() where !candidate.cost.isFinite || !candidate.quality.isFinite {
+                throw .nonFiniteCost(client: k, candidate: c)
+            }
+        }
+        for (j, target) in problem.targets.enumerated() {
+            for k in target.members where k < 0 || k >= problem.candidates.count {
+                throw .targetMemberOutOfRange(target: j, member: k)
+            }
+        }
+    }
+
+    /// For each client, the targets it belongs to and its row coefficient 1/|G_j| in each.
+    private func targetIncidence(_ problem: AssignmentProblem) -> ([[Int]], [[Double]]) {
+        var targetsOf = [[Int]](repeating: [], count: problem.candidates.count)
+        var coefficient = [[Double]](repeating: [], count: problem.candidates.count)
+        for (j, target) in problem.targets.enumerated() where !target.members.isEmpty {
+            let a = 1 / Double(target.members.count)
+            for k in target.members {
+                if let existing = targetsOf[k].firstIndex(of: j) {
+                    coefficient[k][existing] += a  // a client listed twice counts twice in the mean
+                } else {
+                    targetsOf[k].append(j)
+                    coefficient[k].append(a)
+                }
+            }
+        }
+        return (targetsOf, coefficient)
+    }
+
+    /// Lower convex hull of a Pareto set in the (s·q, cost) plane; `pareto` is sorted by s·q
+    /// ascending with strictly decreasing cost. Monotone chain: drop a middle point that lies on
+    /// or above the segment joining its neighbours.
+    private func lowerHull(_ menu: [AssignmentProblem.Candidate], _ pareto: [Int], sign s: Double) -> [Int] {
+        var hull: [Int] = []
+        for c in pareto {
+            while hull.count >= 2 {
+                let a = menu[hull[hull.count - 2]], b = menu[hull[hull.count - 1]], p = menu[c]
+                let (ax, ay) = (s * a.quality, a.cost), (bx, by) = (s * b.quality, b.cost), (px, py) = (s * p.quality, p.cost)
+                let cross = (bx - ax) * (py - ay) - (by - ay) * (px - ax)
+                if cross <= 0 { hull.removeLast() } else { break }
+            }
+            hull.append(c)
+        }
+        return hull
+    }
+
+    /// Upgrades clients (cheapest extra cost per unit of quality gained first) until every
+    /// target holds. Used only if rounding met a target merely within floating-point noise.
+    private func repair(_ problem: AssignmentProblem, choice: inout [Int], pareto: [[Int]]) {
+        for j in problem.targets.indices {
+            while !problem.metric.meets(problem.meanQuality(target: j, choice: choice),
+                                        requirement: problem.targets[j].meanQualityTarget,
+                                        relativeTolerance: settings.targetTolerance) {
+                var best: (k: Int, c: Int, rate: Double)? = nil
+                for k in problem.targets[j].members {
+                    let menu = problem.candidates[k], current = menu[choice[k]]
+                    for c in pareto[k] where problem.metric.isBetter(menu[c].quality, than: current.quality) {
+                        let gain = abs(menu[c].quality - current.quality)
+                        let rate = (menu[c].cost - current.cost) / gain
+                        if best == nil || rate < best!.rate { best = (k, c, rate) }
+                    }
+                }
+                guard let upgrade = best else { return }
+                choice[upgrade.k] = upgrade.c
+            }
+        }
+    }
+
+    /// GLPK branch-and-bound over the surviving candidates of the branching clients, the others
+    /// fixed. Returns nil when GLPK finds nothing better to say.
+    private func branchAndBound(_ problem: AssignmentProblem, survivors: [[Int]], branching: [Int], fixed: [Int],
+                                targetsOf: [[Int]], coefficient: [[Double]]) -> (choice: [Int], cost: Double, proven: Bool)? {
+        let s = problem.badnessSign
+        var choice = fixed
+        var rhs = problem.targets.map { s * $0.meanQualityTarget }
+        let branchingSet = Set(branching)
+        for k in problem.candidates.indices where !branchingSet.contains(k) {
+            choice[k] = survivors[k][0]
+            for (j, a) in zip(targetsOf[k], coefficient[k]) { rhs[j] -= a * s * problem.candidates[k][choice[k]].quality }
+        }
+        if branching.isEmpty {
+            return problem.meetsTargets(choice, relativeTolerance: settings.targetTolerance)
+                ? (choice, problem.cost(of: choice), true) : nil
+        }
+        var model = LinearModel()
+        var columns: [(Int, Int)] = []
+        var targetTerms = [[(LinearModel.Variable, Double)]](repeating: [], count: problem.targets.count)
+        for k in branching {
+            let base = survivors[k].map { problem.candidates[k][$0].cost }.min()!
+            var convexity: [(LinearModel.Variable, Double)] = []
+            for c in survivors[k] {
+                let candidate = problem.candidates[k][c]
+                let v = model.addVariable(kind: .binary, cost: candidate.cost - base)
+                columns.append((k, c))
+                convexity.append((v, 1))
+                for (j, a) in zip(targetsOf[k], coefficient[k]) { targetTerms[j].append((v, a * s * candidate.quality)) }
+            }
+            model.addRow(convexity, lower: 1, upper: 1)
+        }
+        for j in problem.targets.indices where !targetTerms[j].isEmpty && !problem.targets[j].members.isEmpty {
+            // A hair of slack on the rows keeps GLPK's integer point from being rejected by our
+            // own check for rounding noise; the final check below uses the true targets.
+            model.addRow(targetTerms[j], upper: rhs[j] + 1e-12 * max(abs(rhs[j]), 1))
+        }
+        var glpkSettings = GLPKSettings()
+        glpkSettings.relativeMIPGap = settings.relativeGap
+        glpkSettings.timeLimitS = settings.integerTimeLimitS
+        guard let mip = try? GLPK.solve(model, settings: glpkSettings), !mip.values.isEmpty else { return nil }
+        for (n, (k, c)) in columns.enumerated() where mip.values[n] > 0.5 { choice[k] = c }
+        guard problem.meetsTargets(choice, relativeTolerance: settings.targetTolerance) else { return nil }
+        return (choice, problem.cost(of: choice), mip.outcome == .optimal)
+    }
+}
