@@ -26,6 +26,14 @@ public struct AssignmentResult: Sendable, Hashable {
     public var fractionalClients: Int
     /// Per target, the best mean quality any choice reaches (its members' best candidates).
     public var bestReachableQuality: [Double]
+    /// The LP relaxation's solution per client: the candidates it uses and their weights (sum 1).
+    /// A supergradient of the relaxation's value with respect to the costs φ. Empty when infeasible.
+    public var relaxation: [[WeightedCandidate]]
+
+    public struct WeightedCandidate: Sendable, Hashable {
+        public var candidate: Int
+        public var weight: Double
+    }
 }
 
 /// Settings of the assignment step; every default documented.

@@ -47,7 +47,7 @@ public struct AssignmentSolver: Sendable {
         if unreachable {
             return AssignmentResult(status: .infeasible, choice: [], cost: .infinity, relaxationBound: .infinity,
                                     targetPrices: Array(repeating: 0, count: problem.targets.count),
-                                    fractionalClients: 0, bestReachableQuality: bestReachable)
+                                    fractionalClients: 0, bestReachableQuality: bestReachable, relaxation: [])
         }
 
         // Stage 1: cheapest for untargeted clients, Pareto sets for the rest.
@@ -71,7 +71,8 @@ public struct AssignmentSolver: Sendable {
         }
         if free.isEmpty {
             return finish(problem, choice: choice, bound: problem.cost(of: choice), nu: .init(repeating: 0, count: problem.targets.count),
-                          fractional: 0, bestReachable: bestReachable, proven: true)
+                          fractional: 0, bestReachable: bestReachable, proven: true,
+                          relaxation: choice.map { [.init(candidate: $0, weight: 1)] })
         }
 
         // Stage 2: LP over hull points of the free clients.
@@ -120,7 +121,7 @@ public struct AssignmentSolver: Sendable {
             // failure here is numerical.
             return AssignmentResult(status: .numericalError, choice: [], cost: .infinity, relaxationBound: -.infinity,
                                     targetPrices: Array(repeating: 0, count: problem.targets.count),
-                                    fractionalClients: 0, bestReachableQuality: bestReachable)
+                                    fractionalClients: 0, bestReachableQuality: bestReachable, relaxation: [])
         }
         let nu = problem.targets.indices.map { max(0, -lp.rowDuals[targetRowStart + $0] * scale) }
         var fixedCost = 0.0
@@ -131,9 +132,12 @@ public struct AssignmentSolver: Sendable {
         var fractional = 0
         var weightOf: [Int: (quality: Double, weight: Double, candidate: Int)] = [:]
         var largest = [Double](repeating: -1, count: K)
+        var relaxation: [[AssignmentResult.WeightedCandidate]] = choice.map { [.init(candidate: $0, weight: 1)] }
+        for k in free { relaxation[k] = [] }
         for (n, column) in columns.enumerated() {
             let x = lp.values[n]
             let k = column.client
+            if x > 1e-12 { relaxation[k].append(.init(candidate: column.candidate, weight: x)) }
             largest[k] = max(largest[k], x)
             guard x > 1e-9 else { continue }
             let q = problem.candidates[k][column.candidate].quality
@@ -150,7 +154,7 @@ public struct AssignmentSolver: Sendable {
         var incumbent = problem.cost(of: choice)
         if fractional == 0 || withinGap(incumbent, lpBound) {
             return finish(problem, choice: choice, bound: lpBound, nu: nu, fractional: fractional,
-                          bestReachable: bestReachable, proven: true)
+                          bestReachable: bestReachable, proven: true, relaxation: relaxation)
         }
 
         // Stage 4: reduced-cost fixing with the Lagrangian costs, then branch-and-bound.
@@ -185,7 +189,7 @@ public struct AssignmentSolver: Sendable {
             proven = improved.proven
         }
         return finish(problem, choice: choice, bound: lpBound, nu: nu, fractional: fractional,
-                      bestReachable: bestReachable, proven: proven)
+                      bestReachable: bestReachable, proven: proven, relaxation: relaxation)
     }
 
     // MARK: - Pieces
@@ -195,11 +199,12 @@ public struct AssignmentSolver: Sendable {
     }
 
     private func finish(_ problem: AssignmentProblem, choice: [Int], bound: Double, nu: [Double], fractional: Int,
-                        bestReachable: [Double], proven: Bool) -> AssignmentResult {
+                        bestReachable: [Double], proven: Bool,
+                        relaxation: [[AssignmentResult.WeightedCandidate]]) -> AssignmentResult {
         let cost = problem.cost(of: choice)
         return AssignmentResult(status: proven ? .optimal : .feasible, choice: choice, cost: cost,
                                 relaxationBound: min(bound, cost), targetPrices: nu, fractionalClients: fractional,
-                                bestReachableQuality: bestReachable)
+                                bestReachableQuality: bestReachable, relaxation: relaxation)
     }
 
     private func validate(_ problem: AssignmentProblem) throws(AssignmentError) {

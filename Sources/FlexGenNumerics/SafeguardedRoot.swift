@@ -1,0 +1,68 @@
+/// Safeguarded Newton–bisection for the root of an increasing function on a bracket.
+///
+/// Contract: `function(x)` returns (value, derivative) of a continuous, nondecreasing g on the open
+/// interval (lower, upper) with g(lower⁺) < 0 < g(upper⁻) (the ends may be singular: they are never
+/// evaluated). Starting at `start` (clamped into the bracket), each Newton step that stays strictly
+/// inside the current bracket is taken; otherwise the step bisects (geometrically when the lower
+/// end is 0, so roots many decades below `upper` are reached in O(log decades) steps). The bracket
+/// shrinks on every evaluation by the sign of g.
+///
+/// Postconditions: returns x in the bracket with g(x) = 0, or with the bracket narrower than
+/// `relativeTolerance`·x, or the best point after `maxIterations` (flagged `converged = false`).
+/// Newton converges quadratically near a simple root; the bisection fallback guarantees at most
+/// ~log2((upper − lower)/tolerance) extra steps.
+public enum SafeguardedRoot {
+    public struct Result: Sendable, Hashable {
+        public var x: Double
+        public var value: Double
+        public var derivative: Double
+        public var iterations: Int
+        public var converged: Bool
+
+        @inlinable
+        public init(x: Double, value: Double, derivative: Double, iterations: Int, converged: Bool) {
+            self.x = x; self.value = value; self.derivative = derivative
+            self.iterations = iterations; self.converged = converged
+        }
+    }
+
+    @inlinable
+    public static func increasing(in lower: Double, _ upper: Double, start: Double,
+                                  relativeTolerance: Double = 4 * Double.ulpOfOne,
+                                  maxIterations: Int = 200,
+                                  _ function: (Double) -> (value: Double, derivative: Double)) -> Result {
+        var lo = lower
+        var hi = upper
+        var x = start
+        if !(x > lo && x < hi) { x = midpoint(lo, hi) }
+        var best = Result(x: x, value: .nan, derivative: .nan, iterations: 0, converged: false)
+        for iteration in 1...max(1, maxIterations) {
+            let (g, dg) = function(x)
+            best = Result(x: x, value: g, derivative: dg, iterations: iteration, converged: false)
+            if g == 0 { best.converged = true; return best }
+            if g.isNaN { x = midpoint(lo, hi); continue }
+            if g < 0 { lo = x } else { hi = x }
+            if hi - lo <= relativeTolerance * abs(x) { best.converged = true; return best }
+            var next = x - g / dg
+            if !(dg > 0) || !next.isFinite || !(next > lo && next < hi) {
+                next = midpoint(lo, hi)
+            } else if abs(next - x) <= relativeTolerance * abs(x) {
+                // The Newton correction is below the tolerance: one more evaluation would not move x.
+                best.x = next
+                best.converged = true
+                return best
+            }
+            x = next
+        }
+        return best
+    }
+
+    /// Bisection point: arithmetic when the bracket is within a factor 16, geometric (in the
+    /// exponent) when lo > 0 spans many decades, and hi/16 when lo is 0.
+    @usableFromInline
+    static func midpoint(_ lo: Double, _ hi: Double) -> Double {
+        if lo > 0 && hi > 16 * lo { return (lo * hi).squareRoot() }
+        if lo == 0 && hi > 0 { return hi / 16 }
+        return lo + (hi - lo) / 2
+    }
+}

@@ -1,0 +1,76 @@
+import FlexGenModel
+
+/// Per client, the configurations worth considering, and the diagnostics of clients left with none.
+///
+/// A configuration c is *admissible* for client k when it meets k's quality requirement and k
+/// alone could meet its deadline with it given the whole server (C_c/F + D/(B log2(1 + P g/(N0 B)))
+/// < T − u). Among admissible ones only the *useful* are kept: for any prices the client's
+/// price-adjusted cost φ_kc and its demands for compute and band grow with the work C_c (more work
+/// means more compute and less time to transmit), so a configuration with more work and no better
+/// quality never helps; and a client in no service target only ever needs its least-work option.
+public struct ClientMenus: Sendable {
+    /// Per client: indices into `problem.profile.configs`, least work first.
+    public var options: [[Int]]
+    /// Per client: its `ClientTask` for each entry of `options`.
+    public var tasks: [[ClientTask]]
+    /// Per client: the index (into the profile) of its least-work admissible configuration.
+    public var leastWork: [Int]
+    /// Clients with no admissible configuration, explained.
+    public var diagnostics: [Diagnostic]
+    /// Whether each client belongs to some service target.
+    public var inTarget: [Bool]
+
+    public init(problem: Problem, pruneDominated: Bool = true, allowed: ((Configuration) -> Bool)? = nil) {
+        let server = problem.server
+        let metric = problem.profile.metric
+        let configs = problem.profile.configs
+        var inTarget = [Bool](repeating: false, count: problem.clients.count)
+        for target in problem.serviceTargets { for k in target.memberIndices(in: problem) { inTarget[k] = true } }
+        self.inTarget = inTarget
+        var options: [[Int]] = [], tasks: [[ClientTask]] = [], leastWork: [Int] = [], diagnostics: [Diagnostic] = []
+        let byWork = configs.indices.filter { allowed?(configs[$0]) ?? true }.sorted {
+            configs[$0].flops != configs[$1].flops ? configs[$0].flops < configs[$1].flops
+                : metric.isBetter(configs[$0].quality, than: configs[$1].quality)
+        }
+        for (k, client) in problem.clients.enumerated() {
+            let meetsQuality = byWork.filter { c in
+                client.qualityRequirement.map { metric.meets(configs[c].quality, requirement: $0) } ?? true
+            }
+            var admissible: [Int] = []
+            var clientTasks: [ClientTask] = []
+            var fastest = Double.infinity
+            for c in meetsQuality {
+                let task = ClientTask(client: client, configuration: configs[c], server: server)
+                let time = task.minimumServiceTimeS(computeRate: server.computeRateFlopsPerS, bandwidth: server.bandwidthHz)
+                fastest = min(fastest, time)
+                guard time < client.serviceWindowS else { continue }
+                if pruneDominated, let last = admissible.last {
+                    // Least work first: keep c only if it is strictly better than everything kept.
+                    if !metric.isBetter(configs[c].quality, than: configs[last].quality) { continue }
+                    if !inTarget[k] { continue }
+                }
+                admissible.append(c)
+                clientTasks.append(task)
+            }
+            if admissible.isEmpty {
+                if meetsQuality.isEmpty {
+                    diagnostics.append(Diagnostic(
+                        constraint: "quality", clients: [client.id],
+                        message: "no configuration\(allowed == nil ? "" : " allowed to this solver") meets the quality requirement \(client.qualityRequirement ?? .nan)"))
+                } else {
+                    diagnostics.append(Diagnostic(
+                        constraint: "latency", clients: [client.id],
+                        message: "even the whole server cannot meet the deadline \(client.deadlineS) s with any admissible configuration",
+                        minimumLatencyS: client.uplinkDelayS + fastest))
+                }
+            }
+            options.append(admissible)
+            tasks.append(clientTasks)
+            leastWork.append(admissible.first ?? -1)
+        }
+        self.options = options
+        self.tasks = tasks
+        self.leastWork = leastWork
+        self.diagnostics = diagnostics
+    }
+}

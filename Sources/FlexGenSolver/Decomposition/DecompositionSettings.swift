@@ -1,0 +1,44 @@
+/// Settings of the decomposition driver (`DecompositionSolver`). Every default documented.
+public struct DecompositionSettings: Sendable, Hashable {
+    /// Relative gap (energy − lower bound)/energy at or below which the result is `optimal`.
+    /// Default 1e-3, the project's certification target for service-target problems: the
+    /// Lagrangian bound leaves an integrality gap of a few clients' cost spread, which is below
+    /// 1e-3 from a few hundred clients on; tiny instances close it by enumeration.
+    public var gapTolerance: Double = 1e-3
+    /// Price iterations (assignment + allocation rounds, including bound-improvement steps).
+    /// Default 40; the alternation typically settles in 3–8.
+    public var maxIterations: Int = 40
+    /// Wall-clock limit (s) for the whole solve, checked between iterations and nodes. Default +∞.
+    public var timeLimitS: Double = .infinity
+    /// Node limit of the final Lagrangian enumeration (run only while the gap exceeds the tolerance).
+    /// Default 200 000: instant on tiny instances, a bounded effort on large ones.
+    public var enumerationNodeLimit: Int = 200_000
+    /// Allocation solves allowed in the enumeration (each is O(K)). Default 5 000.
+    public var enumerationAllocationLimit: Int = 5_000
+    /// Settings of every allocation solve (prices, certificate). Default: `SolverSettings()`.
+    public var allocation: SolverSettings = SolverSettings()
+    /// Settings of every assignment (GLPK) solve. Default: `AssignmentSettings()`.
+    public var assignment: AssignmentSettings = AssignmentSettings()
+
+    public init(gapTolerance: Double = 1e-3, maxIterations: Int = 40, timeLimitS: Double = .infinity) {
+        self.gapTolerance = gapTolerance
+        self.maxIterations = maxIterations
+        self.timeLimitS = timeLimitS
+    }
+
+    public func validate() throws {
+        guard gapTolerance >= 0, gapTolerance.isFinite else {
+            throw SolverError.invalidSettings(field: "gapTolerance", reason: "must be finite and ≥ 0, got \(gapTolerance)")
+        }
+        guard maxIterations >= 1 else {
+            throw SolverError.invalidSettings(field: "maxIterations", reason: "must be ≥ 1, got \(maxIterations)")
+        }
+        guard timeLimitS > 0 else {
+            throw SolverError.invalidSettings(field: "timeLimitS", reason: "must be > 0, got \(timeLimitS)")
+        }
+        guard enumerationNodeLimit >= 0, enumerationAllocationLimit >= 0 else {
+            throw SolverError.invalidSettings(field: "enumerationNodeLimit", reason: "limits must be ≥ 0")
+        }
+        try allocation.validate()
+    }
+}

@@ -1,0 +1,454 @@
+import FlexGenGLPK
+import FlexGenModel
+import Foundation
+
+/// FlexGen's solver for the whole problem: configurations *and* resources.
+///
+/// ## Method
+/// For prices μ (compute) and λ (bandwidth) every client's price-adjusted cost of every useful
+/// configuration, φ_kc(μ, λ), comes from `ClientOracle`. Then:
+///
+/// 1. **Alternation.** The assignment step (a multiple-choice knapsack over the service targets,
+///    GLPK) picks one configuration per client at the current prices; the allocation subsolver
+///    allocates the budgets to those configurations exactly and returns its own prices, which
+///    price the next assignment. Every allocation is a checked primal solution: the best is kept.
+/// 2. **Lower bound.** For *any* μ, λ ≥ 0, relaxing only the budgets,
+///        LB(μ, λ) = min_{assignments meeting the targets} Σ_k φ_k,c_k(μ, λ) − μF − λB
+///    is a lower bound on the optimal energy (weak duality; φ is each client's exact minimum).
+///    The inner minimum is replaced by its LP relaxation — smaller, so still valid. LB is concave
+///    (the LP value is concave and non-decreasing in φ, φ is concave in the prices) with
+///    supergradient (Σ x f − F, Σ x b − B) at the LP solution x. Once the alternation settles or
+///    cycles, a trust-region cutting-plane method maximises LB over (μ, λ); each of its points
+///    also yields an assignment, so the primal side keeps improving too.
+/// 3. **Enumeration** (only while the gap exceeds the tolerance, i.e. on small instances):
+///    at the best prices (μ, λ, ν) any assignment c meeting the targets has energy at least
+///    Σ_k L_k,c_k − μF − λB − Σ_j ν_j s T_j with L_kc = φ_kc + Σ_{j∋k} ν_j s q_c/|G_j|; a depth-first
+///    search over the clients prunes every partial assignment whose bound reaches the best energy
+///    (or that can no longer meet a target) and solves the allocation of every leaf left. When it
+///    completes, the bound is the least of the pruned bounds and the leaves' own allocation bounds.
+///
+/// The reported `lowerBoundJ` is the best of these, so `gap` is certified.
+public struct DecompositionSolver: Sendable {
+    public var settings: DecompositionSettings
+    public init(settings: DecompositionSettings = DecompositionSettings()) { self.settings = settings }
+
+    public func solve(_ problem: Problem) throws -> DecompositionResult {
+        try settings.validate()
+        var run = DecompositionRun(problem: problem, settings: settings)
+        return try run.solve()
+    }
+}
+
+/// The state of one solve.
+struct DecompositionRun {
+    let problem: Problem
+    let settings: DecompositionSettings
+    let menus: ClientMenus
+    let start = Date()
+    let metric: QualityMetric
+    let sign: Double
+    let targets: [AssignmentProblem.Target]
+    let computeBudget: Double
+    let bandwidthBudget: Double
+
+    /// Warm starts of the oracle, per client and option.
+    var responses: [[ClientResponse?]]
+    /// Solved allocations by assignment (option indices per client).
+    var allocations: [[Int]: AllocationResult] = [:]
+    var best: (choice: [Int], allocation: AllocationResult, energy: Double)?
+    var bestBound = -Double.infinity
+    var bestPrices: (mu: Double, lambda: Double, nu: [Double]) = (0, 0, [])
+    var iterations: [DecompositionIteration] = []
+    var enumeratedNodes = 0
+
+    init(problem: Problem, settings: DecompositionSettings) {
+        self.problem = problem
+        self.settings = settings
+        self.menus = ClientMenus(problem: problem)
+        self.metric = problem.profile.metric
+        self.sign = metric.better == .lower ? 1 : -1
+        self.targets = problem.serviceTargets.map {
+            AssignmentProblem.Target(members: $0.memberIndices(in: problem), meanQualityTarget: $0.meanQualityTarget)
+        }
+        self.computeBudget = problem.server.computeRateFlopsPerS
+        self.bandwidthBudget = problem.server.bandwidthHz
+        self.responses = menus.options.map { Array(repeating: nil, count: $0.count) }
+    }
+
+    var elapsed: Double { Date().timeIntervalSince(start) }
+    var outOfTime: Bool { elapsed > settings.timeLimitS }
+
+    var gap: Double? {
+        guard let best else { return nil }
+        return max(0, best.energy - bestBound) / best.energy
+    }
+
+    mutating func solve() throws -> DecompositionResult {
+        if !menus.diagnostics.isEmpty { return infeasible(menus.diagnostics) }
+        if problem.clients.isEmpty {
+            return DecompositionResult(status: .optimal, configurations: [], allocation: nil, energyJ: 0, lowerBoundJ: 0,
+                                       gap: 0, computePrice: 0, bandwidthPrice: 0, targetPrices: targets.map { _ in 0 },
+                                       iterations: [], enumeratedNodes: 0, allocationsSolved: 0, diagnostics: [],
+                                       solveTimeS: elapsed)
+        }
+
+        // The least-work assignment needs the least of both budgets (dominance, see ClientMenus):
+        // if the budgets cannot carry it, no assignment fits.
+        let leastWork = [Int](repeating: 0, count: menus.options.count)
+        let first = try allocate(leastWork)
+        guard first.status.hasSolution else {
+            var diagnostics = first.diagnostics
+            if diagnostics.isEmpty {
+                diagnostics = [Diagnostic(constraint: "budget", clients: [],
+                                          message: "the allocation of the least-work configurations failed (\(first.status.rawValue))")]
+            }
+            return infeasible(diagnostics, status: first.status == .infeasible ? .infeasible : first.status)
+        }
+        var mu = first.computePrice, lambda = first.bandwidthPrice
+        let referenceEnergy = max(first.energyJ ?? 1, 1e-300)
+
+        // Phase 1: alternation.
+        var cuts: [Cut] = []
+        var previousChoice: [Int]? = nil
+        var stop: SolutionStatus? = nil
+        for _ in 0..<settings.maxIterations {
+            if outOfTime { stop = .timeLimit; break }
+            guard let round = try evaluate(mu: mu, lambda: lambda, kind: .alternation) else {
+                return targetInfeasible()
+            }
+            cuts.append(round.cut)
+            if let g = gap, g <= settings.gapTolerance { break }
+            if round.choice == previousChoice { break }  // settled: the next prices would repeat
+            previousChoice = round.choice
+            if let allocation = round.allocation {
+                if allocation.computePrice == mu && allocation.bandwidthPrice == lambda { break }
+                mu = allocation.computePrice
+                lambda = allocation.bandwidthPrice
+            } else {
+                // The budgets cannot carry this assignment: it is priced too cheaply.
+                mu = max(2 * mu, bestPrices.mu, 1e-3 * referenceEnergy / computeBudget)
+                lambda = max(2 * lambda, 1e-3 * referenceEnergy / bandwidthBudget)
+            }
+        }
+
+        // Phase 2: trust-region cutting planes on the Lagrangian bound.
+        if stop == nil, let g = gap, g > settings.gapTolerance {
+            stop = try improveBound(cuts: &cuts, referenceEnergy: referenceEnergy)
+        }
+
+        // Phase 3: enumeration for what the bound cannot close.
+        if stop == nil, let g = gap, g > settings.gapTolerance {
+            stop = try enumerate()
+        }
+        return finish(stopReason: stop)
+    }
+
+    // MARK: - One round
+
+    struct Cut {
+        var mu: Double, lambda: Double
+        var value: Double
+        var gradientMu: Double, gradientLambda: Double
+    }
+
+    struct Round {
+        var cut: Cut
+        var choice: [Int]
+        var allocation: AllocationResult?
+    }
+
+    /// Prices every option, solves the assignment, records the bound, allocates the assignment.
+    /// Returns nil when no assignment can meet the service targets.
+    mutating func evaluate(mu: Double, lambda: Double, kind: DecompositionIteration.Kind) throws -> Round? {
+        let priced = price(mu: mu, lambda: lambda)
+        let assignmentProblem = AssignmentProblem(candidates: priced.candidates, targets: targets, metric: metric)
+        let assignment = try AssignmentSolver(settings: settings.assignment).solve(assignmentProblem)
+        switch assignment.status {
+        case .infeasible: return nil
+        case .numericalError:
+            throw SolverError.unsupported("GLPK failed numerically on the assignment step at μ = \(mu), λ = \(lambda)")
+        case .optimal, .feasible: break
+        }
+        let bound = assignment.relaxationBound - mu * computeBudget - lambda * bandwidthBudget
+        var demandF = 0.0, demandB = 0.0
+        for (k, split) in assignment.relaxation.enumerated() {
+            for part in split {
+                demandF += part.weight * priced.computeRate[k][part.candidate]
+                demandB += part.weight * priced.bandwidth[k][part.candidate]
+            }
+        }
+        let cut = Cut(mu: mu, lambda: lambda, value: bound, gradientMu: demandF - computeBudget,
+                      gradientLambda: demandB - bandwidthBudget)
+        if bound > bestBound {
+            bestBound = bound
+            bestPrices = (mu, lambda, assignment.targetPrices)
+        }
+        let allocation = try allocate(assignment.choice)
+        let energy = allocation.status.hasSolution ? allocation.energyJ : nil
+        iterations.append(DecompositionIteration(
+            kind: kind, computePrice: mu, bandwidthPrice: lambda, targetPrices: assignment.targetPrices,
+            lowerBoundJ: bound, energyJ: energy, bestEnergyJ: best?.energy, bestLowerBoundJ: bestBound))
+        return Round(cut: cut, choice: assignment.choice, allocation: energy == nil ? nil : allocation)
+    }
+
+    struct Priced {
+        var candidates: [[AssignmentProblem.Candidate]]
+        var computeRate: [[Double]]
+        var bandwidth: [[Double]]
+    }
+
+    mutating func price(mu: Double, lambda: Double) -> Priced {
+        let configs = problem.profile.configs
+        var candidates: [[AssignmentProblem.Candidate]] = []
+        var rates: [[Double]] = [], bands: [[Double]] = []
+        candidates.reserveCapacity(menus.options.count)
+        for k in menus.options.indices {
+            var row: [AssignmentProblem.Candidate] = [], f: [Double] = [], b: [Double] = []
+            for (n, c) in menus.options[k].enumerated() {
+                let response = ClientOracle.evaluate(menus.tasks[k][n], computePrice: mu, bandwidthPrice: lambda,
+                                                     warmStart: responses[k][n])
+                responses[k][n] = response
+                row.append(.init(configuration: c, cost: response.value, quality: configs[c].quality))
+                f.append(response.computeRateFlopsPerS)
+                b.append(response.bandwidthHz)
+            }
+            candidates.append(row)
+            rates.append(f)
+            bands.append(b)
+        }
+        return Priced(candidates: candidates, computeRate: rates, bandwidth: bands)
+    }
+
+    /// Allocation of an assignment (option index per client), cached; updates the incumbent.
+    mutating func allocate(_ choice: [Int]) throws -> AllocationResult {
+        if let cached = allocations[choice] { return cached }
+        let tasks = choice.enumerated().map { menus.tasks[$0.offset][$0.element] }
+        var allocationSettings = settings.allocation
+        allocationSettings.timeLimitS = max(1e-3, min(allocationSettings.timeLimitS, settings.timeLimitS - elapsed))
+        let result = try AllocationSolver(settings: allocationSettings)
+            .solve(tasks: tasks, computeRateFlopsPerS: computeBudget, bandwidthHz: bandwidthBudget)
+        allocations[choice] = result
+        if result.status.hasSolution, let energy = result.energyJ, meetsTargets(choice) {
+            if best == nil || energy < best!.energy { best = (choice, result, energy) }
+        }
+        return result
+    }
+
+    func meetsTargets(_ choice: [Int]) -> Bool {
+        let configs = problem.profile.configs
+        for target in targets where !target.members.isEmpty {
+            var sum = 0.0
+            for k in target.members { sum += configs[menus.options[k][choice[k]]].quality }
+            if !metric.meets(sum / Double(target.members.count), requirement: target.meanQualityTarget,
+                             relativeTolerance: settings.assignment.targetTolerance) { return false }
+        }
+        return true
+    }
+
+    // MARK: - Phase 2
+
+    /// Maximises the cutting-plane model of LB over a trust region (box) around the best bound's
+    /// prices, in prices scaled by F/E and B/E so that the model is of order one.
+    mutating func improveBound(cuts: inout [Cut], referenceEnergy: Double) throws -> SolutionStatus? {
+        let scaleMu = computeBudget / referenceEnergy, scaleLambda = bandwidthBudget / referenceEnergy
+        var radius = 0.5
+        var lastSerious = bestBound
+        while iterations.count < settings.maxIterations {
+            if outOfTime { return .timeLimit }
+            if let g = gap, g <= settings.gapTolerance { return nil }
+            let center = (bestPrices.mu * scaleMu, bestPrices.lambda * scaleLambda)
+            var model = LinearModel(sense: .maximize)
+            let theta = model.addVariable(lower: -.infinity, cost: 1)
+            let halfMu = max(radius * center.0, 1e-3 * radius)
+            let halfLambda = max(radius * center.1, 1e-3 * radius)
+            let m = model.addVariable(lower: max(0, center.0 - halfMu), upper: center.0 + halfMu)
+            let l = model.addVariable(lower: max(1e-9 * center.1, center.1 - halfLambda), upper: center.1 + halfLambda)
+            for cut in cuts {
+                // θ ≤ v + gμ (μ − μ_i) + gλ (λ − λ_i), all over E with μ = m/scaleMu.
+                let gm = cut.gradientMu / computeBudget, gl = cut.gradientLambda / bandwidthBudget
+                let v = cut.value / referenceEnergy
+                model.addRow([(theta, 1), (m, -gm), (l, -gl)],
+                             upper: v - gm * cut.mu * scaleMu - gl * cut.lambda * scaleLambda)
+            }
+            guard let step = try? GLPK.solve(model), step.outcome == .optimal, let predicted = step.objective else { break }
+            let predictedGain = predicted * referenceEnergy - bestBound
+            if predictedGain <= 0.1 * settings.gapTolerance * (best?.energy ?? referenceEnergy) {
+                if radius < 1e-6 { break }
+                radius *= 0.25
+                continue
+            }
+            let mu = step.values[1] / scaleMu, lambda = step.values[2] / scaleLambda
+            guard let round = try evaluate(mu: mu, lambda: lambda, kind: .cuttingPlane) else { return nil }
+            cuts.append(round.cut)
+            if round.cut.value >= lastSerious + 0.1 * predictedGain {
+                lastSerious = round.cut.value
+                radius = min(radius * 2, 4)
+            } else {
+                radius *= 0.5
+            }
+            if radius < 1e-7 { break }
+        }
+        return nil
+    }
+
+    // MARK: - Phase 3
+
+    mutating func enumerate() throws -> SolutionStatus? {
+        guard let incumbent = best else { return nil }
+        let (mu, lambda, nu) = bestPrices
+        let priced = price(mu: mu, lambda: lambda)
+        let configs = problem.profile.configs
+        let K = menus.options.count
+        // Lagrangian costs L_kc = φ_kc + w_k s q_c and the constant.
+        var w = [Double](repeating: 0, count: K)
+        var constant = -mu * computeBudget - lambda * bandwidthBudget
+        for (j, target) in targets.enumerated() where !target.members.isEmpty && j < nu.count {
+            constant -= nu[j] * sign * target.meanQualityTarget
+            for k in target.members { w[k] += nu[j] / Double(target.members.count) }
+        }
+        var lagrangian: [[Double]] = []
+        for k in 0..<K {
+            lagrangian.append(priced.candidates[k].map { $0.cost + w[k] * sign * $0.quality })
+        }
+        let minimum = lagrangian.map { $0.min()! }
+        let order = (0..<K).sorted {
+            (lagrangian[$0].max()! - minimum[$0]) > (lagrangian[$1].max()! - minimum[$1])
+        }
+        let optionOrder = lagrangian.map { row in row.indices.sorted { row[$0] < row[$1] } }
+        // Per target: badness sums and the best badness still reachable by the unassigned members.
+        let badness: [[Double]] = menus.options.map { $0.map { sign * configs[$0].quality } }
+        var membership = [[(target: Int, weight: Double)]](repeating: [], count: K)
+        for (j, target) in targets.enumerated() where !target.members.isEmpty {
+            for k in target.members { membership[k].append((j, 1 / Double(target.members.count))) }
+        }
+        var remainingBest = targets.map { target -> Double in
+            target.members.isEmpty ? 0 : target.members.reduce(0) { $0 + badness[$1].min()! / Double(target.members.count) }
+        }
+        var used = [Double](repeating: 0, count: targets.count)
+        let allowance = targets.map { sign * $0.meanQualityTarget }
+
+        var upper = incumbent.energy
+        var prunedMinimum = Double.infinity
+        var leafMinimum = Double.infinity
+        var aborted = false
+        var choice = [Int](repeating: 0, count: K)
+        var partial = constant + minimum.reduce(0, +)
+        let allocationsBefore = allocations.count
+
+        func slackOK(_ j: Int) -> Bool {
+            let limit = allowance[j] + settings.assignment.targetTolerance * max(abs(allowance[j]), 1e-300)
+            return used[j] + remainingBest[j] <= limit
+        }
+
+        func visit(_ depth: Int) throws {
+            if aborted { return }
+            enumeratedNodes += 1
+            if enumeratedNodes > settings.enumerationNodeLimit
+                || allocations.count - allocationsBefore > settings.enumerationAllocationLimit || outOfTime {
+                aborted = true
+                return
+            }
+            if partial >= upper * (1 - settings.gapTolerance) {
+                prunedMinimum = min(prunedMinimum, partial)
+                return
+            }
+            if depth == K {
+                guard meetsTargets(choice) else { return }
+                let result = try allocate(choice)
+                if result.status.hasSolution, let energy = result.energyJ {
+                    upper = min(upper, energy)
+                    leafMinimum = min(leafMinimum, result.lowerBoundJ ?? energy)
+                } else if result.status != .infeasible {
+                    aborted = true  // an allocation that stopped early proves nothing
+                }
+                return
+            }
+            let k = order[depth]
+            for n in optionOrder[k] {
+                let delta = lagrangian[k][n] - minimum[k]
+                choice[k] = n
+                partial += delta
+                for (j, weight) in membership[k] {
+                    used[j] += weight * badness[k][n]
+                    remainingBest[j] -= weight * badness[k].min()!
+                }
+                let feasible = membership[k].allSatisfy { slackOK($0.target) }
+                if feasible { try visit(depth + 1) }
+                for (j, weight) in membership[k] {
+                    used[j] -= weight * badness[k][n]
+                    remainingBest[j] += weight * badness[k].min()!
+                }
+                partial -= delta
+                if aborted { return }
+            }
+        }
+        try visit(0)
+        if aborted { return outOfTime ? .timeLimit : nil }
+        let completeBound = min(prunedMinimum, leafMinimum)
+        if completeBound.isFinite, completeBound > bestBound { bestBound = completeBound }
+        if completeBound == .infinity, let best { bestBound = max(bestBound, best.energy) }
+        return nil
+    }
+
+    // MARK: - Results
+
+    func finish(stopReason: SolutionStatus?) -> DecompositionResult {
+        guard let best else {
+            return DecompositionResult(
+                status: stopReason ?? .infeasible, configurations: [], allocation: nil, energyJ: nil,
+                lowerBoundJ: bestBound.isFinite ? bestBound : nil, gap: nil, computePrice: bestPrices.mu,
+                bandwidthPrice: bestPrices.lambda, targetPrices: bestPrices.nu, iterations: iterations,
+                enumeratedNodes: enumeratedNodes, allocationsSolved: allocations.count,
+                diagnostics: stopReason == nil ? budgetDiagnostics() : [], solveTimeS: elapsed)
+        }
+        let bound = min(bestBound, best.energy)
+        let gap = max(0, best.energy - bound) / best.energy
+        let status: SolutionStatus = gap <= settings.gapTolerance ? .optimal : (stopReason ?? .feasible)
+        return DecompositionResult(
+            status: status, configurations: best.choice.enumerated().map { menus.options[$0.offset][$0.element] },
+            allocation: best.allocation, energyJ: best.energy, lowerBoundJ: bound, gap: gap,
+            computePrice: bestPrices.mu, bandwidthPrice: bestPrices.lambda, targetPrices: bestPrices.nu,
+            iterations: iterations, enumeratedNodes: enumeratedNodes, allocationsSolved: allocations.count,
+            diagnostics: [], solveTimeS: elapsed)
+    }
+
+    func infeasible(_ diagnostics: [Diagnostic], status: SolutionStatus = .infeasible) -> DecompositionResult {
+        DecompositionResult(status: status, configurations: [], allocation: nil, energyJ: nil, lowerBoundJ: nil, gap: nil,
+                            computePrice: 0, bandwidthPrice: 0, targetPrices: targets.map { _ in 0 },
+                            iterations: iterations, enumeratedNodes: enumeratedNodes,
+                            allocationsSolved: allocations.count, diagnostics: diagnostics, solveTimeS: elapsed)
+    }
+
+    /// No assignment meets a target even with every member on its best admissible configuration.
+    func targetInfeasible() -> DecompositionResult {
+        let configs = problem.profile.configs
+        var diagnostics: [Diagnostic] = []
+        for (j, target) in targets.enumerated() where !target.members.isEmpty {
+            let best = target.members.reduce(0.0) { sum, k in
+                sum + menus.options[k].map { configs[$0].quality }.min { metric.isBetter($0, than: $1) }!
+            } / Double(target.members.count)
+            if !metric.meets(best, requirement: target.meanQualityTarget, relativeTolerance: settings.assignment.targetTolerance) {
+                diagnostics.append(Diagnostic(
+                    constraint: "service", clients: target.members.map { problem.clients[$0].id },
+                    message: "mean \(metric.name) target \(target.meanQualityTarget) is out of reach: the best admissible configurations give \(best) (short by \(abs(metric.margin(best, requirement: target.meanQualityTarget))))",
+                    serviceTarget: j, bestReachableQuality: best))
+            }
+        }
+        return infeasible(diagnostics)
+    }
+
+    /// Targets reachable one by one, but no target-meeting assignment found that the budgets carry:
+    /// report what the least-work target-meeting assignment would need.
+    func budgetDiagnostics() -> [Diagnostic] {
+        var worst: (scale: Double, diagnostic: Diagnostic)? = nil
+        for (_, result) in allocations where result.status == .infeasible {
+            for d in result.diagnostics where d.requiredScale != nil {
+                if worst == nil || d.requiredScale! < worst!.scale { worst = (d.requiredScale!, d) }
+            }
+        }
+        var diagnostic = worst?.diagnostic ?? Diagnostic(constraint: "budget", clients: [], message: "")
+        diagnostic.message = "no assignment meeting the service targets was found that the budgets carry"
+            + (worst.map { "; the closest one needs its budget scaled by \($0.scale)" } ?? "")
+        return [diagnostic]
+    }
+}
