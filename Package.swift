@@ -34,13 +34,17 @@ let package = Package(
         .target(name: "FlexGenSolver", dependencies: ["FlexGenModel", "FlexGenNumerics", "FlexGenGLPK"]),
         .target(name: "FlexGenSampler", dependencies: ["FlexGenModel", "FlexGenIO", "FlexGenLinearAlgebra"],
                 resources: [.copy("Resources")]),
+        // `flexgen bench`: sweeps, statistics, CSV and SVG figures (not part of the umbrella).
+        .target(name: "FlexGenBench", dependencies: ["FlexGenModel", "FlexGenIO", "FlexGenScenarios", "FlexGenSolver"]),
         // Umbrella: re-exports only.
         .target(name: "FlexGen", dependencies: ["FlexGenModel", "FlexGenIO", "FlexGenScenarios", "FlexGenSolver", "FlexGenSampler"]),
         .executableTarget(name: "flexgen", dependencies: [
             "FlexGen",
+            "FlexGenBench",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        .testTarget(name: "FlexGenBenchTests", dependencies: ["FlexGenBench", "FlexGenModel"]),
         .testTarget(name: "FlexGenModelTests", dependencies: ["FlexGenModel", "FlexGenIO", "FlexGenScenarios"]),
         .testTarget(name: "FlexGenNumericsTests", dependencies: ["FlexGenNumerics"]),
         .testTarget(name: "FlexGenGLPKTests", dependencies: ["FlexGenGLPK"]),

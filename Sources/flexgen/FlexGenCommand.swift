@@ -8,9 +8,11 @@ struct FlexGenCommand: AsyncParsableCommand {
         abstract: "Energy-optimal configuration and resource allocation for flexible diffusion models at the edge.",
         version: "0.1.0",
         subcommands: [
+            Bench.self,
             Check.self,
             Generate.self,
             ProfileCommand.self,
+            TrainClassifier.self,
         ]
     )
 }

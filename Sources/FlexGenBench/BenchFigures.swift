@@ -1,0 +1,74 @@
+import Foundation
+import FlexGenModel
+
+/// The figures of `flexgen bench`, built from the summaries (never from hand-entered numbers).
+public enum BenchFigures {
+    /// Energy (mean ± 95 % CI over each variant's feasible instances) and feasibility rate
+    /// against the sweep's parameter, one series per variant.
+    public static func sweepFigure(_ sweep: Sweep, summary: [SummaryRow], variants: [String]) -> Figure {
+        let rows = summary.filter { $0.sweep == sweep.name }
+        var energy: [ChartSeries] = [], feasibility: [ChartSeries] = []
+        for (i, v) in variants.enumerated() {
+            let vs = rows.filter { $0.variant == v }.sorted { $0.value < $1.value }
+            guard !vs.isEmpty else { continue }
+            energy.append(ChartSeries(name: v, points: vs.compactMap { r in
+                guard let e = r.energy else { return nil }
+                let h = e.confidenceHalfWidth95 ?? 0
+                return ChartPoint(x: r.value, y: e.mean / 1000, low: (e.mean - h) / 1000, high: (e.mean + h) / 1000)
+            }, dashed: i > 0 && i % 2 == 0))
+            feasibility.append(ChartSeries(name: v, points: vs.map { ChartPoint(x: $0.value, y: 100 * $0.feasibilityRate) },
+                                           dashed: i > 0 && i % 2 == 0))
+        }
+        let title = sweep.label.components(separatedBy: " (").first ?? sweep.label
+        return Figure(panels: [
+            LineChart(title: "Server energy vs \(title)", xLabel: sweep.label, yLabel: "energy (kJ), mean ± 95% CI",
+                      xScale: sweep.scale, series: energy, uncertainty: .errorBars),
+            LineChart(title: "Feasible instances vs \(title)", xLabel: sweep.label, yLabel: "feasible instances (%)",
+                      xScale: sweep.scale, series: feasibility, uncertainty: .none),
+        ], panelWidth: 620, panelHeight: 400)
+    }
+
+    /// Share of each width and of each step count among FlexGen's clients, per quality tier.
+    public static func choicesFigure(_ choices: [ChoiceCount], metricName: String) -> Figure? {
+        guard !choices.isEmpty else { return nil }
+        let tiers = Array(Set(choices.map { $0.requirement ?? .infinity })).sorted()
+        let widths = Array(Set(choices.map(\.width))).sorted()
+        let steps = Array(Set(choices.map(\.steps))).sorted()
+        func label(_ t: Double) -> String { t.isFinite ? "\(metricName) ≤ \(Axis(scale: .linear, dataMin: 0, dataMax: 1).label(t))" : "none" }
+        var widthShares: [[Double]] = [], stepShares: [[Double]] = []
+        for t in tiers {
+            let cs = choices.filter { ($0.requirement ?? .infinity) == t }
+            let total = Double(cs.map(\.count).reduce(0, +))
+            widthShares.append(widths.map { w in Double(cs.filter { $0.width == w }.map(\.count).reduce(0, +)) / total })
+            stepShares.append(steps.map { s in Double(cs.filter { $0.steps == s }.map(\.count).reduce(0, +)) / total })
+        }
+        let categories = tiers.map(label)
+        return Figure(panels: [
+            StackedBarChart(title: "Width FlexGen picks, per tier", xLabel: "quality requirement (tier)",
+                            yLabel: "share of clients", categories: categories,
+                            segments: widths.map { "width \($0)" }, fractions: widthShares),
+            StackedBarChart(title: "Steps FlexGen picks, per tier", xLabel: "quality requirement (tier)",
+                            yLabel: "share of clients", categories: categories,
+                            segments: steps.map { "\($0) steps" }, fractions: stepShares),
+        ], panelWidth: 560, panelHeight: 400)
+    }
+
+    /// Solve time and peak memory against K, log-log, one series per target.
+    public static func scalingFigure(_ rows: [ScalingBenchmark.Row]) -> Figure? {
+        let targets = rows.map(\.target).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        guard !targets.isEmpty else { return nil }
+        var time: [ChartSeries] = [], memory: [ChartSeries] = []
+        for t in targets {
+            let rs = rows.filter { $0.target == t }
+            time.append(ChartSeries(name: t, points: rs.compactMap { r in r.bestTimeS.map { ChartPoint(x: Double(r.clients), y: $0) } }))
+            memory.append(ChartSeries(name: t, points: rs.compactMap { r in
+                r.peakMemoryBytes.map { ChartPoint(x: Double(r.clients), y: max($0 / 1_048_576, 0.01)) } }))
+        }
+        return Figure(panels: [
+            LineChart(title: "Solve time vs number of clients", xLabel: "clients K", yLabel: "best wall time (s)",
+                      xScale: .log10, yScale: .log10, series: time, uncertainty: .none, yIncludesZero: false),
+            LineChart(title: "Peak extra memory vs number of clients", xLabel: "clients K", yLabel: "peak extra RSS (MiB)",
+                      xScale: .log10, yScale: .log10, series: memory, uncertainty: .none, yIncludesZero: false),
+        ], panelWidth: 640, panelHeight: 400)
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+import FlexGenIO
+
+/// Writes a run's CSVs, figures and report under `directory` (results/ and figures/), each file
+/// atomically. Returns the paths written.
+public enum BenchOutput {
+    @discardableResult
+    public static func write(_ r: BenchResults, to directory: String, command: String) throws -> [String] {
+        let results = (directory as NSString).appendingPathComponent("results")
+        let figures = (directory as NSString).appendingPathComponent("figures")
+        for folder in [results, figures] {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        }
+        var written: [String] = []
+        func put(_ text: String, _ folder: String, _ name: String) throws {
+            let path = (folder as NSString).appendingPathComponent(name)
+            try AtomicFile.write(text, to: path)
+            written.append(path)
+        }
+
+        if !r.runs.records.isEmpty {
+            var runs = CSVTable(header: RunRecord.csvHeader)
+            r.runs.records.forEach { runs.append($0.csvRow) }
+            try put(runs.text, results, "runs.csv")
+            var summary = CSVTable(header: SummaryRow.csvHeader)
+            r.summary.forEach { summary.append($0.csvRow) }
+            try put(summary.text, results, "summary.csv")
+            var choices = CSVTable(header: ChoiceCount.csvHeader)
+            r.runs.choices.forEach { choices.append($0.csvRow) }
+            try put(choices.text, results, "choices.csv")
+            let variants = r.settings.variantNames.filter { !r.missingVariants.contains($0) }
+            for sweep in r.sweeps {
+                try put(BenchFigures.sweepFigure(sweep, summary: r.summary, variants: variants).svg, figures,
+                        "energy-vs-\(sweep.name).svg")
+            }
+            // FlexGen's picks at the paper-default point of the clients sweep (K = 20, three tiers).
+            let picks = r.runs.choices.filter { $0.sweep == "clients" && $0.value == 20 && $0.variant == BenchVariants.reference }
+            if let figure = BenchFigures.choicesFigure(picks, metricName: "FID") {
+                try put(figure.svg, figures, "flexgen-choices-by-tier.svg")
+            }
+        }
+        if !r.paperRuns.isEmpty || !r.profileRuns.records.isEmpty {
+            var paper = CSVTable(header: RunRecord.csvHeader)
+            (r.paperRuns + r.profileRuns.records).forEach { paper.append($0.csvRow) }
+            try put(paper.text, results, "paper-default-runs.csv")
+            var summary = CSVTable(header: SummaryRow.csvHeader)
+            r.profileSummary.forEach { summary.append($0.csvRow) }
+            try put(summary.text, results, "profiles-summary.csv")
+        }
+        if !r.gap.isEmpty {
+            var gap = CSVTable(header: OptimalityGapBenchmark.Row.csvHeader)
+            r.gap.forEach { gap.append($0.csvRow) }
+            try put(gap.text, results, "optimality-gap.csv")
+        }
+        if !r.scaling.isEmpty {
+            var scaling = CSVTable(header: ScalingBenchmark.Row.csvHeader)
+            r.scaling.forEach { scaling.append($0.csvRow) }
+            try put(scaling.text, results, "scaling.csv")
+            if let figure = BenchFigures.scalingFigure(r.scaling) {
+                try put(figure.svg, figures, "solver-time-vs-k.svg")
+            }
+        }
+        try put(BenchReport.markdown(r, command: command), results, "report.md")
+        return written
+    }
+}

@@ -1,0 +1,52 @@
+/// What `flexgen bench` runs. Every default is the full mode's; `BenchSettings.quick` is CI's.
+public struct BenchSettings: Sendable {
+    /// Which parts of the benchmark to run.
+    public enum Part: String, Sendable, CaseIterable {
+        /// The parameter sweeps (energy, quality, feasibility of every variant).
+        case sweeps
+        /// problems/paper-default.json and the sd-like-512 vs digits-measured comparison.
+        case paper
+        /// FlexGen against the exact oracle on tiny instances.
+        case gap
+        /// Solver time and memory against K.
+        case scaling
+    }
+
+    /// Small K, two values per sweep, 3 seeds: what CI exercises (≤ 2 minutes).
+    public var quick = false
+    /// Seeded instances per sweep point (full: 20, the minimum).
+    public var seedCount = 20
+    /// Folder that receives results/ and figures/.
+    public var outputDirectory = "benchmarks"
+    /// The committed paper-default instance (skipped with a note when absent).
+    public var paperDefaultPath = "problems/paper-default.json"
+    /// The measured profile compared with sd-like-512 (reported as pending when absent).
+    public var measuredProfilePath = "problems/profiles/digits-measured.json"
+    /// Variants compared; FlexGen must be first.
+    public var variantNames = BenchVariants.compared
+    /// K of the scaling benchmark.
+    public var scalingSizes = [100, 1_000, 10_000, 100_000]
+    /// A scaling size is skipped when its linear projection from the previous size exceeds this (s).
+    public var scalingProjectedLimitS = 150.0
+    /// K and number of seeds of the optimality-gap instances.
+    public var gapClientCounts = [2, 3, 4]
+    public var gapSeedCount = 20
+    /// Parts to run.
+    public var parts = Set(Part.allCases)
+    /// Progress bars on stderr: nil draws them when stderr is a terminal.
+    public var showProgress: Bool? = nil
+
+    public init() {}
+
+    public static var full: BenchSettings { BenchSettings() }
+
+    public static var quick: BenchSettings {
+        var s = BenchSettings()
+        s.quick = true
+        s.seedCount = 3
+        s.scalingSizes = [100, 1_000]
+        s.gapClientCounts = [2, 3]
+        s.gapSeedCount = 4
+        return s
+    }
+}

@@ -1,0 +1,137 @@
+import Foundation
+import FlexGenModel
+import FlexGenIO
+import FlexGenScenarios
+
+/// Everything one `flexgen bench` run measured.
+public struct BenchResults: Sendable {
+    public var settings: BenchSettings
+    public var machine: MachineInfo
+    public var sweeps: [Sweep] = []
+    public var runs = SweepRunner.Results()
+    public var summary: [SummaryRow] = []
+    /// Runs on problems/paper-default.json itself (sweep name `paper-default.json`).
+    public var paperRuns: [RunRecord] = []
+    /// The base scenario over seeds with each profile (sweep names `profile:…`).
+    public var profileRuns = SweepRunner.Results()
+    public var profileSummary: [SummaryRow] = []
+    public var scaling: [ScalingBenchmark.Row] = []
+    public var gap: [OptimalityGapBenchmark.Row] = []
+    /// Variants named in the settings that the toolkit does not provide.
+    public var missingVariants: [String] = []
+    /// Notes for the report (absent files, skipped parts).
+    public var notes: [String] = []
+    public var wallTimeS = 0.0
+
+    /// Runs whose outcome is a solver defect, across every part.
+    public var failureCount: Int {
+        runs.failures.count + profileRuns.failures.count + paperRuns.filter(\.outcome.isFailure).count
+            + gap.filter { $0.flexgenStatus == RunOutcome.checkFailed.rawValue || $0.flexgenStatus == RunOutcome.error.rawValue
+                || $0.exactStatus == RunOutcome.checkFailed.rawValue || $0.exactStatus == RunOutcome.error.rawValue }.count
+            + scaling.filter { $0.status == "error" || ($0.note.hasPrefix("check failed")) }.count
+    }
+}
+
+/// Runs the benchmark parts the settings select, then writes results/ and figures/.
+public struct BenchSuite: Sendable {
+    public var settings: BenchSettings
+
+    public init(settings: BenchSettings) { self.settings = settings }
+
+    public func run(warn: @escaping (String) -> Void) throws -> BenchResults {
+        let clock = ContinuousClock()
+        let start = clock.now
+        var results = BenchResults(settings: settings, machine: .current())
+        let available = settings.variantNames.compactMap(BenchVariants.make)
+        results.missingVariants = settings.variantNames.filter { BenchVariants.make($0) == nil }
+        guard available.first?.name == BenchVariants.reference else {
+            throw BenchError.referenceMissing(BenchVariants.reference)
+        }
+        let seeds = (1...UInt64(max(settings.seedCount, 1))).map { $0 }
+        let runner = SweepRunner(variants: available, seeds: seeds)
+
+        if settings.parts.contains(.sweeps) {
+            results.sweeps = BenchScenarios.sweeps(quick: settings.quick)
+            let bar = ProgressBar(label: "sweeps", total: runner.workCount(results.sweeps), enabled: settings.showProgress)
+            results.runs = try runner.run(results.sweeps, progress: { bar.update($0) }, warn: warn)
+            bar.finish()
+            results.summary = Summarizer.summarize(results.runs.records)
+        }
+
+        if settings.parts.contains(.paper) {
+            if FileManager.default.fileExists(atPath: settings.paperDefaultPath) {
+                let problem = try ProblemFile.load(path: settings.paperDefaultPath)
+                for variant in available {
+                    let (record, _) = SweepRunner.runOne(problem: problem, variant: variant, sweep: "paper-default.json",
+                                                         value: Double(problem.clients.count), seed: 0)
+                    if record.outcome.isFailure { warn("FAILURE \(variant.name) on paper-default.json: \(record.note)") }
+                    results.paperRuns.append(record)
+                }
+            } else {
+                results.notes.append("\(settings.paperDefaultPath) not found: the single-instance table is missing.")
+            }
+            var sweeps = [profileSweep(name: "sd-like-512", profile: BenchScenarios.sdLikeProfile)]
+            if FileManager.default.fileExists(atPath: settings.measuredProfilePath) {
+                let measured = try ProfileFile.load(path: settings.measuredProfilePath)
+                sweeps.append(profileSweep(name: "digits-measured",
+                                           profile: ProfileAdapter.adapt(measured, onto: BenchScenarios.sdLikeProfile)))
+            } else {
+                results.notes.append("\(settings.measuredProfilePath) not found: the digits-measured comparison is pending.")
+            }
+            let bar = ProgressBar(label: "profiles", total: runner.workCount(sweeps), enabled: settings.showProgress)
+            results.profileRuns = try runner.run(sweeps, progress: { bar.update($0) }, warn: warn)
+            bar.finish()
+            results.profileSummary = Summarizer.summarize(results.profileRuns.records)
+        }
+
+        if settings.parts.contains(.gap) {
+            if let flexgen = BenchVariants.make(BenchVariants.reference), let exact = BenchVariants.make(BenchVariants.exact) {
+                let gap = OptimalityGapBenchmark(flexgen: flexgen, exact: exact, clientCounts: settings.gapClientCounts,
+                                                 seeds: (1...UInt64(max(settings.gapSeedCount, 1))).map { $0 })
+                let bar = ProgressBar(label: "gap", total: gap.workCount, enabled: settings.showProgress)
+                results.gap = gap.run(progress: { bar.update($0) }, warn: warn)
+                bar.finish()
+            } else {
+                results.notes.append("The exact oracle `\(BenchVariants.exact)` is not available: no optimality-gap table.")
+            }
+        }
+
+        if settings.parts.contains(.scaling) {
+            var targets: [ScalingBenchmark.Target] = []
+            if let allocation = BenchVariants.allocationOnly { targets.append(allocation) }
+            else { results.notes.append("The allocation entry point is not available: no allocation scaling rows.") }
+            if let flexgen = BenchVariants.make(BenchVariants.reference) {
+                targets.append(.init(name: "full solve (flexgen, service target 0.5)", serviceTargetTightness: 0.5,
+                                     solve: flexgen.solve))
+            }
+            let scaling = ScalingBenchmark(sizes: settings.scalingSizes, targets: targets,
+                                           projectedTimeLimitS: settings.scalingProjectedLimitS)
+            let bar = ProgressBar(label: "scaling", total: targets.count * settings.scalingSizes.count, enabled: settings.showProgress)
+            results.scaling = scaling.run(progress: { bar.update($0) }, warn: warn)
+            bar.finish()
+        }
+
+        results.wallTimeS = (clock.now - start).seconds
+        return results
+    }
+
+    /// The paper-default scenario (K = 20, three tiers) over the seeds, with `profile`.
+    func profileSweep(name: String, profile: Profile) -> Sweep {
+        Sweep(name: "profile:\(name)", label: "K", values: [20]) { value, seed in
+            var s = ScenarioSettings()
+            s.name = "paper-default-\(name)-seed\(seed)"
+            s.clientCount = Int(value)
+            return ScenarioGenerator.generate(settings: s, profile: profile, seed: seed)
+        }
+    }
+}
+
+public enum BenchError: Error, CustomStringConvertible {
+    case referenceMissing(String)
+    public var description: String {
+        switch self {
+        case .referenceMissing(let name):
+            "the reference variant `\(name)` is not available (or not first in the list): every ratio is taken against it"
+        }
+    }
+}

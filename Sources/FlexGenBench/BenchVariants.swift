@@ -1,0 +1,25 @@
+import FlexGenModel
+import FlexGenSolver
+
+/// The one place that says which solvers `flexgen bench` compares and how to call them.
+/// The list is data: adding or removing a variant is a one-line change here.
+public enum BenchVariants {
+    /// FlexGen first: it is the reference every ratio is taken against.
+    public static let reference = "flexgen"
+    /// The variants compared in the sweeps (issue 6): FlexGen and the "existing generation schemes".
+    public static let compared = ["flexgen", "full-model", "steps-only", "width-only", "equal-share", "greedy"]
+    /// The exact oracle used for the optimality gap on tiny instances.
+    public static let exact = "exhaustive"
+
+    /// The variant with this name, or nil when the toolkit does not provide it (yet).
+    public static func make(_ name: String) -> BenchVariant? {
+        switch name {
+        default:
+            return nil
+        }
+    }
+
+    /// The allocation alone (configurations fixed to each client's cheapest admissible one),
+    /// for the scaling benchmark; nil when not available.
+    public static var allocationOnly: ScalingBenchmark.Target? { nil }
+}
