@@ -12,7 +12,6 @@ struct FlexGenCommand: AsyncParsableCommand {
             Check.self,
             Generate.self,
             ProfileCommand.self,
-            TrainClassifier.self,
         ]
     )
 }
