@@ -12,6 +12,7 @@ struct FlexGenCommand: AsyncParsableCommand {
             Check.self,
             Generate.self,
             ProfileCommand.self,
+            TrainClassifier.self,
         ]
     )
 }
