@@ -22,12 +22,7 @@ public enum ProblemFile {
                 : base.appendingPathComponent(relative)
             return try ProfileFile.load(path: url.path)
         }
-        let problem: Problem
-        do {
-            problem = try decoder.decode(Problem.self, from: data)
-        } catch let error as DecodingError {
-            throw InputError(decoding: error)
-        }
+        let problem = try decodeDocument(Problem.self, from: data, decoder: decoder)
         try problem.validate()
         return problem
     }
@@ -51,12 +46,7 @@ public enum ProfileFile {
     }
 
     public static func decode(_ data: Data) throws -> Profile {
-        let profile: Profile
-        do {
-            profile = try JSONDecoder().decode(Profile.self, from: data)
-        } catch let error as DecodingError {
-            throw InputError(decoding: error)
-        }
+        let profile = try decodeDocument(Profile.self, from: data)
         try profile.validate()
         return profile
     }
@@ -70,11 +60,7 @@ public enum SolutionFile {
     }
 
     public static func decode(_ data: Data) throws -> Solution {
-        do {
-            return try JSONDecoder().decode(Solution.self, from: data)
-        } catch let error as DecodingError {
-            throw InputError(decoding: error)
-        }
+        try decodeDocument(Solution.self, from: data)
     }
 }
 

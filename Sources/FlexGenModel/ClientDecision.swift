@@ -40,6 +40,29 @@ public struct ClientDecision: Codable, Sendable, Hashable {
         self.txEnergyJ = txEnergyJ
     }
 
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case id, width, steps, flops, quality, computeRateFlopsPerS, bandwidthHz, txPowerW, txTimeS, latencyS,
+             computeEnergyJ, txEnergyJ
+    }
+
+    /// Strict: an unknown key (a typo such as `txPowerWatts`) is rejected, not ignored.
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decode(String.self, forKey: .id)
+        width = try c.decode(Double.self, forKey: .width)
+        steps = try c.decode(Int.self, forKey: .steps)
+        flops = try c.decode(Double.self, forKey: .flops)
+        quality = try c.decode(Double.self, forKey: .quality)
+        computeRateFlopsPerS = try c.decode(Double.self, forKey: .computeRateFlopsPerS)
+        bandwidthHz = try c.decode(Double.self, forKey: .bandwidthHz)
+        txPowerW = try c.decode(Double.self, forKey: .txPowerW)
+        txTimeS = try c.decode(Double.self, forKey: .txTimeS)
+        latencyS = try c.decode(Double.self, forKey: .latencyS)
+        computeEnergyJ = try c.decode(Double.self, forKey: .computeEnergyJ)
+        txEnergyJ = try c.decode(Double.self, forKey: .txEnergyJ)
+    }
+
     /// The chosen configuration's key.
     public var configurationKey: Configuration.Key { Configuration.Key(width: width, steps: steps) }
 }

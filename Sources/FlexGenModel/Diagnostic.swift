@@ -26,6 +26,23 @@ public struct Diagnostic: Codable, Sendable, Hashable, CustomStringConvertible {
         self.bestReachableQuality = bestReachableQuality
     }
 
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case constraint, clients, message, minimumLatencyS, requiredScale, serviceTarget, bestReachableQuality
+    }
+
+    /// Strict: unknown keys are rejected.
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        constraint = try c.decode(String.self, forKey: .constraint)
+        clients = try c.decode([String].self, forKey: .clients)
+        message = try c.decode(String.self, forKey: .message)
+        minimumLatencyS = try c.decodeIfPresent(Double.self, forKey: .minimumLatencyS)
+        requiredScale = try c.decodeIfPresent(Double.self, forKey: .requiredScale)
+        serviceTarget = try c.decodeIfPresent(Int.self, forKey: .serviceTarget)
+        bestReachableQuality = try c.decodeIfPresent(Double.self, forKey: .bestReachableQuality)
+    }
+
     public var description: String {
         clients.isEmpty ? "\(constraint): \(message)" : "\(constraint) [\(clients.joined(separator: ", "))]: \(message)"
     }

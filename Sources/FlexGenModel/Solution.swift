@@ -51,6 +51,17 @@ public struct Solution: Codable, Sendable, Hashable {
             self.bandwidthJPerHz = bandwidthJPerHz
             self.serviceTargets = serviceTargets
         }
+
+        enum CodingKeys: String, CodingKey, CaseIterable { case computeJPerFlopsPerS, bandwidthJPerHz, serviceTargets }
+
+        /// Strict: unknown keys are rejected; `serviceTargets` defaults to [].
+        public init(from decoder: any Decoder) throws {
+            try decoder.rejectUnknownKeys(CodingKeys.self)
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            computeJPerFlopsPerS = try c.decode(Double.self, forKey: .computeJPerFlopsPerS)
+            bandwidthJPerHz = try c.decode(Double.self, forKey: .bandwidthJPerHz)
+            serviceTargets = try c.decodeIfPresent([Double].self, forKey: .serviceTargets) ?? []
+        }
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
