@@ -10,9 +10,18 @@ let package = Package(
     products: [
         .library(name: "FlexGen", targets: ["FlexGen"]),
         .executable(name: "flexgen", targets: ["flexgen"]),
+        .library(name: "FlexGenService", targets: ["FlexGenService"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // The HTTP service (FlexGenService, `flexgen serve`) and its tests.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // C libraries: module map + one-line shim each, nothing else.
@@ -38,9 +47,22 @@ let package = Package(
         .target(name: "FlexGenBench", dependencies: ["FlexGenModel", "FlexGenIO", "FlexGenScenarios", "FlexGenSolver"]),
         // Umbrella: re-exports only.
         .target(name: "FlexGen", dependencies: ["FlexGenModel", "FlexGenIO", "FlexGenScenarios", "FlexGenSolver", "FlexGenSampler"]),
+        // The HTTP JSON service over the library (`flexgen serve`).
+        .target(name: "FlexGenService", dependencies: [
+            "FlexGen",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
+        // Embedding the solver in a few lines; built (and run) by FlexGenServiceTests.
+        .executableTarget(name: "flexgen-embed-example", dependencies: ["FlexGen"], path: "Examples/EmbedSolver"),
         .executableTarget(name: "flexgen", dependencies: [
             "FlexGen",
             "FlexGenBench",
+            "FlexGenService",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -52,5 +74,12 @@ let package = Package(
         .testTarget(name: "FlexGenSolverTests", dependencies: ["FlexGenSolver", "FlexGenModel"]),
         .testTarget(name: "FlexGenSamplerTests", dependencies: ["FlexGenSampler"]),
         .testTarget(name: "FlexGenCLITests", dependencies: ["FlexGen"]),
+        .testTarget(name: "FlexGenServiceTests", dependencies: [
+            "FlexGen", "FlexGenService",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
     ]
 )

@@ -22,6 +22,13 @@ public struct SolverSettings: Sendable, Hashable {
     /// Whether an infeasible problem gets the exact budget-scale diagnosis (a 1-D monotone search
     /// on the compute/bandwidth frontier; roughly 40 extra sweeps over the clients). Default true.
     public var diagnoseInfeasibility: Bool = true
+    /// Cooperative cancellation: checked with the time limit between price iterations (and by the
+    /// decomposition between its iterations); once stopped, the solve ends as at the time limit.
+    /// Default nil (never stopped early). The async entry points (`Async/`) set it.
+    public var stopSignal: StopSignal? = nil
+
+    /// Whether `stopSignal` asks the solve to stop.
+    var stopRequested: Bool { stopSignal?.isStopped == true }
 
     public init(gapTolerance: Double = 1e-9, clearingTolerance: Double = 1e-13, budgetMargin: Double = 1e-12,
                 maxPriceIterations: Int = 100, maxSplitIterations: Int = 200, timeLimitS: Double = .infinity,

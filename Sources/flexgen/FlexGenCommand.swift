@@ -13,6 +13,7 @@ struct FlexGenCommand: AsyncParsableCommand {
             Generate.self,
             ProfileCommand.self,
             TrainClassifier.self,
+            Serve.self,
         ]
     )
 }

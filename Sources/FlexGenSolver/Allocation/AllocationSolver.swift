@@ -222,7 +222,7 @@ struct PriceSearch {
             var l = log(lambda)
             phase1: while budget > 0 {
                 budget -= 1
-                if elapsed > settings.timeLimitS { outcome = .timeLimit; break }
+                if elapsed > settings.timeLimitS || settings.stopRequested { outcome = .timeLimit; break }
                 sum = sweep(0, exp(l))
                 accept()
                 lambda = exp(l)
@@ -269,7 +269,7 @@ struct PriceSearch {
                 let r2 = log(sum.bandwidth / bandwidthTarget)
                 if max(abs(r1), abs(r2)) <= tol { outcome = .converged; break }
                 if budget <= 0 { outcome = .iterationLimit; break }
-                if elapsed > settings.timeLimitS { outcome = .timeLimit; break }
+                if elapsed > settings.timeLimitS || settings.stopRequested { outcome = .timeLimit; break }
                 budget -= 1
                 let j11 = mu * sum.h11 / sum.computeRate, j12 = lambda * sum.h12 / sum.computeRate
                 let j21 = mu * sum.h12 / sum.bandwidth, j22 = lambda * sum.h22 / sum.bandwidth

@@ -76,7 +76,7 @@ struct DecompositionRun {
     }
 
     var elapsed: Double { Date().timeIntervalSince(start) }
-    var outOfTime: Bool { elapsed > settings.timeLimitS }
+    var outOfTime: Bool { elapsed > settings.timeLimitS || settings.allocation.stopRequested }
 
     var gap: Double? {
         guard let best else { return nil }

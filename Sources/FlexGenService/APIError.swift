@@ -1,0 +1,82 @@
+import Foundation
+import Hummingbird
+import FlexGenModel
+import FlexGenIO
+
+/// A request the service refuses or cannot serve, as an HTTP status and a JSON body
+///
+///     {"error": {"status": 400, "path": "clients[3].deadlineS", "reason": "must be > 0, got -1",
+///                "issues": [{"path": "clients[3].deadlineS", "reason": "must be > 0, got -1"}, …]}}
+///
+/// `path`/`reason` are the first issue (the shape every client can rely on); `issues` lists all
+/// of them, with the same texts `flexgen` prints on the command line (both come from
+/// `InputError`). The path is empty for the document as a whole or the request itself.
+public struct APIError: Error, Sendable, HTTPResponseError {
+    public var status: HTTPResponse.Status
+    public var issues: [InputIssue]
+    public var headers: HTTPFields
+
+    public init(_ status: HTTPResponse.Status, issues: [InputIssue], headers: HTTPFields = [:]) {
+        self.status = status
+        self.issues = issues.isEmpty ? [InputIssue(path: "", reason: status.reasonPhrase)] : issues
+        self.headers = headers
+    }
+
+    public init(_ status: HTTPResponse.Status, path: String = "", reason: String, headers: HTTPFields = [:]) {
+        self.init(status, issues: [InputIssue(path: path, reason: reason)], headers: headers)
+    }
+
+    /// 400 with every issue of a rejected input, paths prefixed with `prefix` (`problem.`).
+    public static func badInput(_ error: InputError, prefix: String = "") -> APIError {
+        APIError(.badRequest, issues: error.issues.map { issue in
+            InputIssue(path: prefix.isEmpty ? issue.path : (issue.path.isEmpty ? prefix : "\(prefix).\(issue.path)")
+                           .replacingOccurrences(of: ".[", with: "["),
+                       reason: issue.reason)
+        })
+    }
+
+    /// The JSON body.
+    public var body: Body {
+        Body(error: .init(status: Int(status.code), path: issues[0].path, reason: issues[0].reason,
+                          issues: issues.map { .init(path: $0.path, reason: $0.reason) }))
+    }
+
+    public struct Body: Codable, Sendable, Hashable {
+        public var error: Detail
+        public struct Detail: Codable, Sendable, Hashable {
+            public var status: Int
+            public var path: String
+            public var reason: String
+            public var issues: [Issue]
+        }
+        public struct Issue: Codable, Sendable, Hashable {
+            public var path: String
+            public var reason: String
+        }
+    }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        var response = JSONResponse.make(status: status, body)
+        for field in headers { response.headers.append(field) }
+        return response
+    }
+}
+
+/// JSON responses in FlexGen's canonical encoding (sorted keys; never NaN: the encoder throws).
+enum JSONResponse {
+    static func make<T: Encodable>(status: HTTPResponse.Status = .ok, _ value: T) -> Response {
+        do {
+            return Response(status: status, headers: [.contentType: "application/json"],
+                            body: .init(byteBuffer: ByteBuffer(bytes: try FlexGenJSON.encode(value))))
+        } catch {
+            // Only a non-finite number can make the encoder fail: answer 500 rather than send NaN.
+            let text = #"{"error":{"status":500,"path":"","reason":"the response could not be encoded as JSON","issues":[]}}"#
+            return Response(status: .internalServerError, headers: [.contentType: "application/json"],
+                            body: .init(byteBuffer: ByteBuffer(string: text + "\n")))
+        }
+    }
+
+    static func raw(_ text: String, contentType: String) -> Response {
+        Response(status: .ok, headers: [.contentType: contentType], body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+}

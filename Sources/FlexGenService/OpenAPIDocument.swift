@@ -1,0 +1,340 @@
+/// The OpenAPI 3.0 description of the service, served at `GET /v1/openapi.json`. Written by hand
+/// next to the handlers; FlexGenServiceTests checks that its paths and methods are exactly
+/// `Route.all` and that every documented route answers.
+enum OpenAPIDocument {
+    static let json = #"""
+{
+  "openapi": "3.0.3",
+  "info": {
+    "title": "FlexGen service",
+    "version": "1.0.0",
+    "description": "Energy-optimal configuration and resource allocation for flexible diffusion models at the edge, over HTTP. Formats: flexgen-problem/1, flexgen-profile/1, flexgen-solution/1 (see docs/formats in the repository). Every error is a JSON ErrorBody naming the JSON path and the reason of each issue."
+  },
+  "paths": {
+    "/v1/solve": {
+      "post": {
+        "summary": "Solve a problem",
+        "description": "Takes a flexgen-problem/1 whose profile is inline (a profile given as a file path is refused with 400) and returns a flexgen-solution/1. Every verdict is a 200: optimal, feasible, infeasible (with diagnostics), and time_limit / iteration_limit with the best checked solution. A solve stopped by the server's time limit before any feasible solution is a 503; a numerical failure a 500.",
+        "operationId": "solve",
+        "parameters": [
+          {
+            "name": "solver",
+            "in": "query",
+            "required": false,
+            "description": "Solver variant; GET /v1/health lists the ones this server offers and its default.",
+            "schema": { "type": "string", "example": "flexgen" }
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Problem" } } }
+        },
+        "responses": {
+          "200": {
+            "description": "The solution. Headers FlexGen-Solver and FlexGen-Solver-Status repeat the variant and the status.",
+            "headers": {
+              "FlexGen-Solver": { "schema": { "type": "string" } },
+              "FlexGen-Solver-Status": { "schema": { "$ref": "#/components/schemas/SolutionStatus" } }
+            },
+            "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Solution" } } }
+          },
+          "400": { "$ref": "#/components/responses/BadRequest" },
+          "413": { "$ref": "#/components/responses/TooLarge" },
+          "422": { "$ref": "#/components/responses/TooManyClients" },
+          "500": { "$ref": "#/components/responses/Error" },
+          "503": { "$ref": "#/components/responses/Error" }
+        }
+      }
+    },
+    "/v1/check": {
+      "post": {
+        "summary": "Re-evaluate a solution against its problem",
+        "description": "Recomputes every latency, delivered bits, energy and constraint (relative tolerance 1e-6) independently of the solver. The verdict is in the body (passes, feasible, violations): 200 whatever it is; 400 only for invalid input.",
+        "operationId": "check",
+        "requestBody": {
+          "required": true,
+          "content": { "application/json": { "schema": { "$ref": "#/components/schemas/CheckRequest" } } }
+        },
+        "responses": {
+          "200": {
+            "description": "The evaluation (flexgen-check/1, as flexgen check --json writes it).",
+            "content": { "application/json": { "schema": { "$ref": "#/components/schemas/CheckReport" } } }
+          },
+          "400": { "$ref": "#/components/responses/BadRequest" },
+          "413": { "$ref": "#/components/responses/TooLarge" },
+          "422": { "$ref": "#/components/responses/TooManyClients" }
+        }
+      }
+    },
+    "/v1/health": {
+      "get": {
+        "summary": "Liveness, solver variants and limits",
+        "operationId": "health",
+        "responses": {
+          "200": {
+            "description": "The server is up.",
+            "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Health" } } }
+          }
+        }
+      }
+    },
+    "/metrics": {
+      "get": {
+        "summary": "Prometheus metrics",
+        "description": "Text exposition format: flexgen_http_requests_total{method,path,status}, flexgen_http_request_duration_seconds{method,path}, flexgen_http_requests_in_flight, flexgen_solves_total{solver,status}, flexgen_solve_duration_seconds{solver,status}, flexgen_solve_clients.",
+        "operationId": "metrics",
+        "responses": {
+          "200": { "description": "Metrics.", "content": { "text/plain": { "schema": { "type": "string" } } } }
+        }
+      }
+    },
+    "/v1/openapi.json": {
+      "get": {
+        "summary": "This document",
+        "operationId": "openapi",
+        "responses": {
+          "200": { "description": "OpenAPI 3 document.", "content": { "application/json": { "schema": { "type": "object" } } } }
+        }
+      }
+    }
+  },
+  "components": {
+    "responses": {
+      "BadRequest": {
+        "description": "Malformed JSON, a schema violation or an invalid value; every issue with its JSON path.",
+        "content": { "application/json": { "schema": { "$ref": "#/components/schemas/ErrorBody" } } }
+      },
+      "TooLarge": {
+        "description": "The body exceeds the server's --max-body-bytes.",
+        "content": { "application/json": { "schema": { "$ref": "#/components/schemas/ErrorBody" } } }
+      },
+      "TooManyClients": {
+        "description": "The problem has more clients than the server's --max-clients.",
+        "content": { "application/json": { "schema": { "$ref": "#/components/schemas/ErrorBody" } } }
+      },
+      "Error": {
+        "description": "The solve stopped without a usable solution.",
+        "content": { "application/json": { "schema": { "$ref": "#/components/schemas/ErrorBody" } } }
+      }
+    },
+    "schemas": {
+      "ErrorBody": {
+        "type": "object",
+        "required": ["error"],
+        "properties": {
+          "error": {
+            "type": "object",
+            "required": ["status", "path", "reason", "issues"],
+            "properties": {
+              "status": { "type": "integer", "description": "The HTTP status code." },
+              "path": { "type": "string", "description": "JSON path of the first issue (empty: the document or the request).", "example": "clients[3].deadlineS" },
+              "reason": { "type": "string", "example": "must be > 0, got -1" },
+              "issues": {
+                "type": "array",
+                "items": {
+                  "type": "object",
+                  "required": ["path", "reason"],
+                  "properties": { "path": { "type": "string" }, "reason": { "type": "string" } }
+                }
+              }
+            }
+          }
+        }
+      },
+      "Server": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": ["bandwidthHz", "noisePsdWPerHz", "maxTxPowerW", "computeRateFlopsPerS", "energyPerFlopJ", "dvfsCoefficient"],
+        "properties": {
+          "bandwidthHz": { "type": "number", "exclusiveMinimum": 0 },
+          "noisePsdWPerHz": { "type": "number", "exclusiveMinimum": 0 },
+          "maxTxPowerW": { "type": "number", "exclusiveMinimum": 0 },
+          "computeRateFlopsPerS": { "type": "number", "exclusiveMinimum": 0 },
+          "energyPerFlopJ": { "type": "number", "minimum": 0 },
+          "dvfsCoefficient": { "type": "number", "minimum": 0 }
+        }
+      },
+      "Configuration": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": ["width", "steps", "flops", "quality"],
+        "properties": {
+          "width": { "type": "number", "exclusiveMinimum": 0, "maximum": 1 },
+          "steps": { "type": "integer", "minimum": 1 },
+          "flops": { "type": "number", "exclusiveMinimum": 0 },
+          "quality": { "type": "number" }
+        }
+      },
+      "Profile": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": ["format", "name", "metric", "configs"],
+        "properties": {
+          "format": { "type": "string", "enum": ["flexgen-profile/1"] },
+          "name": { "type": "string" },
+          "metric": {
+            "type": "object",
+            "additionalProperties": false,
+            "required": ["name", "better"],
+            "properties": { "name": { "type": "string" }, "better": { "type": "string", "enum": ["lower", "higher"] } }
+          },
+          "configs": { "type": "array", "minItems": 1, "items": { "$ref": "#/components/schemas/Configuration" } }
+        }
+      },
+      "Client": {
+        "type": "object",
+        "additionalProperties": false,
+        "description": "Exactly one of channelGainDb and channelGain.",
+        "required": ["id", "deadlineS", "imageBits"],
+        "properties": {
+          "id": { "type": "string" },
+          "deadlineS": { "type": "number", "exclusiveMinimum": 0 },
+          "uplinkDelayS": { "type": "number", "minimum": 0, "default": 0 },
+          "channelGainDb": { "type": "number" },
+          "channelGain": { "type": "number", "exclusiveMinimum": 0 },
+          "imageBits": { "type": "number", "exclusiveMinimum": 0 },
+          "qualityRequirement": { "type": "number" }
+        }
+      },
+      "ServiceTarget": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": ["meanQualityTarget"],
+        "properties": {
+          "clients": { "type": "array", "items": { "type": "string" }, "description": "Absent: every client." },
+          "meanQualityTarget": { "type": "number" }
+        }
+      },
+      "Problem": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": ["format", "name", "server", "profile", "clients"],
+        "properties": {
+          "format": { "type": "string", "enum": ["flexgen-problem/1"] },
+          "name": { "type": "string" },
+          "server": { "$ref": "#/components/schemas/Server" },
+          "profile": { "$ref": "#/components/schemas/Profile" },
+          "clients": { "type": "array", "minItems": 1, "items": { "$ref": "#/components/schemas/Client" } },
+          "serviceTargets": { "type": "array", "items": { "$ref": "#/components/schemas/ServiceTarget" } }
+        }
+      },
+      "SolutionStatus": {
+        "type": "string",
+        "enum": ["optimal", "feasible", "infeasible", "time_limit", "iteration_limit", "numerical_error"]
+      },
+      "ClientDecision": {
+        "type": "object",
+        "required": ["id", "width", "steps", "flops", "quality", "computeRateFlopsPerS", "bandwidthHz", "txPowerW", "txTimeS", "latencyS", "computeEnergyJ", "txEnergyJ"],
+        "properties": {
+          "id": { "type": "string" },
+          "width": { "type": "number" },
+          "steps": { "type": "integer" },
+          "flops": { "type": "number" },
+          "quality": { "type": "number" },
+          "computeRateFlopsPerS": { "type": "number" },
+          "bandwidthHz": { "type": "number" },
+          "txPowerW": { "type": "number" },
+          "txTimeS": { "type": "number" },
+          "latencyS": { "type": "number" },
+          "computeEnergyJ": { "type": "number" },
+          "txEnergyJ": { "type": "number" }
+        }
+      },
+      "Diagnostic": {
+        "type": "object",
+        "required": ["constraint", "clients", "message"],
+        "properties": {
+          "constraint": { "type": "string" },
+          "clients": { "type": "array", "items": { "type": "string" } },
+          "message": { "type": "string" },
+          "minimumLatencyS": { "type": "number" },
+          "requiredScale": { "type": "number" },
+          "serviceTarget": { "type": "integer" },
+          "bestReachableQuality": { "type": "number" }
+        }
+      },
+      "Solution": {
+        "type": "object",
+        "required": ["format", "problem", "solver", "status", "solveTimeS", "clients"],
+        "properties": {
+          "format": { "type": "string", "enum": ["flexgen-solution/1"] },
+          "problem": { "type": "string" },
+          "solver": { "type": "string" },
+          "status": { "$ref": "#/components/schemas/SolutionStatus" },
+          "totalEnergyJ": { "type": "number" },
+          "lowerBoundJ": { "type": "number" },
+          "gap": { "type": "number" },
+          "solveTimeS": { "type": "number" },
+          "diagnostics": { "type": "array", "items": { "$ref": "#/components/schemas/Diagnostic" } },
+          "clients": { "type": "array", "items": { "$ref": "#/components/schemas/ClientDecision" } },
+          "prices": {
+            "type": "object",
+            "properties": {
+              "computeJPerFlopsPerS": { "type": "number" },
+              "bandwidthJPerHz": { "type": "number" },
+              "serviceTargets": { "type": "array", "items": { "type": "number" } }
+            }
+          }
+        }
+      },
+      "CheckRequest": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": ["problem", "solution"],
+        "properties": {
+          "problem": { "$ref": "#/components/schemas/Problem" },
+          "solution": { "$ref": "#/components/schemas/Solution" }
+        }
+      },
+      "Violation": {
+        "type": "object",
+        "required": ["kind", "clients", "message"],
+        "properties": {
+          "kind": { "type": "string", "enum": ["latency", "delivery", "quality", "serviceTarget", "computeBudget", "bandwidthBudget", "power", "positivity", "configuration", "reportedValue", "missingClient", "unknownClient"] },
+          "clients": { "type": "array", "items": { "type": "string" } },
+          "message": { "type": "string" },
+          "serviceTarget": { "type": "integer" }
+        }
+      },
+      "CheckReport": {
+        "type": "object",
+        "required": ["format", "problem", "solver", "status", "relativeTolerance", "hasAllocation", "feasible", "passes", "totals", "clients", "serviceTargets", "violatedKinds", "violations"],
+        "properties": {
+          "format": { "type": "string", "enum": ["flexgen-check/1"] },
+          "problem": { "type": "string" },
+          "solver": { "type": "string" },
+          "status": { "$ref": "#/components/schemas/SolutionStatus" },
+          "relativeTolerance": { "type": "number" },
+          "hasAllocation": { "type": "boolean" },
+          "feasible": { "type": "boolean", "description": "An allocation exists and every constraint holds." },
+          "passes": { "type": "boolean", "description": "Nothing the solution claims is wrong." },
+          "totals": { "type": "object" },
+          "clients": { "type": "array", "items": { "type": "object" } },
+          "serviceTargets": { "type": "array", "items": { "type": "object" } },
+          "violatedKinds": { "type": "array", "items": { "type": "string" } },
+          "violations": { "type": "array", "items": { "$ref": "#/components/schemas/Violation" } }
+        }
+      },
+      "Health": {
+        "type": "object",
+        "required": ["status", "solvers", "defaultSolver", "limits"],
+        "properties": {
+          "status": { "type": "string", "enum": ["ok"] },
+          "solvers": { "type": "array", "items": { "type": "string" } },
+          "defaultSolver": { "type": "string" },
+          "limits": {
+            "type": "object",
+            "required": ["maxBodyBytes", "maxClients", "timeLimitS"],
+            "properties": {
+              "maxBodyBytes": { "type": "integer" },
+              "maxClients": { "type": "integer" },
+              "timeLimitS": { "type": "number" }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+"""#
+}

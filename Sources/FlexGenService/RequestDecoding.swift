@@ -1,0 +1,90 @@
+import Foundation
+import Hummingbird
+import FlexGenModel
+
+/// Turns request bodies into contract types, or into an `APIError` naming every problem with its
+/// JSON path — the same `InputError` texts the CLI prints for the same documents.
+enum RequestDecoding {
+    /// Reads the whole body, refusing more than `limit` bytes with 413 (before reading anything
+    /// when the client announced a larger Content-Length).
+    static func body(of request: Request, limit: Int) async throws -> Data {
+        let tooLarge = APIError(.contentTooLarge, reason: "the request body exceeds the limit of \(limit) bytes (--max-body-bytes)")
+        if let announced = request.headers[.contentLength].flatMap(Int.init), announced > limit { throw tooLarge }
+        do {
+            let buffer = try await request.body.collect(upTo: limit)
+            return Data(buffer.readableBytesView)
+        } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
+            throw tooLarge
+        }
+    }
+
+    /// A JSON decoder for documents that arrive over HTTP. A problem that names its profile by a
+    /// file path is refused: the service reads no files on a client's behalf (and the path would
+    /// be relative to nothing the client knows).
+    static func decoder() -> JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.userInfo[.profileResolver] = ProfileResolver { _ in
+            throw InputError(path: "", reason: "the HTTP service reads no files: give the profile inline, as a flexgen-profile/1 object")
+        }
+        return decoder
+    }
+
+    /// Decodes and validates a `flexgen-problem/1` body.
+    static func problem(from data: Data) throws -> Problem {
+        let problem: Problem
+        do {
+            problem = try decoder().decode(Problem.self, from: data)
+        } catch let error as DecodingError {
+            throw APIError.badInput(InputError(decoding: error))
+        }
+        do {
+            try problem.validate()
+        } catch let error as InputError {
+            throw APIError.badInput(error)
+        }
+        return problem
+    }
+
+    /// Decodes a check request `{"problem": …, "solution": …}`; the problem is validated, the
+    /// solution only decoded (whether it is any good is the evaluation's verdict, not an input error).
+    static func checkRequest(from data: Data) throws -> CheckRequest {
+        let request: CheckRequest
+        do {
+            request = try decoder().decode(CheckRequest.self, from: data)
+        } catch let error as DecodingError {
+            throw APIError.badInput(InputError(decoding: error))
+        }
+        do {
+            try request.problem.validate()
+        } catch let error as InputError {
+            throw APIError.badInput(error, prefix: "problem")
+        }
+        return request
+    }
+}
+
+/// The body of `POST /v1/check`. Strict like the file formats: an unknown key is an error.
+struct CheckRequest: Decodable, Sendable {
+    var problem: Problem
+    var solution: Solution
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case problem, solution }
+
+    private struct AnyKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    init(from decoder: any Decoder) throws {
+        let keys = try decoder.container(keyedBy: AnyKey.self).allKeys
+        for key in keys where CodingKeys(rawValue: key.stringValue) == nil {
+            throw DecodingError.dataCorrupted(.init(codingPath: [key],
+                                                    debugDescription: "unknown key (expected one of: problem, solution)"))
+        }
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        problem = try c.decode(Problem.self, forKey: .problem)
+        solution = try c.decode(Solution.self, forKey: .solution)
+    }
+}

@@ -1,0 +1,36 @@
+/// Everything `flexgen serve` can be told, with the default of each field.
+public struct ServiceConfiguration: Sendable, Hashable {
+    /// Address to bind. Default `127.0.0.1`: loopback only, the service has no authentication.
+    public var host: String
+    /// TCP port. Default 8080; 0 picks a free ephemeral port (tests, side-by-side instances).
+    public var port: Int
+    /// Largest request body accepted (bytes); a larger one gets 413. Default 8 MiB: a
+    /// 10 000-client problem with an inline 24-configuration profile is about 2 MiB.
+    public var maxBodyBytes: Int
+    /// Most clients a problem may have; more gets 422. Default 10 000, where the flexgen
+    /// solver still answers within seconds (issue 4's benchmark size).
+    public var maxClients: Int
+    /// Wall-clock limit of one solve (s). A solve that reaches it answers with its best checked
+    /// solution (status `time_limit`), or 503 when it has none. Default 10 s.
+    public var timeLimitS: Double
+
+    public init(host: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = 8 << 20,
+                maxClients: Int = 10_000, timeLimitS: Double = 10) {
+        self.host = host
+        self.port = port
+        self.maxBodyBytes = maxBodyBytes
+        self.maxClients = maxClients
+        self.timeLimitS = timeLimitS
+    }
+
+    /// Every field's problems, as `field: reason` lines (empty: valid).
+    public var issues: [String] {
+        var issues: [String] = []
+        if host.isEmpty { issues.append("host: must not be empty") }
+        if !(0...65_535).contains(port) { issues.append("port: must be in 0...65535, got \(port)") }
+        if maxBodyBytes < 1 { issues.append("maxBodyBytes: must be >= 1, got \(maxBodyBytes)") }
+        if maxClients < 1 { issues.append("maxClients: must be >= 1, got \(maxClients)") }
+        if !(timeLimitS.isFinite && timeLimitS > 0) { issues.append("timeLimitS: must be finite and > 0, got \(timeLimitS)") }
+        return issues
+    }
+}

@@ -1,0 +1,85 @@
+import Foundation  // String(format:)
+import Hummingbird
+import HTTPTypes
+import Logging
+
+/// Wraps the router with what every request gets, matched or not: 404 for an unknown path and
+/// 405 (with `Allow`) for a known path with the wrong method, both as JSON errors; errors turned
+/// into responses (nothing thrown reaches the server, so input can never crash it); the metrics;
+/// and exactly one structured log line per request.
+struct ServiceResponder<Inner: HTTPResponder>: HTTPResponder where Inner.Context == BasicRequestContext {
+    let inner: Inner
+    let metrics: ServiceMetrics
+
+    func respond(to request: Request, context: BasicRequestContext) async throws -> Response {
+        let clock = ContinuousClock()
+        let start = clock.now
+        metrics.requestStarted()
+        let path = request.uri.path
+        let methods = Route.methods(for: path)
+        var response: Response
+        if methods.isEmpty {
+            response = Self.errorResponse(APIError(.notFound, path: "",
+                                                   reason: "no route \(path); the routes are listed at GET /v1/openapi.json"),
+                                          request: request, context: context)
+        } else if !methods.contains(request.method) {
+            let allow = methods.map(\.rawValue).joined(separator: ", ")
+            response = Self.errorResponse(APIError(.methodNotAllowed, path: "",
+                                                   reason: "\(path) accepts \(allow), not \(request.method.rawValue)",
+                                                   headers: [.allow: allow]),
+                                          request: request, context: context)
+        } else {
+            do {
+                response = try await inner.respond(to: request, context: context)
+            } catch let error as any HTTPResponseError {
+                response = Self.errorResponse(error, request: request, context: context)
+            } catch is CancellationError {
+                response = Self.errorResponse(APIError(.serviceUnavailable, reason: "the request was cancelled (server shutting down)"),
+                                              request: request, context: context)
+            } catch {
+                context.logger.error("unexpected error", metadata: ["error": "\(error)"])
+                response = Self.errorResponse(APIError(.internalServerError, reason: "internal error: \(error)"),
+                                              request: request, context: context)
+            }
+        }
+        let duration = clock.now - start
+        let routePath = methods.isEmpty ? "unmatched" : path
+        metrics.requestFinished(method: request.method.rawValue, path: routePath, status: Int(response.status.code),
+                                duration: duration)
+        var metadata: Logger.Metadata = [
+            "method": .string(request.method.rawValue),
+            "path": .string(path),
+            "status": .stringConvertible(response.status.code),
+            "duration_ms": .string(Self.milliseconds(duration)),
+        ]
+        if let solver = response.headers[ServiceHeader.solver] { metadata["solver"] = .string(solver) }
+        if let status = response.headers[ServiceHeader.solverStatus] { metadata["solver_status"] = .string(status) }
+        if let clients = response.headers[ServiceHeader.clients] { metadata["clients"] = .string(clients) }
+        context.logger.info("request", metadata: metadata)
+        return response
+    }
+
+    static func errorResponse(_ error: any HTTPResponseError, request: Request, context: BasicRequestContext) -> Response {
+        if let error = error as? APIError {
+            return (try? error.response(from: request, context: context)) ?? Response(status: error.status)
+        }
+        // Hummingbird's own errors (e.g. a malformed request) get the same JSON shape.
+        let wrapped = APIError(error.status, reason: (error as? HTTPError)?.body ?? error.status.reasonPhrase, headers: (error as? HTTPError)?.headers ?? [:])
+        return (try? wrapped.response(from: request, context: context)) ?? Response(status: error.status)
+    }
+
+    static func milliseconds(_ duration: Duration) -> String {
+        String(format: "%.3f", Double(duration.nanoseconds) / 1e6)
+    }
+}
+
+/// Response headers of `POST /v1/solve` (also what the request log line reads the solver's
+/// outcome from, so the handler needs no shared mutable state to report it).
+enum ServiceHeader {
+    /// The variant that solved.
+    static let solver = HTTPField.Name("FlexGen-Solver")!
+    /// The solution's status (`optimal`, `time_limit`, …).
+    static let solverStatus = HTTPField.Name("FlexGen-Solver-Status")!
+    /// The problem's client count.
+    static let clients = HTTPField.Name("FlexGen-Clients")!
+}

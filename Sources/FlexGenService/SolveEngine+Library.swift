@@ -1,0 +1,31 @@
+import FlexGenModel
+import FlexGenSolver
+
+extension SolveEngine {
+    /// The FlexGen library's variants (`SolverVariant.allCases`, default `flexgen`) through
+    /// `AsyncSolver`: solves run off the cooperative pool, and the service's time limit caps the
+    /// variant's own limits. An invalid problem (`SolverError.invalidProblem`) is a
+    /// 400; valid input the variant cannot take (e.g. `exhaustive` above its size limit) a 422.
+    public static var library: SolveEngine {
+        library(settings: VariantSettings())
+    }
+
+    /// The library engine with explicit variant settings (the time limit is still capped per request).
+    public static func library(settings: VariantSettings) -> SolveEngine {
+        SolveEngine(solverNames: SolverVariant.allCases.map(\.rawValue),
+                    defaultSolver: SolverVariant.flexgen.rawValue) { problem, name, timeLimitS in
+            guard let solver = AsyncSolver(named: name, settings: settings) else {
+                throw InputError(path: "query.solver", reason: "unknown solver \"\(name)\"")
+            }
+            do {
+                return try await solver.withTimeLimit(timeLimitS).solve(problem)
+            } catch let error as SolverError {
+                switch error {
+                case .invalidProblem(let input): throw input
+                // Valid input this variant cannot take (e.g. `exhaustive` beyond its size limit).
+                default: throw APIError(.unprocessableContent, path: "query.solver", reason: "\(name): \(error)")
+                }
+            }
+        }
+    }
+}
