@@ -13,6 +13,8 @@ struct FlexGenCommand: AsyncParsableCommand {
             Generate.self,
             ProfileCommand.self,
             TrainClassifier.self,
+            Calibrate.self,
+            SamplerWorkerCommand.self,
         ]
     )
 }
