@@ -8,7 +8,10 @@
 /// shrinks on every evaluation by the sign of g.
 ///
 /// Postconditions: returns x in the bracket with g(x) = 0, or with the bracket narrower than
-/// `relativeTolerance`·x, or the best point after `maxIterations` (flagged `converged = false`).
+/// `relativeTolerance`·x, or with a Newton correction below `relativeTolerance`·x once the root is
+/// bracketed by evaluations of both signs (a tiny correction alone is not trusted: next to a
+/// singular end g and g' are both huge), or the best point after `maxIterations`
+/// (flagged `converged = false`).
 /// Newton converges quadratically near a simple root; the bisection fallback guarantees at most
 /// ~log2((upper − lower)/tolerance) extra steps.
 public enum SafeguardedRoot {
@@ -45,7 +48,15 @@ public enum SafeguardedRoot {
             if hi - lo <= relativeTolerance * abs(x) { best.converged = true; return best }
             let newton = x - g / dg
             if dg > 0 && abs(newton - x) <= relativeTolerance * abs(x) {
-                // The Newton correction is below the tolerance: x is the root to rounding.
+                // The Newton correction is below the tolerance. Near a singular end (g and g' both
+                // huge) that can happen far from the root, so it is trusted only once the root is
+                // bracketed by evaluations on both sides; otherwise probe just across it.
+                if gLo.isFinite && gHi.isFinite {
+                    best.converged = true
+                    return best
+                }
+                let probe = x - (g > 0 ? 1 : -1) * max(2 * abs(newton - x), 2 * relativeTolerance * abs(x))
+                if probe > lo && probe < hi { x = probe; continue }
                 best.converged = true
                 return best
             }
