@@ -10,6 +10,7 @@ struct FlexGenCommand: AsyncParsableCommand {
         subcommands: [
             Bench.self,
             Check.self,
+            Solve.self,
             Generate.self,
             ProfileCommand.self,
             TrainClassifier.self,
