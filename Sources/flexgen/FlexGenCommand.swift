@@ -14,8 +14,11 @@ struct FlexGenCommand: AsyncParsableCommand {
             Generate.self,
             ProfileCommand.self,
             TrainClassifier.self,
+            Train.self,
+            Sample.self,
             Calibrate.self,
             SamplerWorkerCommand.self,
+            Validate.self,
         ]
     )
 }
