@@ -18,7 +18,6 @@ struct FlexGenCommand: AsyncParsableCommand {
             Sample.self,
             Calibrate.self,
             SamplerWorkerCommand.self,
-            Validate.self,
         ]
     )
 }
