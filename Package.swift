@@ -65,6 +65,8 @@ let package = Package(
             "FlexGenService",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // Allocation speed benchmark (issue 3): `swift run -c release flexgen-bench-allocation`.
+        .executableTarget(name: "flexgen-bench-allocation", dependencies: ["FlexGenSolver"], path: "benchmarks/allocation"),
 
         .testTarget(name: "FlexGenBenchTests", dependencies: ["FlexGenBench", "FlexGenModel"]),
         .testTarget(name: "FlexGenModelTests", dependencies: ["FlexGenModel", "FlexGenIO", "FlexGenScenarios"]),

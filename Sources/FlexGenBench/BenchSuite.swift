@@ -44,7 +44,8 @@ public struct BenchSuite: Sendable {
         var results = BenchResults(settings: settings, machine: .current())
         let available = settings.variantNames.compactMap(BenchVariants.make)
         results.missingVariants = settings.variantNames.filter { BenchVariants.make($0) == nil }
-        guard available.first?.name == BenchVariants.reference else {
+        let needsReference = !settings.parts.isDisjoint(with: [.sweeps, .paper])
+        if needsReference, available.first?.name != BenchVariants.reference {
             throw BenchError.referenceMissing(BenchVariants.reference)
         }
         let seeds = (1...UInt64(max(settings.seedCount, 1))).map { $0 }
@@ -102,7 +103,7 @@ public struct BenchSuite: Sendable {
             else { results.notes.append("The allocation entry point is not available: no allocation scaling rows.") }
             if let flexgen = BenchVariants.make(BenchVariants.reference) {
                 targets.append(.init(name: "full solve (flexgen, service target 0.5)", serviceTargetTightness: 0.5,
-                                     solve: flexgen.solve))
+                                     solve: { (try flexgen.solve($0), nil) }))
             }
             let scaling = ScalingBenchmark(sizes: settings.scalingSizes, targets: targets,
                                            projectedTimeLimitS: settings.scalingProjectedLimitS)

@@ -21,5 +21,8 @@ public enum BenchVariants {
 
     /// The allocation alone (configurations fixed to each client's cheapest admissible one),
     /// for the scaling benchmark; nil when not available.
-    public static var allocationOnly: ScalingBenchmark.Target? { nil }
+    public static var allocationOnly: ScalingBenchmark.Target? {
+        ScalingBenchmark.Target(name: "allocation (least-work configurations)", serviceTargetTightness: nil,
+                                solve: AllocationTarget.solve)
+    }
 }

@@ -79,10 +79,12 @@ public enum LambertW {
     /// coefficients from Corless et al. (1996), "On the Lambert W function", eq. 4.22.
     @usableFromInline
     static func branchSeries(_ p: Double) -> Double {
-        let c: [Double] = [-1, 1, -1.0 / 3, 11.0 / 72, -43.0 / 540, 769.0 / 17280, -221.0 / 8505,
-                           680863.0 / 43545600, -1963.0 / 204120, 226287557.0 / 37623398400]
-        var s = 0.0
-        for coefficient in c.reversed() { s = s * p + coefficient }
+        // Horner form written out: an array literal here would allocate on every call.
+        let c9 = 226287557.0 / 37623398400, c8 = -1963.0 / 204120, c7 = 680863.0 / 43545600
+        let c6 = -221.0 / 8505, c5 = 769.0 / 17280, c4 = -43.0 / 540, c3 = 11.0 / 72, c2 = -1.0 / 3
+        var s = c9
+        s = s * p + c8; s = s * p + c7; s = s * p + c6; s = s * p + c5
+        s = s * p + c4; s = s * p + c3; s = s * p + c2; s = s * p + 1; s = s * p - 1
         return s
     }
 
@@ -106,11 +108,15 @@ public enum LambertW {
     public static func oneMinusExpTimesOneMinus(_ v: Double) -> Double {
         if abs(v) < 0.1 {
             // Σ_{n≥2} (n−1)/n! vⁿ, truncated after n = 11 (next term < 1e-18 relative).
-            let c: [Double] = [1.0 / 2, 1.0 / 3, 1.0 / 8, 1.0 / 30, 1.0 / 144, 1.0 / 840,
-                               1.0 / 5760, 1.0 / 45360, 1.0 / 403200, 1.0 / 3991680]
-            var s = 0.0
-            for coefficient in c.reversed() { s = s * v + coefficient }
+            var s = 1.0 / 3991680
+            s = s * v + 1.0 / 403200; s = s * v + 1.0 / 45360; s = s * v + 1.0 / 5760
+            s = s * v + 1.0 / 840; s = s * v + 1.0 / 144; s = s * v + 1.0 / 30
+            s = s * v + 1.0 / 8; s = s * v + 1.0 / 3; s = s * v + 1.0 / 2
             return s * v * v
+        }
+        if v >= 1 {
+            // No cancellation here: 1 + eᵛ(v − 1) with both terms positive (and one exp, not two).
+            return 1 + exp(v) * (v - 1)
         }
         return v * exp(v) - expm1(v)
     }

@@ -8,7 +8,10 @@
 /// shrinks on every evaluation by the sign of g.
 ///
 /// Postconditions: returns x in the bracket with g(x) = 0, or with the bracket narrower than
-/// `relativeTolerance`·x, or the best point after `maxIterations` (flagged `converged = false`).
+/// `relativeTolerance`·x, or with a Newton correction below `relativeTolerance`·x once the root is
+/// bracketed by evaluations of both signs (a tiny correction alone is not trusted: next to a
+/// singular end g and g' are both huge), or the best point after `maxIterations`
+/// (flagged `converged = false`).
 /// Newton converges quadratically near a simple root; the bisection fallback guarantees at most
 /// ~log2((upper − lower)/tolerance) extra steps.
 public enum SafeguardedRoot {
@@ -31,8 +34,8 @@ public enum SafeguardedRoot {
                                   relativeTolerance: Double = 4 * Double.ulpOfOne,
                                   maxIterations: Int = 200,
                                   _ function: (Double) -> (value: Double, derivative: Double)) -> Result {
-        var lo = lower
-        var hi = upper
+        var lo = lower, hi = upper
+        var gLo = -Double.infinity, gHi = Double.infinity
         var x = start
         if !(x > lo && x < hi) { x = midpoint(lo, hi) }
         var best = Result(x: x, value: .nan, derivative: .nan, iterations: 0, converged: false)
@@ -41,18 +44,37 @@ public enum SafeguardedRoot {
             best = Result(x: x, value: g, derivative: dg, iterations: iteration, converged: false)
             if g == 0 { best.converged = true; return best }
             if g.isNaN { x = midpoint(lo, hi); continue }
-            if g < 0 { lo = x } else { hi = x }
+            if g < 0 { lo = x; gLo = g } else { hi = x; gHi = g }
             if hi - lo <= relativeTolerance * abs(x) { best.converged = true; return best }
-            var next = x - g / dg
-            if !(dg > 0) || !next.isFinite || !(next > lo && next < hi) {
-                next = midpoint(lo, hi)
-            } else if abs(next - x) <= relativeTolerance * abs(x) {
-                // The Newton correction is below the tolerance: one more evaluation would not move x.
-                best.x = next
+            let newton = x - g / dg
+            if dg > 0 && abs(newton - x) <= relativeTolerance * abs(x) {
+                // The Newton correction is below the tolerance. Near a singular end (g and g' both
+                // huge) that can happen far from the root, so it is trusted only once the root is
+                // bracketed by evaluations on both sides; otherwise probe just across it.
+                if gLo.isFinite && gHi.isFinite {
+                    best.converged = true
+                    return best
+                }
+                let probe = x - (g > 0 ? 1 : -1) * max(2 * abs(newton - x), 2 * relativeTolerance * abs(x))
+                if probe > lo && probe < hi { x = probe; continue }
                 best.converged = true
                 return best
             }
-            x = next
+            if dg > 0 && newton > lo && newton < hi {
+                x = newton
+                continue
+            }
+            // Newton left the bracket: a false-position step between the bracket ends (kept away
+            // from them so that the bracket keeps shrinking), else a bisection.
+            let width = hi - lo
+            let secant = lo - gLo * width / (gHi - gLo)
+            if gLo.isFinite && gHi.isFinite && secant > lo + width / 16 && secant < hi - width / 16 {
+                x = secant
+            } else if gLo.isFinite && gHi.isFinite && secant.isFinite && secant > lo && secant < hi {
+                x = secant <= lo + width / 16 ? lo + width / 16 : hi - width / 16
+            } else {
+                x = midpoint(lo, hi)
+            }
         }
         return best
     }

@@ -119,5 +119,9 @@ public struct SDLikeAnchoring: Sendable {
 extension ProfileLaw {
     /// The law behind problems/profiles/sd-like-512.json (see `SDLikeAnchoring`).
     public static var sdLike512: ProfileLaw { SDLikeAnchoring.fit().law }
+    /// The shipped menu itself (problems/profiles/sd-like-512.json): the law over the default widths and steps.
+    public static var sdLike512Profile: Profile {
+        sdLike512.profile(name: sdLike512Name, widths: defaultWidths, steps: defaultSteps)
+    }
     public static let sdLike512Name = "sd-like-512 (synthetic: FID anchored on SD v1.4 / BK-SDM MS-COCO-30K figures, FLOP on 1.68 TFLOP per guided U-Net step + 2.54 TFLOP VAE decoder)"
 }

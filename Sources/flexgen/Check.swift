@@ -10,14 +10,15 @@ struct Check: ParsableCommand {
             Recomputes every client's latency, delivered bits and energies from the decisions and \
             checks every constraint with a relative tolerance (upper bounds: lhs <= rhs*(1+tol), \
             lower bounds: lhs >= rhs*(1-tol)). Exit codes: 0 all constraints hold (or the solution \
-            carries no allocation, e.g. status infeasible), 1 a violation, 2 bad input.
+            carries no allocation, e.g. status infeasible), 1 a violation, 2 bad input. \
+            Without SOLUTION: validate the problem and print a summary (exit 0 or 2).
             """)
 
     @Argument(help: "The flexgen-problem/1 file.")
     var problem: String
 
-    @Argument(help: "The flexgen-solution/1 file.")
-    var solution: String
+    @Argument(help: "The flexgen-solution/1 file. Without it, the problem alone is validated and summarised.")
+    var solution: String?
 
     @Option(help: "Relative tolerance of every constraint and reported value.")
     var tolerance: Double = 1e-6
@@ -32,7 +33,12 @@ struct Check: ParsableCommand {
 
     func run() throws {
         let problem = try loadProblem(problem)
-        let solution = try loadSolution(solution)
+        guard let solutionPath = solution else {
+            try output.emit(output.json ? try ProblemFile.encode(problem, embedProfile: true)
+                                        : Data((ProblemSummary.render(problem) + "\n").utf8))
+            return
+        }
+        let solution = try loadSolution(solutionPath)
         let evaluation = Evaluation(problem: problem, solution: solution, relativeTolerance: tolerance)
         if solution.problem != problem.name {
             printError("warning: the solution is for problem \"\(solution.problem)\", the problem file is \"\(problem.name)\"")

@@ -10,9 +10,14 @@ struct FlexGenCommand: AsyncParsableCommand {
         subcommands: [
             Bench.self,
             Check.self,
+            Solve.self,
             Generate.self,
             ProfileCommand.self,
             TrainClassifier.self,
+            Train.self,
+            Sample.self,
+            Calibrate.self,
+            SamplerWorkerCommand.self,
             Serve.self,
         ]
     )

@@ -108,3 +108,19 @@ import Testing
         #expect(result.stdout.contains("no allocation to check"))
     }
 }
+
+@Suite struct CheckProblemOnlyTests {
+    @Test func shippedProblemsValidate() throws {
+        for name in ["paper-default", "tiny-3", "service-target-20", "infeasible-deadline", "infeasible-budget"] {
+            let result = try runFlexgen(["check", "problems/\(name).json"])
+            #expect(result.status == 0, "\(name): \(result.stderr)")
+            #expect(result.stdout.contains("problem \(name): valid"))
+        }
+    }
+
+    @Test func infeasibleDeadlineClientIsPointedOut() throws {
+        let result = try runFlexgen(["check", "problems/infeasible-deadline.json"])
+        #expect(result.stdout.contains("miss their deadline: u1"), "\(result.stdout)")
+        #expect(!(try runFlexgen(["check", "problems/paper-default.json"])).stdout.contains("miss their deadline"))
+    }
+}

@@ -69,9 +69,9 @@ public struct LineChart: ChartPanel {
         let yAxis = Axis(scale: yScale, dataMin: ys.min() ?? 0, dataMax: ys.max() ?? 1,
                          includeZero: yIncludesZero && yScale == .linear)
 
-        let legendWidth = Double(series.map(\.name.count).max() ?? 0) * 7 + 40
-        let left = x + 70, right = x + width - legendWidth - 10
-        let top = y + 36, bottom = y + height - 52
+        let left = x + 70, right = x + width - 20
+        let legend = LegendLayout(names: series.map(\.name), width: right - left)
+        let top = y + 36, bottom = y + height - 52 - legend.height
         let plotW = right - left, plotH = bottom - top
         func px(_ v: Double) -> Double? {
             if let labels = xTickLabels, !labels.isEmpty { return xAxis.position(v).map { left + $0 * plotW } }
@@ -127,11 +127,12 @@ public struct LineChart: ChartPanel {
                 }
                 svg.marker(i, x: X, y: Y, size: 3.5, color: color)
             }
-            // Legend entry.
-            let ly = top + 8 + Double(i) * 18
-            svg.line(right + 14, ly, right + 34, ly, stroke: color, width: 1.5, dash: s.dashed ? "6 4" : nil)
-            svg.marker(i, x: right + 24, y: ly, size: 3.5, color: color)
-            svg.text(s.name, x: right + 40, y: ly + 4, size: 11)
+            // Legend entry, in rows under the axis label.
+            let (ex, row) = legend.positions[i]
+            let lx = left + ex, ly = bottom + 58 + Double(row) * LegendLayout.rowHeight
+            svg.line(lx, ly, lx + 20, ly, stroke: color, width: 1.5, dash: s.dashed ? "6 4" : nil)
+            svg.marker(i, x: lx + 10, y: ly, size: 3.5, color: color)
+            svg.text(s.name, x: lx + 26, y: ly + 4, size: 11)
         }
     }
 }
@@ -153,9 +154,9 @@ public struct StackedBarChart: ChartPanel {
     }
 
     public func draw(into svg: inout SVGDocument, x: Double, y: Double, width: Double, height: Double) {
-        let legendWidth = Double(segments.map(\.count).max() ?? 0) * 7 + 40
-        let left = x + 70, right = x + width - legendWidth - 10
-        let top = y + 36, bottom = y + height - 52
+        let left = x + 70, right = x + width - 20
+        let legend = LegendLayout(names: segments, width: right - left)
+        let top = y + 36, bottom = y + height - 52 - legend.height
         let plotW = right - left, plotH = bottom - top
         svg.text(title, x: x + width / 2, y: y + 20, size: 14, anchor: .middle, bold: true)
         for t in stride(from: 0.0, through: 1.0001, by: 0.25) {
@@ -181,9 +182,10 @@ public struct StackedBarChart: ChartPanel {
         svg.text(xLabel, x: (left + right) / 2, y: bottom + 38, size: 12, anchor: .middle)
         svg.text(yLabel, x: x + 16, y: (top + bottom) / 2, size: 12, anchor: .middle, rotate: -90)
         for (s, name) in segments.enumerated() {
-            let ly = top + 8 + Double(s) * 18
-            svg.rect(right + 14, ly - 6, 20, 12, fill: Palette.color(s))
-            svg.text(name, x: right + 40, y: ly + 4, size: 11)
+            let (ex, row) = legend.positions[s]
+            let lx = left + ex, ly = bottom + 58 + Double(row) * LegendLayout.rowHeight
+            svg.rect(lx, ly - 6, 20, 12, fill: Palette.color(s))
+            svg.text(name, x: lx + 26, y: ly + 4, size: 11)
         }
     }
 }
@@ -204,5 +206,26 @@ public struct Figure: Sendable {
             panel.draw(into: &doc, x: Double(i) * panelWidth, y: 0, width: panelWidth, height: panelHeight)
         }
         return doc.text
+    }
+}
+
+/// Legend entries packed left to right in rows under a chart (so long names never squeeze the plot).
+struct LegendLayout {
+    static let rowHeight = 17.0
+    /// (x offset from the plot's left edge, row) per entry.
+    var positions: [(Double, Int)] = []
+    var rows = 0
+    /// Vertical space the legend needs.
+    var height: Double { Double(rows) * Self.rowHeight + (rows > 0 ? 6 : 0) }
+
+    init(names: [String], width: Double) {
+        var x = 0.0, row = 0
+        for name in names {
+            let w = 26 + Double(name.count) * 6.6 + 16  // marker, text at 11 px, gap
+            if x > 0, x + w > width { x = 0; row += 1 }
+            positions.append((x, row))
+            x += w
+        }
+        rows = names.isEmpty ? 0 : row + 1
     }
 }

@@ -14,7 +14,8 @@ import Foundation
 ///
 /// Randomness: image i draws its initial noise and every σ·z from its own stream
 /// `Xoshiro256.derived(seed: seed, stream: i)`, so image i is the same whatever the count or
-/// batch size. The network runs on chunks of at most `maxBatchRows` rows.
+/// batch size (up to float rounding: BLAS may block products of different row counts
+/// differently). For a fixed count, output is bit-identical run to run on one machine. The network runs on chunks of at most `maxBatchRows` rows.
 public struct DDIMSampler: Sendable {
     public let denoiser: SlimmableDenoiser
     public let schedule: NoiseSchedule

@@ -56,7 +56,8 @@ public struct FlexibleDiffusionModel: Sendable {
     ///   - width: w ∈ (0, 1]; the network runs at ⌈w·H⌉ hidden units.
     ///   - steps: s ∈ 1…T denoising steps.
     ///   - count: number of images (≥ 0).
-    ///   - seed: image i uses noise stream i of this seed, so it does not depend on `count`.
+    ///   - seed: image i uses noise stream i of this seed, so it does not depend on `count`
+    ///     (beyond float rounding).
     ///   - labels: the "prompts", one digit 0…9 per image (10 = unconditional); nil → i mod 10.
     ///   - eta: DDIM η ≥ 0 (0 = deterministic DDIM, 1 = ancestral).
     /// - Returns: `count` arrays of 64 pixel values in 0…16 (row-major 8×8, like the data set;

@@ -59,6 +59,8 @@ public struct AllocationResult: Sendable {
     public var iterations: [AllocationIteration]
     /// Total split (inner) iterations over all clients and price iterations: the oracle's work.
     public var innerIterations: Int
+    /// Sweeps over all clients (oracle calls per client), including rejected line-search trials.
+    public var sweeps: Int
     public var diagnostics: [Diagnostic]
     public var solveTimeS: Double
 }

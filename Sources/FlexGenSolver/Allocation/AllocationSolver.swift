@@ -93,6 +93,7 @@ struct PriceSearch {
     var trial: [ClientResponse]
     var iterations: [AllocationIteration] = []
     var innerIterations = 0
+    var sweeps = 0
     var hasWarmStart = false
 
     /// Sums over the clients at one price pair.
@@ -134,9 +135,25 @@ struct PriceSearch {
         tasks.withUnsafeBufferPointer { taskBuffer in
             current.withUnsafeBufferPointer { previous in
                 trial.withUnsafeMutableBufferPointer { out in
+                    // Cold sweep: start each client at the relative split of the one before
+                    // (clients at the same prices sit at similar fractions of their range).
+                    var fraction = 0.5, lastEfficiency = 0.0
                     for i in 0..<taskBuffer.count {
-                        let r = ClientOracle.evaluate(taskBuffer[i], computePrice: mu, bandwidthPrice: lambda,
-                                                      warmStart: warm ? previous[i] : nil)
+                        let task = taskBuffer[i]
+                        let r: ClientResponse
+                        if warm {
+                            r = ClientOracle.evaluate(task, computePrice: mu, bandwidthPrice: lambda,
+                                                      startComputeTimeS: previous[i].computeTimeS,
+                                                      efficiencyHint: previous[i].spectralEfficiency)
+                        } else {
+                            let tauMax = task.windowS - task.minimumTxTimeS
+                            r = ClientOracle.evaluate(task, computePrice: mu, bandwidthPrice: lambda,
+                                                      startComputeTimeS: fraction * tauMax, efficiencyHint: lastEfficiency)
+                            if r.computeTimeS > 0 && r.computeTimeS < tauMax {
+                                fraction = r.computeTimeS / tauMax
+                                lastEfficiency = r.spectralEfficiency
+                            }
+                        }
                         out[i] = r
                         sum.computeRate += r.computeRateFlopsPerS
                         sum.bandwidth += r.bandwidthHz
@@ -150,6 +167,7 @@ struct PriceSearch {
             }
         }
         innerIterations += inner
+        sweeps += 1
         return sum
     }
 
@@ -188,7 +206,7 @@ struct PriceSearch {
                                     lowerBoundJ: 0, gap: 0,
                                     residuals: KKTResiduals(stationarity: 0, computeComplementarity: 0,
                                                             bandwidthComplementarity: 0, primalFeasibility: 0),
-                                    computeRateUsed: 0, bandwidthUsed: 0, iterations: [], innerIterations: 0,
+                                    computeRateUsed: 0, bandwidthUsed: 0, iterations: [], innerIterations: 0, sweeps: 0,
                                     diagnostics: [], solveTimeS: elapsed)
         }
         // 1. Clients that cannot make it even with the whole server.
@@ -312,7 +330,7 @@ struct PriceSearch {
     func infeasible(_ diagnostics: [Diagnostic]) -> AllocationResult {
         AllocationResult(status: .infeasible, clients: [], computePrice: 0, bandwidthPrice: 0, energyJ: nil,
                          lowerBoundJ: nil, gap: nil, residuals: nil, computeRateUsed: 0, bandwidthUsed: 0,
-                         iterations: iterations, innerIterations: innerIterations, diagnostics: diagnostics,
+                         iterations: iterations, innerIterations: innerIterations, sweeps: sweeps, diagnostics: diagnostics,
                          solveTimeS: elapsed)
     }
 
@@ -364,7 +382,7 @@ struct PriceSearch {
         return AllocationResult(status: status, clients: current, computePrice: mu, bandwidthPrice: lambda,
                                 energyJ: energy, lowerBoundJ: lowerBound, gap: gap, residuals: residuals,
                                 computeRateUsed: sum.computeRate, bandwidthUsed: sum.bandwidth,
-                                iterations: iterations, innerIterations: innerIterations, diagnostics: [],
+                                iterations: iterations, innerIterations: innerIterations, sweeps: sweeps, diagnostics: [],
                                 solveTimeS: elapsed)
     }
 }

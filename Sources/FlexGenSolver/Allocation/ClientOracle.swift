@@ -45,6 +45,14 @@ public enum ClientOracle {
     /// task (its compute time seeds the split search; it changes the iteration count, not the answer).
     public static func evaluate(_ task: ClientTask, computePrice mu: Double, bandwidthPrice lambda: Double,
                                 warmStart: ClientResponse? = nil) -> ClientResponse {
+        evaluate(task, computePrice: mu, bandwidthPrice: lambda, startComputeTimeS: warmStart?.computeTimeS,
+                 efficiencyHint: warmStart?.spectralEfficiency ?? 0)
+    }
+
+    /// `evaluate` with the split search started at `startComputeTimeS` (nil: the middle of the
+    /// admissible range) and the efficiency solve seeded by `efficiencyHint` (0: closed form).
+    static func evaluate(_ task: ClientTask, computePrice mu: Double, bandwidthPrice lambda: Double,
+                         startComputeTimeS: Double?, efficiencyHint hint: Double) -> ClientResponse {
         let c = task.flops, w = task.windowS
         let a = task.shannonEnergyJ, t0 = task.minimumTxTimeS
         let pmax = task.maxTxPowerW
@@ -84,13 +92,19 @@ public enum ClientOracle {
                                   stationarityResidual: 0, iterations: 0, isFeasible: true)
         }
 
-        let start = warmStart.map(\.computeTimeS) ?? tauMax / 2
+        let start = startComputeTimeS ?? tauMax / 2
+        // The unconstrained efficiency of the previous evaluation seeds the next one (successive τ
+        // are close, so Newton on h needs one or two steps instead of a Lambert-W evaluation).
+        var efficiencyHint = hint
+        var last: Split?
         let root = SafeguardedRoot.increasing(in: 0, tauMax, start: start) { tau in
-            let s = split(task, tau: tau, mu: mu, lambda: lambda)
+            let s = split(task, tau: tau, mu: mu, lambda: lambda, efficiencyHint: efficiencyHint)
+            efficiencyHint = s.freeEfficiency
+            last = s
             return (s.slope, s.curvature)
         }
         let tau = root.x
-        let s = split(task, tau: tau, mu: mu, lambda: lambda)
+        let s = (last != nil && root.x == last!.tau) ? last! : split(task, tau: tau, mu: mu, lambda: lambda)
         let f = c / tau
         let computeEnergy = fixedComputeEnergy + kappaC3 / (tau * tau)
         // Implicit differentiation of J'(τ; μ, λ) = 0.
@@ -113,6 +127,8 @@ public enum ClientOracle {
     /// The state of the inner problem at compute time τ (t = W − τ).
     @usableFromInline
     struct Split {
+        var tau: Double
+        var freeEfficiency: Double // the unconstrained y at this τ (a warm start for the next)
         var slope: Double          // J'(τ)
         var curvature: Double      // J''(τ)
         var slopeScale: Double     // Σ |terms of J'|, for the relative residual
@@ -127,7 +143,7 @@ public enum ClientOracle {
     }
 
     @usableFromInline
-    static func split(_ task: ClientTask, tau: Double, mu: Double, lambda: Double) -> Split {
+    static func split(_ task: ClientTask, tau: Double, mu: Double, lambda: Double, efficiencyHint: Double = 0) -> Split {
         let c = task.flops
         let t = task.windowS - tau
         let t0 = task.minimumTxTimeS
@@ -139,7 +155,7 @@ public enum ClientOracle {
         let computeCurvature = tau > 0 ? (3 * computeSlope + 2 * priceSlope) / tau : .infinity
         let ratio = t / t0
         let k = lambda * task.channelGain / (task.noisePsdWPerHz * t)
-        let yFree = unconstrainedEfficiency(k)
+        let yFree = unconstrainedEfficiency(k, hint: efficiencyHint)
         if expm1OverX(yFree) <= ratio {
             let y = yFree
             let ey = exp(y)
@@ -149,7 +165,7 @@ public enum ClientOracle {
             let dbdl = -(b / y) * task.channelGain / (task.noisePsdWPerHz * t * y * ey)
             let txEnergy = a * expm1OverX(y)
             let txSlope = lambda * b / t
-            return Split(slope: txSlope - computeSlope - priceSlope,
+            return Split(tau: tau, freeEfficiency: yFree, slope: txSlope - computeSlope - priceSlope,
                          curvature: computeCurvature + lambda * (b / (t * t)) * (2 - q),
                          slopeScale: computeSlope + priceSlope + txSlope,
                          dSlopeDLambda: b / t + (lambda / t) * dbdl,
@@ -160,7 +176,7 @@ public enum ClientOracle {
         let band = minimumBandwidth(task, txTimeS: t, efficiency: y)
         let b = band.bandwidth, dbdt = band.slope, bpp = band.curvature
         let pmax = task.maxTxPowerW
-        return Split(slope: -computeSlope - priceSlope - pmax - lambda * dbdt,
+        return Split(tau: tau, freeEfficiency: yFree, slope: -computeSlope - priceSlope - pmax - lambda * dbdt,
                      curvature: computeCurvature + lambda * bpp,
                      slopeScale: computeSlope + priceSlope + abs(pmax) + abs(lambda * dbdt),
                      dSlopeDLambda: -dbdt,
@@ -195,17 +211,27 @@ public enum ClientOracle {
 
     /// expm1(y)/y, 1 at y = 0.
     @usableFromInline
-    static func expm1OverX(_ y: Double) -> Double { y == 0 ? 1 : expm1(y) / y }
+    static func expm1OverX(_ y: Double) -> Double {
+        if y == 0 { return 1 }
+        return (y >= 1 ? exp(y) - 1 : expm1(y)) / y   // exp − 1 loses nothing once eʸ ≥ e
+    }
 
     /// The spectral efficiency y > 0 solving h(y) = 1 − eʸ(1 − y) = k (k ≥ 0):
     /// y = 1 + W₀((k − 1)/e), polished by Newton on h (cancellation-free, h'(y) = y·eʸ).
     /// k → 0: y ≈ √(2k); k = +∞ → +∞. Relative error a few ulps.
-    public static func unconstrainedEfficiency(_ k: Double) -> Double {
+    /// `hint`: a nearby solution (e.g. at the previous τ); used instead of the closed form when
+    /// h(hint) is within 25% of k, where Newton from it converges in one or two steps.
+    public static func unconstrainedEfficiency(_ k: Double, hint: Double = 0) -> Double {
         if !(k > 0) { return 0 }
         if k == .infinity { return .infinity }
-        var y = 1 + LambertW.w0((k - 1) / M_E)
-        if !(y > 0) || k < 1e-6 { y = (2 * k).squareRoot() * (1 - (2 * k).squareRoot() / 3) }
-        for _ in 0..<4 {
+        var y: Double
+        if hint > 0, hint.isFinite, abs(LambertW.oneMinusExpTimesOneMinus(hint) - k) <= 0.25 * k {
+            y = hint
+        } else {
+            y = 1 + LambertW.w0((k - 1) / M_E)
+            if !(y > 0) || k < 1e-6 { y = (2 * k).squareRoot() * (1 - (2 * k).squareRoot() / 3) }
+        }
+        for _ in 0..<8 {
             let slope = y * exp(y)
             let step = (LambertW.oneMinusExpTimesOneMinus(y) - k) / slope
             if !step.isFinite { break }

@@ -33,6 +33,7 @@ public enum FeasibilityFrontier {
         let bandScale = atComputeBudget.map { $0.1.bandwidth / bandwidth }
         if let bandScale, bandScale <= 1 { return [] }
         // ν_B: Σb(ν) = B (exists only when B exceeds the band needed at infinite compute).
+        taus = tasks.map { max($0.windowS - $0.minimumTxTimeS, 0) / 2 }
         let atBandBudget = solve(tasks: tasks, taus: &taus, start: bandwidth / computeRate) { s in
             -log(s.bandwidth / bandwidth)      // decreasing in ν
         }
@@ -86,7 +87,7 @@ public enum FeasibilityFrontier {
         return sums
     }
 
-    /// Finds ν with g(Σ(ν)) = 0 for g decreasing in ν; nil when no ν in [1e-300, 1e300] brackets it.
+    /// Finds ν with g(Σ(ν)) = 0 for g decreasing in ν; nil when no ν in [1e-200, 1e200] brackets it.
     static func solve(tasks: [ClientTask], taus: inout [Double], start: Double,
                       _ g: (Sums) -> Double) -> (Double, Sums)? {
         var l = log(max(start, 1e-300))
@@ -99,7 +100,7 @@ public enum FeasibilityFrontier {
         var high = value > 0 ? Double.infinity : l, gHigh = value
         while !low.isFinite || !high.isFinite {
             l += value > 0 ? log(10.0) : -log(10.0)
-            if abs(l) > 690 { return nil }
+            if abs(l) > 460 { return nil }   // ν outside [1e-200, 1e200]: no crossing
             s = sums(tasks: tasks, price: exp(l), taus: &taus)
             value = g(s)
             if value.isNaN { return nil }

@@ -392,8 +392,9 @@ struct DecompositionRun {
 
     // MARK: - Results
 
-    func finish(stopReason: SolutionStatus?) -> DecompositionResult {
+    mutating func finish(stopReason: SolutionStatus?) -> DecompositionResult {
         guard let best else {
+            let diagnostics = stopReason == nil ? budgetDiagnostics() : []
             return DecompositionResult(
                 status: stopReason ?? .infeasible, configurations: [], allocation: nil, energyJ: nil,
                 lowerBoundJ: bestBound.isFinite ? bestBound : nil, gap: nil, computePrice: bestPrices.mu,
@@ -437,18 +438,31 @@ struct DecompositionRun {
         return infeasible(diagnostics)
     }
 
-    /// Targets reachable one by one, but no target-meeting assignment found that the budgets carry:
-    /// report what the least-work target-meeting assignment would need.
-    func budgetDiagnostics() -> [Diagnostic] {
-        var worst: (scale: Double, diagnostic: Diagnostic)? = nil
-        for (_, result) in allocations where result.status == .infeasible {
-            for d in result.diagnostics where d.requiredScale != nil {
-                if worst == nil || d.requiredScale! < worst!.scale { worst = (d.requiredScale!, d) }
-            }
+    /// Targets reachable, but no target-meeting assignment found that the budgets carry. The
+    /// assignment meeting the targets with the least total work (a knapsack with φ = C) is the
+    /// natural witness: its allocation's diagnosis says which budget and by what factor it would
+    /// have to grow (a sufficient growth for the problem to become feasible).
+    mutating func budgetDiagnostics() -> [Diagnostic] {
+        let configs = problem.profile.configs
+        let candidates = menus.options.map { options in
+            options.map { AssignmentProblem.Candidate(configuration: $0, cost: configs[$0].flops / computeBudget,
+                                                      quality: configs[$0].quality) }
         }
-        var diagnostic = worst?.diagnostic ?? Diagnostic(constraint: "budget", clients: [], message: "")
-        diagnostic.message = "no assignment meeting the service targets was found that the budgets carry"
-            + (worst.map { "; the closest one needs its budget scaled by \($0.scale)" } ?? "")
-        return [diagnostic]
+        let leastWork = try? AssignmentSolver(settings: settings.assignment)
+            .solve(AssignmentProblem(candidates: candidates, targets: targets, metric: metric))
+        var found: [Diagnostic] = []
+        if let leastWork, leastWork.status == .optimal || leastWork.status == .feasible,
+           let result = try? allocate(leastWork.choice) {
+            found = result.diagnostics
+        }
+        if found.isEmpty {
+            return [Diagnostic(constraint: "budget", clients: [],
+                               message: "no assignment meeting the service targets was found that the budgets carry")]
+        }
+        return found.map { d in
+            var d = d
+            d.message = "the least-work assignment meeting the service targets does not fit: " + d.message
+            return d
+        }
     }
 }

@@ -1,0 +1,38 @@
+import Foundation
+import FlexGenIO
+
+/// The `flexgen calibrate` use case: run the grid with the built-in model (or any sampler) and
+/// write the profile, its timing sidecar, the Markdown report and the CSV, each atomically.
+public enum CalibrationRun {
+    public struct Outputs: Sendable {
+        public var profile: String
+        public var timing: String
+        public var report: String
+        public var csv: String
+
+        /// Sidecars named after the profile: `x.json` → `x-timing.json`, `x-report.md`, `x.csv`.
+        public init(profile: String) {
+            self.profile = profile
+            let stem = URL(fileURLWithPath: profile).deletingPathExtension().path
+            timing = stem + "-timing.json"
+            report = stem + "-report.md"
+            csv = stem + ".csv"
+        }
+    }
+
+    public static func run(settings: CalibrationSettings, sampler: any Sampler, outputs: Outputs,
+                           command: String, showProgress: Bool? = nil) throws -> CalibrationResult {
+        let evaluator = try QualityEvaluator.shipped()
+        let total = settings.widths.count * settings.steps.count * settings.seedCount
+        let bar = FlexGenIO.ProgressBar(label: "calibrate", total: total, enabled: showProgress)
+        let result = try Calibrator(sampler: sampler, evaluator: evaluator).run(settings) { done, _, detail in
+            bar.update(done, detail: detail)
+        }
+        bar.finish()
+        try AtomicFile.write(FlexGenJSON.encode(result.profile()), to: outputs.profile)
+        try AtomicFile.write(FlexGenJSON.encode(CalibrationTiming(result)), to: outputs.timing)
+        try AtomicFile.write(CalibrationReport.markdown(result, command: command), to: outputs.report)
+        try AtomicFile.write(CalibrationReport.csv(result), to: outputs.csv)
+        return result
+    }
+}

@@ -1,0 +1,141 @@
+import Foundation
+import FlexGenModel
+
+/// One measured configuration of the calibration grid.
+public struct CalibrationPoint: Sendable, Equatable, Codable {
+    public var width: Double
+    public var steps: Int
+    /// Analytic FLOP per image (the sampler's count).
+    public var flopsPerImage: Double
+    /// FD-digits of each seed's batch.
+    public var frechetBySeed: [Double]
+    /// Mean FD-digits over the seeds.
+    public var frechetMean: Double
+    /// Half-width of its 95 % Student-t confidence interval (0 with one seed).
+    public var frechetCI95: Double
+    /// Fraction of images the classifier assigns to the requested digit (mean over seeds).
+    public var labelAccuracy: Double
+    /// Mean classifier confidence (softmax probability of its prediction).
+    public var meanConfidence: Double
+    /// Total generation wall time / total images (s), batches of `samplesPerSeed`.
+    public var secondsPerImage: Double
+    /// flopsPerImage / secondsPerImage: the rate this machine reached for this configuration.
+    public var achievedFlopsPerS: Double
+}
+
+/// The outcome of a calibration run.
+public struct CalibrationResult: Sendable {
+    public var settings: CalibrationSettings
+    public var samplerName: String
+    /// Number of real (held-out) images the FD compares against.
+    public var referenceCount: Int
+    public var points: [CalibrationPoint]
+    /// The fit of q∞ + a·w^(−α) + c·s^(−β) to the mean FDs (nil with fewer than 6 points or no spread).
+    public var law: QualityLawFit?
+    public var lawFailure: String?
+    /// Pearson correlation of time per image with counted FLOP per image.
+    public var timeFlopsCorrelation: Double
+    /// The single rate R minimising Σ (t_c − C_c/R)²: 1/R = Σ C t / Σ C² (FLOP/s).
+    public var overallFlopsPerS: Double
+    /// Measured sgemm peak of this machine (FLOP/s), if measured.
+    public var sgemmPeakFlopsPerS: Double?
+    /// Wall time of the whole run (s).
+    public var wallTimeS: Double
+
+    /// The measured profile (metric FD-digits, lower is better).
+    public func profile(name: String = "digits-measured") -> Profile {
+        Profile(name: name, metric: QualityEvaluator.metric, configs: points.map {
+            Configuration(width: $0.width, steps: $0.steps, flops: $0.flopsPerImage, quality: $0.frechetMean)
+        })
+    }
+
+    /// Pairs of neighbouring grid points where quality gets *worse* with more width (fixed steps)
+    /// or more steps (fixed width) by more than the two CIs together allow.
+    public var monotonicityViolations: [String] {
+        var out: [String] = []
+        func lookup(_ w: Double, _ s: Int) -> CalibrationPoint? { points.first { $0.width == w && $0.steps == s } }
+        let widths = settings.widths.sorted(), steps = settings.steps.sorted()
+        for s in steps { for (w0, w1) in zip(widths, widths.dropFirst()) {
+            if let p = lookup(w0, s), let q = lookup(w1, s), q.frechetMean - p.frechetMean > p.frechetCI95 + q.frechetCI95 {
+                out.append(String(format: "steps %d: FD rises from %.3f (w %g) to %.3f (w %g)", s, p.frechetMean, w0, q.frechetMean, w1))
+            }
+        } }
+        for w in widths { for (s0, s1) in zip(steps, steps.dropFirst()) {
+            if let p = lookup(w, s0), let q = lookup(w, s1), q.frechetMean - p.frechetMean > p.frechetCI95 + q.frechetCI95 {
+                out.append(String(format: "width %g: FD rises from %.3f (s %d) to %.3f (s %d)", w, p.frechetMean, s0, q.frechetMean, s1))
+            }
+        } }
+        return out
+    }
+}
+
+/// Runs the calibration grid: for every (width, steps) and seed, one batch from the sampler,
+/// timed, scored against the held-out digits.
+public struct Calibrator {
+    public let sampler: any Sampler
+    public let evaluator: QualityEvaluator
+
+    public init(sampler: any Sampler, evaluator: QualityEvaluator) {
+        self.sampler = sampler
+        self.evaluator = evaluator
+    }
+
+    /// - Parameter progress: called after every batch with (done, total, last point description).
+    public func run(_ settings: CalibrationSettings, measureSgemmPeak: Bool = true,
+                    progress: ((Int, Int, String) -> Void)? = nil) throws -> CalibrationResult {
+        if let problem = settings.problem { throw SamplerError.badRequest(problem) }
+        let start = ContinuousClock.now
+        // Warm-up: the first batch pays for page faults and BLAS thread start-up; not timed.
+        _ = try sampler.generate(SampleRequest(width: settings.widths.max()!, steps: 1, count: 16, seed: 0))
+        let total = settings.widths.count * settings.steps.count * settings.seedCount
+        var done = 0
+        var points: [CalibrationPoint] = []
+        for width in settings.widths.sorted() {
+            for steps in settings.steps.sorted() {
+                var fds: [Double] = [], accuracies: [Double] = [], confidences: [Double] = []
+                var seconds = 0.0, images = 0
+                var flops: Double?
+                for i in 0..<settings.seedCount {
+                    let request = SampleRequest(width: width, steps: steps, count: settings.samplesPerSeed,
+                                                seed: settings.baseSeed + UInt64(i), eta: settings.eta)
+                    let batch = try sampler.generate(request)
+                    guard let samples = batch.samples else {
+                        throw SamplerError.malformedResponse("calibration needs samples; the sampler returned only a quality")
+                    }
+                    let score = try evaluator.score(samples, requestedLabels: request.effectiveLabels)
+                    fds.append(score.frechetDistance)
+                    accuracies.append(score.labelAccuracy)
+                    confidences.append(score.meanConfidence)
+                    seconds += batch.wallTimeS
+                    images += request.count
+                    flops = batch.flopsPerImage
+                    done += 1
+                    progress?(done, total, String(format: "w %g s %d FD %.3f", width, steps, score.frechetDistance))
+                }
+                guard let flopsPerImage = flops else {
+                    throw SamplerError.malformedResponse("calibration needs the sampler's FLOP count per image")
+                }
+                let perImage = seconds / Double(images)
+                points.append(CalibrationPoint(
+                    width: width, steps: steps, flopsPerImage: flopsPerImage, frechetBySeed: fds,
+                    frechetMean: Statistics.mean(fds), frechetCI95: Statistics.confidenceHalfWidth95(fds),
+                    labelAccuracy: Statistics.mean(accuracies), meanConfidence: Statistics.mean(confidences),
+                    secondsPerImage: perImage, achievedFlopsPerS: flopsPerImage / perImage))
+            }
+        }
+        var law: QualityLawFit?, lawFailure: String?
+        do {
+            law = try QualityLawFit.fit(widths: points.map(\.width), steps: points.map { Double($0.steps) },
+                                        qualities: points.map(\.frechetMean))
+        } catch {
+            lawFailure = "\(error)"
+        }
+        let times = points.map(\.secondsPerImage), counted = points.map(\.flopsPerImage)
+        let ct = zip(counted, times).reduce(0) { $0 + $1.0 * $1.1 }, cc = counted.reduce(0) { $0 + $1 * $1 }
+        return CalibrationResult(
+            settings: settings, samplerName: sampler.name, referenceCount: evaluator.referenceCount, points: points, law: law, lawFailure: lawFailure,
+            timeFlopsCorrelation: Statistics.pearson(counted, times), overallFlopsPerS: cc / ct,
+            sgemmPeakFlopsPerS: measureSgemmPeak ? SgemmBenchmark.peakFlopsPerSecond() : nil,
+            wallTimeS: (ContinuousClock.now - start).seconds)
+    }
+}

@@ -1,0 +1,84 @@
+import ArgumentParser
+import Foundation
+import FlexGen
+
+extension FlexGenCommand {
+    /// `flexgen calibrate`: measure quality (FD-digits) and time per image of the built-in model
+    /// over a (width, steps) grid and write a `flexgen-profile/1` plus its report.
+    struct Calibrate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Measure the built-in model's quality and speed over a (width, steps) grid; write a flexgen-profile/1 and a report.",
+            discussion: """
+            Writes PROFILE (default problems/profiles/digits-measured.json) and, next to it, \
+            PROFILE-timing.json (time per image and calibrated FLOP/s per configuration, read by \
+            `flexgen validate`), PROFILE-report.md (table, quality-law fit, time-vs-FLOPs correlation) \
+            and PROFILE.csv. Every file is written atomically.
+            """)
+
+        @Option(name: [.customShort("o"), .long], help: "Profile to write.")
+        var output = "problems/profiles/digits-measured.json"
+
+        @Option(help: "Comma-separated widths in (0, 1] (default 0.25,0.5,0.75,1).")
+        var widths: String?
+
+        @Option(help: "Comma-separated step counts ≥ 1 (default 5,10,20,50).")
+        var steps: String?
+
+        @Option(help: "Images per seed and configuration (default 1000).")
+        var samples: Int?
+
+        @Option(help: "Repeated seeds per configuration, for the confidence interval (default 5).")
+        var seeds: Int?
+
+        @Option(help: "First seed (default 1000).")
+        var baseSeed: UInt64?
+
+        @Option(help: "DDIM eta ≥ 0 (default 0).")
+        var eta: Double?
+
+        @Flag(help: "CI-sized run: widths 0.25,0.5,1, steps 2,5,10, 200 images, 2 seeds (explicit options still apply).")
+        var quick = false
+
+        @Option(help: "Denoiser checkpoint to calibrate instead of the shipped weights.")
+        var weights: String?
+
+        func settings() throws -> CalibrationSettings {
+            var s = quick ? CalibrationSettings.quick : CalibrationSettings()
+            if let widths { s.widths = try parseList(widths, option: "--widths") }
+            if let steps { s.steps = try parseList(steps, option: "--steps") }
+            if let samples { s.samplesPerSeed = samples }
+            if let seeds { s.seedCount = seeds }
+            if let baseSeed { s.baseSeed = baseSeed }
+            if let eta { s.eta = eta }
+            return s
+        }
+
+        func validate() throws {
+            if let problem = try settings().problem { throw ValidationError(problem) }
+            let folder = URL(fileURLWithPath: output).deletingLastPathComponent().path
+            guard FileManager.default.fileExists(atPath: folder) else {
+                throw ValidationError("--output: folder \(folder) does not exist")
+            }
+            if let weights, !FileManager.default.fileExists(atPath: weights) {
+                throw ValidationError("--weights: \(weights) does not exist")
+            }
+        }
+
+        func run() throws {
+            let model = try weights.map { try FlexibleDiffusionModel.load(path: $0) } ?? FlexibleDiffusionModel.loadShipped()
+            let command = (["flexgen"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
+            let outputs = CalibrationRun.Outputs(profile: output)
+            let result = try CalibrationRun.run(settings: try settings(), sampler: BuiltinSampler(model: model),
+                                                outputs: outputs, command: command)
+            let fds = result.points.map(\.frechetMean)
+            print(String(format: "calibrated %d configurations in %.1f s: FD-digits %.3f…%.3f, time-vs-FLOPs r = %.4f, %@",
+                         result.points.count, result.wallTimeS, fds.min() ?? .nan, fds.max() ?? .nan,
+                         result.timeFlopsCorrelation,
+                         result.law.map { String(format: "law R² = %.4f", $0.rSquared) } ?? "law not fitted"))
+            let violations = result.monotonicityViolations
+            print(violations.isEmpty ? "monotone within the CI in width and in steps"
+                                     : "NOT monotone within the CI: " + violations.joined(separator: "; "))
+            print("wrote \(outputs.profile), \(outputs.timing), \(outputs.report), \(outputs.csv)")
+        }
+    }
+}

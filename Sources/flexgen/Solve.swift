@@ -1,0 +1,92 @@
+import ArgumentParser
+import Foundation
+import FlexGen
+
+/// `flexgen solve PROBLEM [-o SOLUTION] [--json]`: the main job.
+struct Solve: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Choose every client's configuration and allocate compute, band, power and time at least energy.",
+        discussion: """
+            Without service targets every client gets its cheapest admissible configuration (optimal: \
+            energy and latency both grow with the work) and the allocation is solved to a certified \
+            duality gap. Writes a flexgen-solution/1 (with -o) that `flexgen check` accepts, and prints \
+            a summary (or, with --json, the solution). Exit codes: 0 solved (optimal or feasible), \
+            1 infeasible or no solution (diagnostics on stderr), 2 bad input.
+            """)
+
+    @Argument(help: "The flexgen-problem/1 file.")
+    var problem: String
+
+    @Option(help: "Relative duality gap at or below which the solution is reported optimal.")
+    var gapTolerance: Double = SolverSettings().gapTolerance
+
+    @Option(help: "Wall-clock limit in seconds (default: none).")
+    var timeLimit: Double?
+
+    @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        guard gapTolerance.isFinite, gapTolerance >= 0 else {
+            throw ValidationError("--gap-tolerance: must be finite and >= 0, got \(gapTolerance)")
+        }
+        if let timeLimit, !(timeLimit > 0) {
+            throw ValidationError("--time-limit: must be > 0, got \(timeLimit)")
+        }
+    }
+
+    func run() throws {
+        let problem = try loadProblem(problem)
+        var settings = SolverSettings()
+        settings.gapTolerance = gapTolerance
+        if let timeLimit { settings.timeLimitS = timeLimit }
+        let solution: Solution
+        do {
+            solution = try FlexGenSolver(settings: settings).solve(problem)
+        } catch SolverError.invalidProblem(let error) {
+            throw error
+        } catch let error as SolverError {
+            throw CLIError(error.description)
+        }
+        let encoded = try FlexGenJSON.encode(solution)
+        if let path = output.output { try AtomicFile.write(encoded, to: path) }
+        if output.json {
+            FileHandle.standardOutput.write(encoded)
+        } else {
+            print(SolveSummary.render(problem: problem, solution: solution), terminator: "")
+        }
+        if !solution.status.hasSolution {
+            for diagnostic in solution.diagnostics ?? [] { printError(diagnostic.description) }
+            throw ExitCode(CLIExit.verdictNo)
+        }
+    }
+}
+
+/// The short human summary of a solve.
+enum SolveSummary {
+    static func render(problem: Problem, solution: Solution) -> String {
+        func number(_ value: Double?, _ unit: String) -> String {
+            guard let value, value.isFinite else { return "—" }
+            return String(format: "%.9g", value) + (unit.isEmpty ? "" : " " + unit)
+        }
+        var lines = [
+            "problem      \(problem.name) (\(problem.clients.count) clients)",
+            "status       \(solution.status.rawValue)",
+            "energy       \(number(solution.totalEnergyJ, "J"))",
+            "lower bound  \(number(solution.lowerBoundJ, "J"))",
+            "gap          \(solution.gap.map { String(format: "%.3g", $0) } ?? "—")",
+            "time         \(String(format: "%.4f", solution.solveTimeS)) s",
+        ]
+        if let prices = solution.prices {
+            lines.append("prices       compute \(number(prices.computeJPerFlopsPerS, "J/(FLOP/s)")), "
+                + "band \(number(prices.bandwidthJPerHz, "J/Hz"))")
+        }
+        if !solution.clients.isEmpty {
+            var counts: [Configuration.Key: Int] = [:]
+            for client in solution.clients { counts[client.configurationKey, default: 0] += 1 }
+            let tiers = counts.sorted { ($0.key.width, $0.key.steps) > ($1.key.width, $1.key.steps) }
+                .map { "w=\($0.key.width) s=\($0.key.steps): \($0.value)" }
+            lines.append("tiers        " + tiers.joined(separator: ", "))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
