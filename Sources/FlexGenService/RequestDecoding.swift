@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import FlexGenModel
+import FlexGenIO
 
 /// Turns request bodies into contract types, or into an `APIError` naming every problem with its
 /// JSON path — the same `InputError` texts the CLI prints for the same documents.
@@ -12,9 +13,38 @@ enum RequestDecoding {
         if let announced = request.headers[.contentLength].flatMap(Int.init), announced > limit { throw tooLarge }
         do {
             let buffer = try await request.body.collect(upTo: limit)
-            return Data(buffer.readableBytesView)
+            let data = Data(buffer.readableBytesView)
+            try checkNesting(data)
+            return data
         } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
             throw tooLarge
+        }
+    }
+
+    /// Deepest array/object nesting accepted. The formats need 5 levels; Foundation's parser stops
+    /// at 512, and the recursive scanners behind its error messages would overflow a server
+    /// thread's stack long before the body limit on pathological input like `[[[[…`.
+    static let maxNesting = 64
+
+    /// Refuses bodies nested deeper than `maxNesting` with a 400, in one iterative pass.
+    static func checkNesting(_ data: Data) throws {
+        var depth = 0, inString = false, escaped = false
+        for byte in data {
+            if inString {
+                if escaped { escaped = false } else if byte == UInt8(ascii: "\\") { escaped = true }
+                else if byte == UInt8(ascii: "\"") { inString = false }
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: "\""): inString = true
+            case UInt8(ascii: "["), UInt8(ascii: "{"):
+                depth += 1
+                if depth > maxNesting {
+                    throw APIError(.badRequest, reason: "not valid input: arrays/objects nested deeper than \(maxNesting) levels")
+                }
+            case UInt8(ascii: "]"), UInt8(ascii: "}"): depth -= 1
+            default: break
+            }
         }
     }
 
@@ -29,20 +59,19 @@ enum RequestDecoding {
         return decoder
     }
 
-    /// Decodes and validates a `flexgen-problem/1` body.
+    /// Decodes and validates a `flexgen-problem/1` body through FlexGenIO's `ProblemFile`, so that
+    /// every message (syntax errors located by path and line included) is the CLI's.
     static func problem(from data: Data) throws -> Problem {
-        let problem: Problem
-        do {
-            problem = try decoder().decode(Problem.self, from: data)
-        } catch let error as DecodingError {
-            throw APIError.badInput(InputError(decoding: error))
+        // FlexGenIO would resolve a string profile against the server's disk: refuse it first.
+        if (try? JSONDecoder().decode(ProfileReference.self, from: data)) != nil {
+            throw APIError(.badRequest, path: "profile",
+                           reason: "the HTTP service reads no files: give the profile inline, as a flexgen-profile/1 object")
         }
         do {
-            try problem.validate()
+            return try ProblemFile.decode(data, baseDirectory: nil)
         } catch let error as InputError {
             throw APIError.badInput(error)
         }
-        return problem
     }
 
     /// Decodes a check request `{"problem": …, "solution": …}`; the problem is validated, the
@@ -52,6 +81,10 @@ enum RequestDecoding {
         do {
             request = try decoder().decode(CheckRequest.self, from: data)
         } catch let error as DecodingError {
+            if case .dataCorrupted(let context) = error, context.codingPath.isEmpty {
+                // Not JSON at all: FlexGenIO's reader locates the syntax error by path and line.
+                do { _ = try SolutionFile.decode(data) } catch let located as InputError { throw APIError.badInput(located) }
+            }
             throw APIError.badInput(InputError(decoding: error))
         }
         do {
@@ -61,6 +94,9 @@ enum RequestDecoding {
         }
         return request
     }
+
+    /// Matches a problem whose `profile` is a string (a file path) and nothing else.
+    private struct ProfileReference: Decodable { var profile: String }
 }
 
 /// The body of `POST /v1/check`. Strict like the file formats: an unknown key is an error.

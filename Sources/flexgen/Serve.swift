@@ -52,8 +52,8 @@ struct Serve: AsyncParsableCommand {
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         let host = host
         try await FlexGenHTTPService(configuration: serviceConfiguration, logger: logger).run { port in
-            print("listening on http://\(host):\(port)")
-            fflush(stdout)
+            // Unbuffered, so that a supervisor (or a test) reading a pipe sees the port at once.
+            FileHandle.standardOutput.write(Data("listening on http://\(host):\(port)\n".utf8))
         }
     }
 }

@@ -2,6 +2,8 @@ import AsyncHTTPClient
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
+import NIOHTTP1
 import ServiceLifecycle
 import Testing
 import FlexGen
