@@ -1,22 +1,23 @@
-import Dispatch
+import Foundation  // Thread, NSCondition
 
 /// Runs long synchronous work (a solve) off Swift's cooperative thread pool and awaits its result.
 ///
 /// Why: the cooperative pool has one thread per core; a solve that blocks one of them for
 /// seconds starves every other task of the process (an HTTP server's event handling included).
-/// The work runs on a private concurrent Dispatch queue instead and resumes the caller's
-/// continuation when done. The queue targets the default global queue, which is not
-/// over-committing: about one solve runs per core at a time and the rest wait in the queue, so
-/// 50 concurrent requests do not start 50 threads.
+/// Dispatch's global queues are no way out on Linux: the default executor runs on them too, with
+/// the same thread limit, so blocking work there starves tasks just the same (a test shows it).
+/// The work therefore runs on a small pool of dedicated threads — one per core, each with an
+/// 8 MiB stack — and resumes the caller's continuation when done. At most one solve per core runs
+/// at a time; the rest wait in FIFO order, so 50 concurrent requests do not start 50 threads.
 ///
 /// Cancellation: cancelling the awaiting task sets the `StopSignal` handed to the work; the work
 /// decides when to look at it (the solver: between iterations). `run` itself never abandons the
 /// work — it always waits for it to return, so nothing outlives the call.
 public enum BlockingWork {
-    /// Immutable: the queue is created once and never reconfigured, so this is no mutable global state.
-    private static let queue = DispatchQueue(label: "flexgen.blocking-work", attributes: .concurrent)
+    /// Created on first use and never reconfigured: a shared resource, not mutable global state.
+    private static let pool = WorkerPool(threads: max(2, ProcessInfo.processInfo.activeProcessorCount))
 
-    /// Runs `work` on the blocking-work queue with a fresh `StopSignal` that is stopped when the
+    /// Runs `work` on the worker threads with a fresh `StopSignal` that is stopped when the
     /// calling task is cancelled (immediately, if it already is). Returns or rethrows what `work` does.
     public static func run<T: Sendable>(
         _ work: @escaping @Sendable (StopSignal) throws -> T
@@ -24,12 +25,47 @@ public enum BlockingWork {
         let signal = StopSignal()
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
-                queue.async {
+                pool.submit {
                     continuation.resume(with: Result { try work(signal) })
                 }
             }
         } onCancel: {
             signal.stop()
+        }
+    }
+}
+
+/// A fixed set of threads taking jobs from one FIFO queue.
+final class WorkerPool: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var jobs: [@Sendable () -> Void] = []
+    private var head = 0
+
+    init(threads: Int) {
+        for index in 0..<threads {
+            let thread = Thread { [unowned self] in self.serve() }
+            thread.name = "flexgen-solve-\(index)"
+            thread.stackSize = 8 << 20
+            thread.start()
+        }
+    }
+
+    func submit(_ job: @escaping @Sendable () -> Void) {
+        condition.lock()
+        jobs.append(job)
+        condition.signal()
+        condition.unlock()
+    }
+
+    private func serve() {
+        while true {
+            condition.lock()
+            while head == jobs.count { condition.wait() }
+            let job = jobs[head]
+            head += 1
+            if head == jobs.count { jobs.removeAll(keepingCapacity: true); head = 0 }
+            condition.unlock()
+            job()
         }
     }
 }

@@ -1,0 +1,120 @@
+import Foundation
+import Testing
+import FlexGen
+
+/// The library's async entry points: correct under concurrency, off the cooperative pool, cancellable.
+@Suite struct AsyncSolverTests {
+    /// A service-target instance large enough that the decomposition runs for seconds in a debug
+    /// build (it stops at its time limit without a solution): something to cancel.
+    static func longProblem() -> Problem {
+        var settings = ScenarioSettings.preset("service-target")!
+        settings.clientCount = 500
+        settings.server.computeRateFlopsPerS = 2.5e16
+        settings.server.bandwidthHz = 5e8
+        let profile = ProfileLaw.sdLike512.profile(name: "sd-like-512", widths: ProfileLaw.defaultWidths,
+                                                   steps: ProfileLaw.defaultSteps)
+        return ScenarioGenerator.generate(settings: settings, profile: profile, seed: 3)
+    }
+
+    @Test func fiftyConcurrentSolvesInProcessMatchTheSequentialSolve() async throws {
+        let problems = (1...5).map { Fixtures.paperDefault(seed: UInt64($0)) }
+        let solver = AsyncSolver(.flexgen)
+        // The reference: the plain synchronous solve, one at a time.
+        let reference = try problems.map { try VariantSolver(.flexgen).solve($0) }
+        let solutions = try await withThrowingTaskGroup(of: (Int, Solution).self) { group in
+            for i in 0..<50 { group.addTask { (i, try await solver.solve(problems[i % 5])) } }
+            var solutions: [(Int, Solution)] = []
+            for try await solution in group { solutions.append(solution) }
+            return solutions
+        }
+        #expect(solutions.count == 50)
+        for (i, solution) in solutions {
+            let k = i % 5
+            #expect(solution.status == reference[k].status)
+            #expect(solution.totalEnergyJ == reference[k].totalEnergyJ)
+            #expect(solution.clients.map(\.configurationKey) == reference[k].clients.map(\.configurationKey))
+            let evaluation = await AsyncSolver.check(problems[k], solution)
+            #expect(evaluation.isFeasible)
+        }
+    }
+
+    @Test func concurrentServiceTargetSolvesThroughGLPKAgree() async throws {
+        // Service targets go through the GLPK assignment: GLPK is not re-entrant and is serialised
+        // by its wrapper; 50 concurrent solves must agree with the sequential one exactly.
+        var settings = ScenarioSettings.preset("service-target")!
+        settings.clientCount = 12
+        let profile = ProfileLaw.sdLike512.profile(name: "sd-like-512", widths: ProfileLaw.defaultWidths,
+                                                   steps: ProfileLaw.defaultSteps)
+        let problem = ScenarioGenerator.generate(settings: settings, profile: profile, seed: 7)
+        let reference = try VariantSolver(.flexgen).solve(problem)
+        let solutions = try await withThrowingTaskGroup(of: Solution.self) { group in
+            for _ in 0..<50 { group.addTask { try await AsyncSolver(.flexgen).solve(problem) } }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        for solution in solutions {
+            #expect(solution.status == reference.status)
+            #expect(solution.totalEnergyJ == reference.totalEnergyJ)
+            #expect(solution.lowerBoundJ == reference.lowerBoundJ)
+        }
+    }
+
+    @Test func aStoppedSignalEndsTheSolveAtTheNextIteration() throws {
+        // The hook itself: the solver's loops read it (a synchronous solve, no async in between).
+        let problem = Self.longProblem()
+        var settings = VariantSettings()
+        let signal = StopSignal()
+        signal.stop()
+        settings.decomposition.allocation.stopSignal = signal
+        let solution = try VariantSolver(.flexgen, settings: settings).solve(problem)
+        #expect(solution.status == .timeLimit)
+        #expect(!Evaluation(problem: problem, solution: solution).violations.contains { $0.kind != .missingClient }
+                || solution.clients.isEmpty)
+    }
+
+    @Test func cancellingTheTaskStopsTheSolveAndThrowsCancellationError() async throws {
+        let problem = Self.longProblem()
+        var settings = VariantSettings()
+        settings.decomposition.timeLimitS = 120  // far beyond the test: only cancellation can end it early
+        let solver = AsyncSolver(.flexgen, settings: settings)
+        let task = Task { try await solver.solve(problem) }
+        try await Task.sleep(for: .milliseconds(200))
+        let start = ContinuousClock.now
+        task.cancel()
+        await #expect(throws: CancellationError.self) { _ = try await task.value }
+        // Generous bound: an ignored cancellation would run to the 120 s limit.
+        #expect(ContinuousClock.now - start < .seconds(30))
+    }
+
+    @Test func solvesDoNotOccupyTheCooperativePool() async throws {
+        // More long solves than cores: if they ran on the cooperative pool they would hold every
+        // pool thread and the heartbeat below could not run until they finished.
+        let problem = Self.longProblem()
+        var settings = VariantSettings()
+        settings.decomposition.timeLimitS = 120
+        let solver = AsyncSolver(.flexgen, settings: settings)
+        let finished = FinishedCounter()
+        let solves = (0..<(ProcessInfo.processInfo.activeProcessorCount + 2)).map { _ in
+            Task {
+                defer { finished.increment() }
+                return try await solver.solve(problem)
+            }
+        }
+        try await Task.sleep(for: .milliseconds(100))
+        let heartbeat = Task.detached {
+            for _ in 0..<100 { await Task.yield() }
+            return finished.value
+        }
+        let finishedWhenHeartbeatRan = await heartbeat.value
+        #expect(finishedWhenHeartbeatRan == 0)
+        for solve in solves { solve.cancel() }
+        for solve in solves { _ = try? await solve.value }
+        #expect(finished.value == solves.count)
+    }
+}
+
+final class FinishedCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    func increment() { lock.lock(); count += 1; lock.unlock() }
+    var value: Int { lock.lock(); defer { lock.unlock() }; return count }
+}
