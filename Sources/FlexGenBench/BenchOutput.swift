@@ -2,10 +2,10 @@ import Foundation
 import FlexGenIO
 
 /// Writes a run's CSVs, figures and report under `directory` (results/ and figures/), each file
-/// atomically. Returns the paths written.
+/// atomically, plus a PNG of every figure when `rsvg-convert` is installed. Returns the paths written.
 public enum BenchOutput {
     @discardableResult
-    public static func write(_ r: BenchResults, to directory: String, command: String) throws -> [String] {
+    public static func write(_ r: BenchResults, to directory: String, command: String, renderPNG: Bool = true) throws -> [String] {
         let results = (directory as NSString).appendingPathComponent("results")
         let figures = (directory as NSString).appendingPathComponent("figures")
         for folder in [results, figures] {
@@ -61,6 +61,9 @@ public enum BenchOutput {
             }
         }
         try put(BenchReport.markdown(r, command: command), results, "report.md")
+        if renderPNG {
+            written += written.filter { $0.hasSuffix(".svg") }.compactMap { PNGRenderer.render(svg: $0) }
+        }
         return written
     }
 }

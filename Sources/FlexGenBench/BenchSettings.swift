@@ -33,6 +33,8 @@ public struct BenchSettings: Sendable {
     public var gapSeedCount = 20
     /// Parts to run.
     public var parts = Set(Part.allCases)
+    /// Sweeps to run, by name (nil: all of `BenchScenarios.sweepNames`).
+    public var sweepNames: Set<String>? = nil
     /// Progress bars on stderr: nil draws them when stderr is a terminal.
     public var showProgress: Bool? = nil
 

@@ -53,6 +53,7 @@ public struct BenchSuite: Sendable {
 
         if settings.parts.contains(.sweeps) {
             results.sweeps = BenchScenarios.sweeps(quick: settings.quick)
+                .filter { settings.sweepNames?.contains($0.name) ?? true }
             let bar = ProgressBar(label: "sweeps", total: runner.workCount(results.sweeps), enabled: settings.showProgress)
             results.runs = try runner.run(results.sweeps, progress: { bar.update($0) }, warn: warn)
             bar.finish()

@@ -28,6 +28,10 @@ struct Bench: ParsableCommand {
                                valueName: "list"))
     var parts: String?
 
+    @Option(help: ArgumentHelp("Sweeps to run, comma-separated: \(BenchScenarios.sweepNames.joined(separator: ", ")) (default: all).",
+                               valueName: "list"))
+    var sweeps: String?
+
     @Option(help: ArgumentHelp("Variants compared, comma-separated, FlexGen first (default: \(BenchVariants.compared.joined(separator: ","))).",
                                valueName: "list"))
     var variants: String?
@@ -51,6 +55,11 @@ struct Bench: ParsableCommand {
                 throw ValidationError("--parts: unknown part \"\(p)\" (known: \(BenchSettings.Part.allCases.map(\.rawValue).joined(separator: ", ")))")
             }
         }
+        if let sweeps {
+            for name in sweeps.split(separator: ",") where !BenchScenarios.sweepNames.contains(String(name)) {
+                throw ValidationError("--sweeps: unknown sweep \"\(name)\" (known: \(BenchScenarios.sweepNames.joined(separator: ", ")))")
+            }
+        }
         if let variants {
             let names = variants.split(separator: ",").map(String.init)
             guard names.first == BenchVariants.reference else {
@@ -69,6 +78,7 @@ struct Bench: ParsableCommand {
         s.outputDirectory = out
         if let seeds { s.seedCount = seeds }
         if let parts { s.parts = Set(parts.split(separator: ",").compactMap { BenchSettings.Part(rawValue: String($0)) }) }
+        if let sweeps { s.sweepNames = Set(sweeps.split(separator: ",").map(String.init)) }
         if let variants { s.variantNames = variants.split(separator: ",").map(String.init) }
         if let scalingSizes { s.scalingSizes = try parseList(scalingSizes, option: "--scaling-sizes") }
         s.paperDefaultPath = paperDefault
