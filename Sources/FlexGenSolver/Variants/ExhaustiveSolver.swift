@@ -22,7 +22,7 @@ struct ExhaustiveSolver {
         for options in menus.options { count *= Double(options.count) }
         guard count <= Double(limit) else {
             throw SolverError.unsupported(
-                "exhaustive: \(Int(min(count, 1e18))) assignments exceed the limit of \(limit); use a smaller instance")
+                "exhaustive: \(count < 1e15 ? String(Int(count)) : String(format: "%.3g", count)) assignments exceed its limit of \(limit)")
         }
         let configs = problem.profile.configs
         let metric = problem.profile.metric
