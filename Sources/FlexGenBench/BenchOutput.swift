@@ -33,10 +33,14 @@ public enum BenchOutput {
                 try put(BenchFigures.sweepFigure(sweep, summary: r.summary, variants: variants).svg, figures,
                         "energy-vs-\(sweep.name).svg")
             }
-            // FlexGen's picks at the paper-default point of the clients sweep (K = 20, three tiers).
-            let picks = r.runs.choices.filter { $0.sweep == "clients" && $0.value == 20 && $0.variant == BenchVariants.reference }
-            if let figure = BenchFigures.choicesFigure(picks, metricName: "FID") {
-                try put(figure.svg, figures, "flexgen-choices-by-tier.svg")
+            // FlexGen's picks at the paper-default point (K = 20, three tiers), without and with a
+            // mean-quality target (where the choice depends on each client's channel and deadline).
+            for (sweep, value, file, context) in [("clients", 20.0, "flexgen-choices-by-tier.svg", "paper-default"),
+                                                  ("target", 0.6, "flexgen-choices-by-tier-target.svg", "service target 0.6")] {
+                let picks = r.runs.choices.filter { $0.sweep == sweep && $0.value == value && $0.variant == BenchVariants.reference }
+                if let figure = BenchFigures.choicesFigure(picks, metricName: "FID", context: context) {
+                    try put(figure.svg, figures, file)
+                }
             }
         }
         if !r.paperRuns.isEmpty || !r.profileRuns.records.isEmpty {

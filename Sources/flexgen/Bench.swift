@@ -39,6 +39,10 @@ struct Bench: ParsableCommand {
     @Option(help: ArgumentHelp("K values of the scaling part, comma-separated.", valueName: "list"))
     var scalingSizes: String?
 
+    @Option(help: ArgumentHelp("Wall-time cap of one solve of a decomposition-based variant (default: 10); "
+                               + "a capped solve keeps its best checked solution, recorded as time_limit.", valueName: "seconds"))
+    var solveTimeLimit: Double?
+
     @Option(help: ArgumentHelp("The paper-default instance.", valueName: "file"))
     var paperDefault = "problems/paper-default.json"
 
@@ -70,6 +74,9 @@ struct Bench: ParsableCommand {
             let ks: [Int] = try parseList(scalingSizes, option: "--scaling-sizes")
             if let bad = ks.first(where: { $0 < 1 }) { throw ValidationError("--scaling-sizes: must be >= 1, got \(bad)") }
         }
+        if let solveTimeLimit, !(solveTimeLimit > 0) {
+            throw ValidationError("--solve-time-limit: must be > 0, got \(solveTimeLimit)")
+        }
         guard !out.isEmpty else { throw ValidationError("--out: must not be empty") }
     }
 
@@ -81,6 +88,7 @@ struct Bench: ParsableCommand {
         if let sweeps { s.sweepNames = Set(sweeps.split(separator: ",").map(String.init)) }
         if let variants { s.variantNames = variants.split(separator: ",").map(String.init) }
         if let scalingSizes { s.scalingSizes = try parseList(scalingSizes, option: "--scaling-sizes") }
+        if let solveTimeLimit { s.solveTimeLimitS = solveTimeLimit }
         s.paperDefaultPath = paperDefault
         s.measuredProfilePath = measuredProfile
         s.showProgress = progress
