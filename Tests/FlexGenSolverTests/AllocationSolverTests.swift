@@ -144,6 +144,14 @@ import FlexGenModel
         let above = try AllocationSolver().solve(tasks: tasks, computeRateFlopsPerS: tooSmall * scale * (1 + 1e-3),
                                                  bandwidthHz: bandwidth)
         #expect(above.status == .optimal, "\(above.iterations.map { ($0.computePrice, $0.bandwidthPrice, $0.computeExcess, $0.bandwidthExcess, $0.stepLength) })")
+        // A hair above the frontier the prices are huge; the solve must still return a checked
+        // allocation (optimal, or feasible with its gap) or say it could not, never a violation.
+        let hair = try AllocationSolver().solve(tasks: tasks, computeRateFlopsPerS: tooSmall * scale * (1 + 1e-6),
+                                                bandwidthHz: bandwidth)
+        #expect(hair.status != .infeasible, "\(hair.status) \(hair.gap as Any)")
+        if hair.status.hasSolution {
+            #expect(hair.computeRateUsed <= tooSmall * scale * (1 + 1e-6) && hair.bandwidthUsed <= bandwidth)
+        }
         let below = try AllocationSolver().solve(tasks: tasks, computeRateFlopsPerS: tooSmall * scale * (1 - 1e-6),
                                                  bandwidthHz: bandwidth)
         #expect(below.status == .infeasible)
