@@ -9,6 +9,8 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .library(name: "FlexGen", targets: ["FlexGen"]),
+        // For benchmarks/micro (a separate package): Lambert W is not re-exported by the umbrella.
+        .library(name: "FlexGenNumerics", targets: ["FlexGenNumerics"]),
         .executable(name: "flexgen", targets: ["flexgen"]),
         .library(name: "FlexGenService", targets: ["FlexGenService"]),
     ],
@@ -67,6 +69,8 @@ let package = Package(
         ]),
         // Allocation speed benchmark (issue 3): `swift run -c release flexgen-bench-allocation`.
         .executableTarget(name: "flexgen-bench-allocation", dependencies: ["FlexGenSolver"], path: "benchmarks/allocation"),
+        .executableTarget(name: "flexgen-bench-assignment", dependencies: ["FlexGenSolver", "FlexGenScenarios", "FlexGenModel"],
+                          path: "benchmarks/assignment"),
 
         .testTarget(name: "FlexGenBenchTests", dependencies: ["FlexGenBench", "FlexGenModel"]),
         .testTarget(name: "FlexGenModelTests", dependencies: ["FlexGenModel", "FlexGenIO", "FlexGenScenarios"]),

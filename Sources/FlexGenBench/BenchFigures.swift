@@ -15,9 +15,9 @@ public enum BenchFigures {
                 guard let e = r.energy else { return nil }
                 let h = e.confidenceHalfWidth95 ?? 0
                 return ChartPoint(x: r.value, y: e.mean / 1000, low: (e.mean - h) / 1000, high: (e.mean + h) / 1000)
-            }, dashed: i > 0 && i % 2 == 0))
+            }, dashed: i > 0 && i % 2 == 1))
             feasibility.append(ChartSeries(name: v, points: vs.map { ChartPoint(x: $0.value, y: 100 * $0.feasibilityRate) },
-                                           dashed: i > 0 && i % 2 == 0))
+                                           dashed: i > 0 && i % 2 == 1))
         }
         let title = sweep.label.components(separatedBy: " (").first ?? sweep.label
         return Figure(panels: [
@@ -29,7 +29,7 @@ public enum BenchFigures {
     }
 
     /// Share of each width and of each step count among FlexGen's clients, per quality tier.
-    public static func choicesFigure(_ choices: [ChoiceCount], metricName: String) -> Figure? {
+    public static func choicesFigure(_ choices: [ChoiceCount], metricName: String, context: String) -> Figure? {
         guard !choices.isEmpty else { return nil }
         let tiers = Array(Set(choices.map { $0.requirement ?? .infinity })).sorted()
         let widths = Array(Set(choices.map(\.width))).sorted()
@@ -44,10 +44,10 @@ public enum BenchFigures {
         }
         let categories = tiers.map(label)
         return Figure(panels: [
-            StackedBarChart(title: "Width FlexGen picks, per tier", xLabel: "quality requirement (tier)",
+            StackedBarChart(title: "Width FlexGen picks, per tier (\(context))", xLabel: "quality requirement (tier)",
                             yLabel: "share of clients", categories: categories,
                             segments: widths.map { "width \($0)" }, fractions: widthShares),
-            StackedBarChart(title: "Steps FlexGen picks, per tier", xLabel: "quality requirement (tier)",
+            StackedBarChart(title: "Steps FlexGen picks, per tier (\(context))", xLabel: "quality requirement (tier)",
                             yLabel: "share of clients", categories: categories,
                             segments: steps.map { "\($0) steps" }, fractions: stepShares),
         ], panelWidth: 560, panelHeight: 400)

@@ -2,10 +2,10 @@ import Foundation
 import FlexGenIO
 
 /// Writes a run's CSVs, figures and report under `directory` (results/ and figures/), each file
-/// atomically. Returns the paths written.
+/// atomically, plus a PNG of every figure when `rsvg-convert` is installed. Returns the paths written.
 public enum BenchOutput {
     @discardableResult
-    public static func write(_ r: BenchResults, to directory: String, command: String) throws -> [String] {
+    public static func write(_ r: BenchResults, to directory: String, command: String, renderPNG: Bool = true) throws -> [String] {
         let results = (directory as NSString).appendingPathComponent("results")
         let figures = (directory as NSString).appendingPathComponent("figures")
         for folder in [results, figures] {
@@ -33,10 +33,14 @@ public enum BenchOutput {
                 try put(BenchFigures.sweepFigure(sweep, summary: r.summary, variants: variants).svg, figures,
                         "energy-vs-\(sweep.name).svg")
             }
-            // FlexGen's picks at the paper-default point of the clients sweep (K = 20, three tiers).
-            let picks = r.runs.choices.filter { $0.sweep == "clients" && $0.value == 20 && $0.variant == BenchVariants.reference }
-            if let figure = BenchFigures.choicesFigure(picks, metricName: "FID") {
-                try put(figure.svg, figures, "flexgen-choices-by-tier.svg")
+            // FlexGen's picks at the paper-default point (K = 20, three tiers), without and with a
+            // mean-quality target (where the choice depends on each client's channel and deadline).
+            for (sweep, value, file, context) in [("clients", 20.0, "flexgen-choices-by-tier.svg", "paper-default"),
+                                                  ("target", 0.6, "flexgen-choices-by-tier-target.svg", "service target 0.6")] {
+                let picks = r.runs.choices.filter { $0.sweep == sweep && $0.value == value && $0.variant == BenchVariants.reference }
+                if let figure = BenchFigures.choicesFigure(picks, metricName: "FID", context: context) {
+                    try put(figure.svg, figures, file)
+                }
             }
         }
         if !r.paperRuns.isEmpty || !r.profileRuns.records.isEmpty {
@@ -61,6 +65,9 @@ public enum BenchOutput {
             }
         }
         try put(BenchReport.markdown(r, command: command), results, "report.md")
+        if renderPNG {
+            written += written.filter { $0.hasSuffix(".svg") }.compactMap { PNGRenderer.render(svg: $0) }
+        }
         return written
     }
 }

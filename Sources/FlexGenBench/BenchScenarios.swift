@@ -25,6 +25,9 @@ public enum BenchScenarios {
         ]
     }
 
+    /// The names of the sweeps, in order.
+    public static let sweepNames = ["clients", "deadline", "quality", "mix", "bandwidth", "compute", "target"]
+
     /// One sweep per knob. `quick` keeps two or three values per knob and small K (CI).
     public static func sweeps(quick: Bool, profile: Profile = sdLikeProfile) -> [Sweep] {
         let base = ScenarioSettings()

@@ -31,8 +31,13 @@ public struct BenchSettings: Sendable {
     /// K and number of seeds of the optimality-gap instances.
     public var gapClientCounts = [2, 3, 4]
     public var gapSeedCount = 20
+    /// Wall-time cap of one solve of a decomposition-based variant (s); a capped solve keeps its
+    /// best checked solution and is recorded with status `time_limit`.
+    public var solveTimeLimitS = 10.0
     /// Parts to run.
     public var parts = Set(Part.allCases)
+    /// Sweeps to run, by name (nil: all of `BenchScenarios.sweepNames`).
+    public var sweepNames: Set<String>? = nil
     /// Progress bars on stderr: nil draws them when stderr is a terminal.
     public var showProgress: Bool? = nil
 

@@ -42,8 +42,9 @@ public struct BenchSuite: Sendable {
         let clock = ContinuousClock()
         let start = clock.now
         var results = BenchResults(settings: settings, machine: .current())
-        let available = settings.variantNames.compactMap(BenchVariants.make)
-        results.missingVariants = settings.variantNames.filter { BenchVariants.make($0) == nil }
+        let make = { (name: String) in BenchVariants.make(name, timeLimitS: settings.solveTimeLimitS) }
+        let available = settings.variantNames.compactMap(make)
+        results.missingVariants = settings.variantNames.filter { make($0) == nil }
         let needsReference = !settings.parts.isDisjoint(with: [.sweeps, .paper])
         if needsReference, available.first?.name != BenchVariants.reference {
             throw BenchError.referenceMissing(BenchVariants.reference)
@@ -53,6 +54,7 @@ public struct BenchSuite: Sendable {
 
         if settings.parts.contains(.sweeps) {
             results.sweeps = BenchScenarios.sweeps(quick: settings.quick)
+                .filter { settings.sweepNames?.contains($0.name) ?? true }
             let bar = ProgressBar(label: "sweeps", total: runner.workCount(results.sweeps), enabled: settings.showProgress)
             results.runs = try runner.run(results.sweeps, progress: { bar.update($0) }, warn: warn)
             bar.finish()
@@ -86,7 +88,7 @@ public struct BenchSuite: Sendable {
         }
 
         if settings.parts.contains(.gap) {
-            if let flexgen = BenchVariants.make(BenchVariants.reference), let exact = BenchVariants.make(BenchVariants.exact) {
+            if let flexgen = make(BenchVariants.reference), let exact = BenchVariants.make(BenchVariants.exact) {
                 let gap = OptimalityGapBenchmark(flexgen: flexgen, exact: exact, clientCounts: settings.gapClientCounts,
                                                  seeds: (1...UInt64(max(settings.gapSeedCount, 1))).map { $0 })
                 let bar = ProgressBar(label: "gap", total: gap.workCount, enabled: settings.showProgress)
@@ -101,7 +103,7 @@ public struct BenchSuite: Sendable {
             var targets: [ScalingBenchmark.Target] = []
             if let allocation = BenchVariants.allocationOnly { targets.append(allocation) }
             else { results.notes.append("The allocation entry point is not available: no allocation scaling rows.") }
-            if let flexgen = BenchVariants.make(BenchVariants.reference) {
+            if let flexgen = BenchVariants.make(BenchVariants.reference) {  // no cap: scaling measures the full solve
                 targets.append(.init(name: "full solve (flexgen, service target 0.5)", serviceTargetTightness: 0.5,
                                      solve: { (try flexgen.solve($0), nil) }))
             }

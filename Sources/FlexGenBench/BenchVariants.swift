@@ -11,12 +11,15 @@ public enum BenchVariants {
     /// The exact oracle used for the optimality gap on tiny instances.
     public static let exact = "exhaustive"
 
-    /// The variant with this name, or nil when the toolkit does not provide it (yet).
-    public static func make(_ name: String) -> BenchVariant? {
-        switch name {
-        default:
-            return nil
-        }
+    /// The variant with this name (`SolverVariant`'s raw value), or nil when the toolkit does not
+    /// provide it. `timeLimitS` caps each solve of the decomposition-based variants (the solver then
+    /// returns its best checked solution with status `time_limit`, which the harness records as such).
+    public static func make(_ name: String, timeLimitS: Double = .infinity) -> BenchVariant? {
+        guard let variant = SolverVariant(rawValue: name) else { return nil }
+        var settings = VariantSettings()
+        settings.decomposition.timeLimitS = timeLimitS
+        let solver = VariantSolver(variant, settings: settings)
+        return BenchVariant(name: name) { try solver.solve($0) }
     }
 
     /// The allocation alone (configurations fixed to each client's cheapest admissible one),

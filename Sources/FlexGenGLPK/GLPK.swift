@@ -103,6 +103,7 @@ public enum GLPK {
         glp_init_smcp(&parm)
         parm.msg_lev = GLP_MSG_OFF
         parm.meth = method == .primalSimplex ? GLP_PRIMAL : GLP_DUALP
+        if settings.longStepRatioTest { parm.r_test = GLP_RT_FLIP }
         parm.tm_lim = settings.timeLimitMilliseconds
         if let n = settings.iterationLimit { parm.it_lim = Int32(clamping: n) }
         parm.presolve = GLP_OFF  // keep the basis (and exact statuses) for duals

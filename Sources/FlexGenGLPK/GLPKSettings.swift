@@ -13,6 +13,10 @@ public struct GLPKSettings: Sendable, Hashable {
     /// Method for LPs (and never used for MILPs, which always start from a simplex basis).
     /// Default `.dualSimplex`: robust on assignment LPs whose cost vector changes between solves.
     public var lpMethod: LPMethod = .dualSimplex
+    /// Use the long-step ("bound flipping") ratio test in the dual simplex (`GLP_RT_FLIP`).
+    /// Default true: on LPs with many bounded variables and few rows (a knapsack relaxation) one
+    /// dual iteration then flips many variables at once instead of one per iteration.
+    public var longStepRatioTest: Bool = true
     /// Wall-clock limit in seconds; nil (default) means none. Must be > 0. GLPK counts milliseconds,
     /// so limits are rounded up to whole milliseconds.
     public var timeLimitS: Double? = nil

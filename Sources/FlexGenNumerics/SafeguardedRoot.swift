@@ -39,6 +39,7 @@ public enum SafeguardedRoot {
         var x = start
         if !(x > lo && x < hi) { x = midpoint(lo, hi) }
         var best = Result(x: x, value: .nan, derivative: .nan, iterations: 0, converged: false)
+        var stepBeforeLast = hi - lo, lastStep = hi - lo
         for iteration in 1...max(1, maxIterations) {
             let (g, dg) = function(x)
             best = Result(x: x, value: g, derivative: dg, iterations: iteration, converged: false)
@@ -60,10 +61,17 @@ public enum SafeguardedRoot {
                 best.converged = true
                 return best
             }
-            if dg > 0 && newton > lo && newton < hi {
+            // Newton is taken when it stays inside the bracket and is converging fast enough: its
+            // step at most half the step before last (the `rtsafe` rule), else it is slow (a poor
+            // derivative) and the bracket-shrinking fallback is faster.
+            if dg > 0 && newton > lo && newton < hi && abs(newton - x) <= 0.5 * abs(stepBeforeLast) {
+                stepBeforeLast = lastStep
+                lastStep = newton - x
                 x = newton
                 continue
             }
+            let previousX = x
+            defer { stepBeforeLast = lastStep; lastStep = x - previousX }
             // Newton left the bracket: a false-position step between the bracket ends (kept away
             // from them so that the bracket keeps shrinking), else a bisection.
             let width = hi - lo

@@ -28,12 +28,20 @@ struct Bench: ParsableCommand {
                                valueName: "list"))
     var parts: String?
 
+    @Option(help: ArgumentHelp("Sweeps to run, comma-separated: \(BenchScenarios.sweepNames.joined(separator: ", ")) (default: all).",
+                               valueName: "list"))
+    var sweeps: String?
+
     @Option(help: ArgumentHelp("Variants compared, comma-separated, FlexGen first (default: \(BenchVariants.compared.joined(separator: ","))).",
                                valueName: "list"))
     var variants: String?
 
     @Option(help: ArgumentHelp("K values of the scaling part, comma-separated.", valueName: "list"))
     var scalingSizes: String?
+
+    @Option(help: ArgumentHelp("Wall-time cap of one solve of a decomposition-based variant (default: 10); "
+                               + "a capped solve keeps its best checked solution, recorded as time_limit.", valueName: "seconds"))
+    var solveTimeLimit: Double?
 
     @Option(help: ArgumentHelp("The paper-default instance.", valueName: "file"))
     var paperDefault = "problems/paper-default.json"
@@ -51,6 +59,11 @@ struct Bench: ParsableCommand {
                 throw ValidationError("--parts: unknown part \"\(p)\" (known: \(BenchSettings.Part.allCases.map(\.rawValue).joined(separator: ", ")))")
             }
         }
+        if let sweeps {
+            for name in sweeps.split(separator: ",") where !BenchScenarios.sweepNames.contains(String(name)) {
+                throw ValidationError("--sweeps: unknown sweep \"\(name)\" (known: \(BenchScenarios.sweepNames.joined(separator: ", ")))")
+            }
+        }
         if let variants {
             let names = variants.split(separator: ",").map(String.init)
             guard names.first == BenchVariants.reference else {
@@ -61,6 +74,9 @@ struct Bench: ParsableCommand {
             let ks: [Int] = try parseList(scalingSizes, option: "--scaling-sizes")
             if let bad = ks.first(where: { $0 < 1 }) { throw ValidationError("--scaling-sizes: must be >= 1, got \(bad)") }
         }
+        if let solveTimeLimit, !(solveTimeLimit > 0) {
+            throw ValidationError("--solve-time-limit: must be > 0, got \(solveTimeLimit)")
+        }
         guard !out.isEmpty else { throw ValidationError("--out: must not be empty") }
     }
 
@@ -69,8 +85,10 @@ struct Bench: ParsableCommand {
         s.outputDirectory = out
         if let seeds { s.seedCount = seeds }
         if let parts { s.parts = Set(parts.split(separator: ",").compactMap { BenchSettings.Part(rawValue: String($0)) }) }
+        if let sweeps { s.sweepNames = Set(sweeps.split(separator: ",").map(String.init)) }
         if let variants { s.variantNames = variants.split(separator: ",").map(String.init) }
         if let scalingSizes { s.scalingSizes = try parseList(scalingSizes, option: "--scaling-sizes") }
+        if let solveTimeLimit { s.solveTimeLimitS = solveTimeLimit }
         s.paperDefaultPath = paperDefault
         s.measuredProfilePath = measuredProfile
         s.showProgress = progress

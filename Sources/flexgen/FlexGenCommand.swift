@@ -18,6 +18,7 @@ struct FlexGenCommand: AsyncParsableCommand {
             Sample.self,
             Calibrate.self,
             SamplerWorkerCommand.self,
+            Validate.self,
             Serve.self,
         ]
     )

@@ -87,7 +87,7 @@ import FlexGenModel
         results.summary = Summarizer.summarize(results.runs.records)
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("flexgen-bench-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let written = try BenchOutput.write(results, to: dir, command: "test")
+        let written = try BenchOutput.write(results, to: dir, command: "test", renderPNG: false)
         let runs = try String(contentsOfFile: dir + "/results/runs.csv", encoding: .utf8)
         #expect(runs.split(separator: "\n").count == 1 + 2 * 5)
         #expect(!runs.contains("nan"))
@@ -98,5 +98,34 @@ import FlexGenModel
         #expect(written.contains(dir + "/figures/flexgen-choices-by-tier.svg"))
         let report = try String(contentsOfFile: dir + "/results/report.md", encoding: .utf8)
         #expect(report.contains("Failures (a solution rejected by the check, or a solver that threw): **4**"))
+    }
+}
+
+/// The real pipeline on a tiny sweep: the generator's instances, the toolkit's solvers, the
+/// evaluator's check, the files. Every solution of every variant must pass the check.
+@Suite struct QuickSweepEndToEndTests {
+    @Test func tinyQuickSweep() throws {
+        var settings = BenchSettings.quick
+        settings.seedCount = 1
+        settings.parts = [.sweeps]
+        settings.sweepNames = ["clients"]
+        settings.variantNames = ["flexgen", "full-model", "equal-share"]
+        settings.showProgress = false
+        var warnings: [String] = []
+        let results = try BenchSuite(settings: settings).run(warn: { warnings.append($0) })
+        #expect(results.missingVariants.isEmpty)
+        #expect(results.runs.records.count == 2 * 1 * 3)  // K ∈ {5, 20}, one seed, three variants
+        #expect(results.failureCount == 0, "\(warnings)")
+        // FlexGen is the optimum over a superset of every baseline's choices: never worse where both are feasible.
+        for row in results.summary where row.variant != "flexgen" {
+            // (up to FlexGen's certified gap tolerance, 1e-3)
+            if let ratio = row.ratio { #expect(ratio.ratioOfMeans >= 1 - 1e-3, "\(row.variant) at K = \(row.value)") }
+        }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("flexgen-bench-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let written = try BenchOutput.write(results, to: dir, command: "test", renderPNG: false)
+        let svg = try String(contentsOfFile: dir + "/figures/energy-vs-clients.svg", encoding: .utf8)
+        #expect(OutputFormatTests.parse(svg).error == nil)
+        #expect(written.contains(dir + "/results/summary.csv"))
     }
 }

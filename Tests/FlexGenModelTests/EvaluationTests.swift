@@ -149,3 +149,22 @@ import Testing
         #expect(EnergyModel.requiredTxPower(bits: 1e12, bandwidthHz: 1, txTimeS: 1, gain: 1, noisePsd: 1) == .infinity)
     }
 }
+
+@Suite struct HigherIsBetterTests {
+    /// With a "higher is better" metric (e.g. CLIP score) the quality checks flip direction.
+    @Test func qualityDirectionFollowsTheMetric() {
+        var problem = HandFixture.oneClient
+        problem.profile.metric = QualityMetric(name: "CLIP", better: .higher)
+        problem.clients[0].qualityRequirement = 14  // config quality 15 ≥ 14: met
+        #expect(Evaluation(problem: problem, solution: HandFixture.oneClientSolution).isFeasible)
+        problem.clients[0].qualityRequirement = 16  // 15 < 16: not met
+        let e = Evaluation(problem: problem, solution: HandFixture.oneClientSolution)
+        #expect(e.violatedKinds == [.quality])
+        #expect(close(e.clients[0].qualitySlack!, -1))
+        problem.clients[0].qualityRequirement = nil
+        problem.serviceTargets = [ServiceTarget(clients: ["a"], meanQualityTarget: 15 * (1 + 0.5e-6))]
+        #expect(Evaluation(problem: problem, solution: HandFixture.oneClientSolution).isFeasible)  // within tolerance
+        problem.serviceTargets = [ServiceTarget(clients: ["a"], meanQualityTarget: 15.1)]
+        #expect(Evaluation(problem: problem, solution: HandFixture.oneClientSolution).violatedKinds == [.serviceTarget])
+    }
+}

@@ -64,7 +64,10 @@ public struct LineChart: ChartPanel {
             let pad = vals.count > 1 ? (vals.max()! - vals.min()!) * 0.08 : 0.5
             xAxis = Axis(scale: .linear, dataMin: vals.min()! - pad, dataMax: vals.max()! + pad)
         } else {
-            xAxis = Axis(scale: xScale, dataMin: xs.min() ?? 0, dataMax: xs.max() ?? 1)
+            // A little room at both ends so that markers and error bars are not cut by the frame.
+            let lo = xs.min() ?? 0, hi = xs.max() ?? 1
+            let pad = xScale == .linear ? (hi - lo) * 0.04 : 0
+            xAxis = Axis(scale: xScale, dataMin: lo - pad, dataMax: hi + pad)
         }
         let yAxis = Axis(scale: yScale, dataMin: ys.min() ?? 0, dataMax: ys.max() ?? 1,
                          includeZero: yIncludesZero && yScale == .linear)
@@ -99,8 +102,10 @@ public struct LineChart: ChartPanel {
         svg.text(xLabel, x: (left + right) / 2, y: bottom + 38, size: 12, anchor: .middle)
         svg.text(yLabel, x: x + 16, y: (top + bottom) / 2, size: 12, anchor: .middle, rotate: -90)
 
-        for (i, s) in series.enumerated() {
+        // The first series (the reference) is drawn last, on top, and thicker.
+        for (i, s) in series.enumerated().reversed() {
             let color = Palette.color(i)
+            let lineWidth = i == 0 ? 2.6 : 1.5
             let pts = s.points.sorted { $0.x < $1.x }
             if uncertainty == .band {
                 var upperEdge: [(Double, Double)] = [], lowerEdge: [(Double, Double)] = []
@@ -114,10 +119,10 @@ public struct LineChart: ChartPanel {
             var run: [(Double, Double)] = []
             for p in pts {
                 if let X = px(p.x), let Y = py(p.y) { run.append((X, Y)) } else {
-                    svg.polyline(run, stroke: color, dash: s.dashed ? "6 4" : nil); run = []
+                    svg.polyline(run, stroke: color, width: lineWidth, dash: s.dashed ? "6 4" : nil); run = []
                 }
             }
-            svg.polyline(run, stroke: color, dash: s.dashed ? "6 4" : nil)
+            svg.polyline(run, stroke: color, width: lineWidth, dash: s.dashed ? "6 4" : nil)
             for p in pts {
                 guard let X = px(p.x), let Y = py(p.y) else { continue }
                 if uncertainty == .errorBars, let lo = p.low, let hi = p.high, let Y0 = py(lo), let Y1 = py(hi) {
@@ -125,7 +130,7 @@ public struct LineChart: ChartPanel {
                     svg.line(X - 3, Y0, X + 3, Y0, stroke: color, width: 1.2)
                     svg.line(X - 3, Y1, X + 3, Y1, stroke: color, width: 1.2)
                 }
-                svg.marker(i, x: X, y: Y, size: 3.5, color: color)
+                svg.marker(i, x: X, y: Y, size: i == 0 ? 4.5 : 3.5, color: color)
             }
             // Legend entry, in rows under the axis label.
             let (ex, row) = legend.positions[i]

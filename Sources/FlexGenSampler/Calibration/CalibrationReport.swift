@@ -12,7 +12,7 @@ public enum CalibrationReport {
         images and the \(r.referenceCount) held-out real digits in the 64-d penultimate-layer feature space of the
         shipped digits classifier. Each configuration: \(s.seedCount) seeds (\(s.baseSeed)…\(s.baseSeed + UInt64(s.seedCount) - 1)) ×
         \(s.samplesPerSeed) images (labels i mod 10), DDIM η = \(s.eta); ± is the 95 % Student-t CI over seeds.
-        Time per image = generation wall time / images, in batches of \(s.samplesPerSeed), on this machine.
+        Time per image = median over seeds of (batch generation wall time / \(s.samplesPerSeed)), on this machine.
 
         | width | steps | FD-digits | ± CI95 | label acc. | confidence | ms / image | MFLOP / image | GFLOP/s |
         |------:|------:|----------:|-------:|-----------:|-----------:|-----------:|--------------:|--------:|

@@ -17,7 +17,8 @@ public struct CalibrationPoint: Sendable, Equatable, Codable {
     public var labelAccuracy: Double
     /// Mean classifier confidence (softmax probability of its prediction).
     public var meanConfidence: Double
-    /// Total generation wall time / total images (s), batches of `samplesPerSeed`.
+    /// Median over seeds of (batch wall time / batch size) (s), batches of `samplesPerSeed`. The
+    /// median, not the total, because other processes on a shared machine inflate single batches.
     public var secondsPerImage: Double
     /// flopsPerImage / secondsPerImage: the rate this machine reached for this configuration.
     public var achievedFlopsPerS: Double
@@ -93,7 +94,7 @@ public struct Calibrator {
         for width in settings.widths.sorted() {
             for steps in settings.steps.sorted() {
                 var fds: [Double] = [], accuracies: [Double] = [], confidences: [Double] = []
-                var seconds = 0.0, images = 0
+                var perImageBySeed: [Double] = []
                 var flops: Double?
                 for i in 0..<settings.seedCount {
                     let request = SampleRequest(width: width, steps: steps, count: settings.samplesPerSeed,
@@ -106,8 +107,7 @@ public struct Calibrator {
                     fds.append(score.frechetDistance)
                     accuracies.append(score.labelAccuracy)
                     confidences.append(score.meanConfidence)
-                    seconds += batch.wallTimeS
-                    images += request.count
+                    perImageBySeed.append(batch.secondsPerImage(count: request.count))
                     flops = batch.flopsPerImage
                     done += 1
                     progress?(done, total, String(format: "w %g s %d FD %.3f", width, steps, score.frechetDistance))
@@ -115,7 +115,7 @@ public struct Calibrator {
                 guard let flopsPerImage = flops else {
                     throw SamplerError.malformedResponse("calibration needs the sampler's FLOP count per image")
                 }
-                let perImage = seconds / Double(images)
+                let perImage = Statistics.median(perImageBySeed)
                 points.append(CalibrationPoint(
                     width: width, steps: steps, flopsPerImage: flopsPerImage, frechetBySeed: fds,
                     frechetMean: Statistics.mean(fds), frechetCI95: Statistics.confidenceHalfWidth95(fds),

@@ -6,6 +6,13 @@ public enum Statistics {
         x.isEmpty ? .nan : x.reduce(0, +) / Double(x.count)
     }
 
+    /// The middle value (mean of the two middle values for an even count); nan when empty.
+    public static func median(_ x: [Double]) -> Double {
+        guard !x.isEmpty else { return .nan }
+        let s = x.sorted(), n = s.count
+        return n % 2 == 1 ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2])
+    }
+
     /// Unbiased sample standard deviation (0 for fewer than 2 values).
     public static func standardDeviation(_ x: [Double]) -> Double {
         guard x.count >= 2 else { return 0 }

@@ -102,7 +102,14 @@ struct PriceSearch {
         var bandwidth = 0.0
         var h11 = 0.0, h12 = 0.0, h22 = 0.0
         var value = 0.0
+        var energy = 0.0
     }
+
+    /// The best strictly feasible sweep seen (any sweep whose sums fit the budgets is a checked
+    /// allocation: latency and delivery are tight and p ≤ P_max per client), and the best dual
+    /// value (the Lagrangian is a lower bound at any prices ≥ 0). Used when Newton stalls.
+    var bestFeasible: (clients: [ClientResponse], sum: Aggregate, mu: Double, lambda: Double)?
+    var bestDual = -Double.infinity
 
     init(tasks: [ClientTask], computeRate: Double, bandwidth: Double, settings: SolverSettings) {
         self.tasks = tasks
@@ -161,6 +168,7 @@ struct PriceSearch {
                         sum.h12 += r.dComputeRateDBandwidthPrice
                         sum.h22 += r.dBandwidthDBandwidthPrice
                         sum.value += r.value
+                        sum.energy += r.energyJ
                         inner += r.iterations
                     }
                 }
@@ -168,6 +176,12 @@ struct PriceSearch {
         }
         innerIterations += inner
         sweeps += 1
+        let dual = sum.value - mu * computeRate - lambda * bandwidth
+        if dual.isFinite { bestDual = max(bestDual, dual) }
+        if sum.computeRate <= computeRate && sum.bandwidth <= bandwidth && sum.energy.isFinite
+            && sum.energy < (bestFeasible?.sum.energy ?? .infinity) {
+            bestFeasible = (trial, sum, mu, lambda)
+        }
         return sum
     }
 
@@ -338,6 +352,13 @@ struct PriceSearch {
         let strictlyFeasible = sum.computeRate <= computeRate && sum.bandwidth <= bandwidth
             && sum.computeRate.isFinite && sum.bandwidth.isFinite
         if outcome != .converged && !strictlyFeasible {
+            if let best = bestFeasible {
+                // Newton stopped short, but an earlier sweep was strictly feasible: return it with
+                // the best lower bound seen (status by its certified gap).
+                var fallback = self
+                fallback.current = best.clients
+                return fallback.certify(mu: best.mu, lambda: best.lambda, sum: best.sum, outcome: outcome)
+            }
             // No usable allocation: decide whether the budgets can hold at all.
             if settings.diagnoseInfeasibility {
                 let diagnostics = FeasibilityFrontier.diagnose(tasks: tasks, computeRate: computeRate,
@@ -355,6 +376,12 @@ struct PriceSearch {
             result.bandwidthPrice = lambda
             return result
         }
+        return certify(mu: mu, lambda: lambda, sum: sum, outcome: outcome)
+    }
+
+    /// The result for the allocation in `current` (at prices μ, λ with sums `sum`), with its
+    /// certificate: the lower bound is the best dual value seen, at least the one at (μ, λ).
+    func certify(mu: Double, lambda: Double, sum: Aggregate, outcome: Outcome) -> AllocationResult {
         var energy = 0.0
         var stationarity = 0.0
         var clientViolation = 0.0
@@ -364,7 +391,7 @@ struct PriceSearch {
             let latencyExcess = (r.computeTimeS + r.txTimeS - task.windowS) / max(task.windowS + task.uplinkDelayS, .leastNormalMagnitude)
             clientViolation = max(clientViolation, latencyExcess, r.txPowerW / task.maxTxPowerW - 1)
         }
-        let lowerBound = sum.value - mu * computeRate - lambda * bandwidth
+        let lowerBound = max(sum.value - mu * computeRate - lambda * bandwidth, bestDual)
         let gap = energy > 0 ? max(0, (energy - lowerBound) / energy) : 0
         let scale = max(energy, .leastNormalMagnitude)
         let residuals = KKTResiduals(
@@ -372,12 +399,17 @@ struct PriceSearch {
             computeComplementarity: mu * (computeRate - sum.computeRate) / scale,
             bandwidthComplementarity: lambda * (bandwidth - sum.bandwidth) / scale,
             primalFeasibility: max(0, sum.computeRate / computeRate - 1, sum.bandwidth / bandwidth - 1, clientViolation))
+        // A certified gap within tolerance is optimal however the search stopped; otherwise the
+        // allocation is a checked feasible one, labelled by why the search stopped.
         let status: SolutionStatus
-        switch outcome {
-        case .converged: status = gap <= settings.gapTolerance ? .optimal : .feasible
-        case .timeLimit: status = .timeLimit
-        case .iterationLimit: status = .iterationLimit
-        case .stalled: status = gap <= settings.gapTolerance ? .optimal : .feasible
+        if gap <= settings.gapTolerance {
+            status = .optimal
+        } else {
+            switch outcome {
+            case .converged, .stalled: status = .feasible
+            case .timeLimit: status = .timeLimit
+            case .iterationLimit: status = .iterationLimit
+            }
         }
         return AllocationResult(status: status, clients: current, computePrice: mu, bandwidthPrice: lambda,
                                 energyJ: energy, lowerBoundJ: lowerBound, gap: gap, residuals: residuals,

@@ -38,11 +38,14 @@ public struct AssignmentResult: Sendable, Hashable {
 
 /// Settings of the assignment step; every default documented.
 public struct AssignmentSettings: Sendable, Hashable {
-    /// Relative gap at which the integer search stops, (cost − bound)/|cost|. Default 1e-9.
+    /// Relative gap at which the integer search stops, (cost − bound)/|cost| on the whole cost
+    /// Σ φ. Default 1e-9 (exact for practical purposes); the decomposition driver sets it to a
+    /// tenth of its own gap tolerance, since finer assignments cannot change its certificate.
     public var relativeGap: Double = 1e-9
-    /// Wall-clock limit for GLPK's branch-and-bound (s). Default 5: the reduced MILP is usually
-    /// tiny; on a limit the rounded LP solution (always target-feasible) is returned as `feasible`.
-    public var integerTimeLimitS: Double = 5
+    /// Wall-clock limit for GLPK's branch-and-bound (s). Default 2: the reduced MILP is usually
+    /// tiny; on a limit the best point found (at worst the rounded LP solution, always
+    /// target-feasible) is returned as `feasible`.
+    public var integerTimeLimitS: Double = 2
     /// Tolerance on the target rows when checking a choice (relative to the target). Default 1e-9.
     public var targetTolerance: Double = 1e-9
     public init() {}

@@ -75,40 +75,46 @@ public struct AssignmentSolver: Sendable {
                           relaxation: choice.map { [.init(candidate: $0, weight: 1)] })
         }
 
-        // Stage 2: LP over hull points of the free clients.
+        // Stage 2: LP relaxation over the hull points of the free clients.
         var hull = [[Int]](repeating: [], count: K)
         for k in free { hull[k] = lowerHull(problem.candidates[k], pareto[k], sign: s) }
         let (targetsOf, coefficient) = targetIncidence(problem)
-        // Shift each client's costs by its cheapest Pareto cost and scale by a typical spread so
-        // that the LP sees numbers of order one (the shift is a constant; the scale is undone on ν).
-        var shift = [Double](repeating: 0, count: K)
+        // Scale costs by a typical per-client spread so that the LP sees numbers of order one
+        // (the scale is undone on the objective and on ν).
         var spread = 0.0
         for k in free {
             let costs = pareto[k].map { problem.candidates[k][$0].cost }
-            shift[k] = costs.min()!
-            spread += costs.max()! - shift[k]
+            spread += costs.max()! - costs.min()!
         }
         let scale = max(spread / Double(free.count), 1e-300)
 
+        // Incremental form: each free client starts on its cheapest hull point and y_ki ∈ [0, 1]
+        // buys the step to the next better hull point (Δcost > 0, Δbadness < 0). Hull steps have
+        // ever-worse cost per unit of badness removed, so an LP optimum takes them in order and no
+        // convexity row is needed: the LP has one row per target, which the dual simplex (with
+        // long-step bound flipping) solves in a handful of iterations even for 10 000 clients.
         var model = LinearModel()
-        var columns: [(client: Int, candidate: Int)] = []
+        var steps: [(client: Int, from: Int, to: Int, badness: Double)] = []
         var targetTerms = [[(LinearModel.Variable, Double)]](repeating: [], count: problem.targets.count)
         var rhs = problem.targets.map { s * $0.meanQualityTarget }
-        for k in 0..<K where inTarget[k] && hull[k].isEmpty {
-            for (j, a) in zip(targetsOf[k], coefficient[k]) { rhs[j] -= a * s * problem.candidates[k][choice[k]].quality }
+        var cheapestCost = 0.0
+        for k in 0..<K where inTarget[k] {
+            // Fixed clients sit on their only option; free ones start on their cheapest hull point.
+            let start = hull[k].last ?? choice[k]
+            let quality = problem.candidates[k][start].quality
+            for (j, a) in zip(targetsOf[k], coefficient[k]) { rhs[j] -= a * s * quality }
+            if !hull[k].isEmpty { cheapestCost += problem.candidates[k][start].cost }
         }
         for k in free {
-            var convexity: [(LinearModel.Variable, Double)] = []
-            for c in hull[k] {
-                let candidate = problem.candidates[k][c]
-                let v = model.addVariable(upper: 1, cost: (candidate.cost - shift[k]) / scale)
-                columns.append((k, c))
-                convexity.append((v, 1))
-                for (j, a) in zip(targetsOf[k], coefficient[k]) { targetTerms[j].append((v, a * s * candidate.quality)) }
+            let points = hull[k]  // best quality first, cost decreasing
+            for i in stride(from: points.count - 1, to: 0, by: -1) {
+                let from = problem.candidates[k][points[i]], to = problem.candidates[k][points[i - 1]]
+                let deltaBadness = s * (to.quality - from.quality)
+                let v = model.addVariable(upper: 1, cost: (to.cost - from.cost) / scale)
+                steps.append((k, points[i], points[i - 1], deltaBadness))
+                for (j, a) in zip(targetsOf[k], coefficient[k]) { targetTerms[j].append((v, a * deltaBadness)) }
             }
-            model.addRow(convexity, lower: 1, upper: 1)
         }
-        let targetRowStart = model.rows.count
         for j in problem.targets.indices {
             // A target over nobody is vacuous: its row stays free (so that row indices stay aligned).
             model.addRow(targetTerms[j], upper: problem.targets[j].members.isEmpty ? .infinity : rhs[j])
@@ -123,30 +129,42 @@ public struct AssignmentSolver: Sendable {
                                     targetPrices: Array(repeating: 0, count: problem.targets.count),
                                     fractionalClients: 0, bestReachableQuality: bestReachable, relaxation: [])
         }
-        let nu = problem.targets.indices.map { max(0, -lp.rowDuals[targetRowStart + $0] * scale) }
+        let nu = problem.targets.indices.map { max(0, -lp.rowDuals[$0] * scale) }
         var fixedCost = 0.0
         for k in 0..<K where hull[k].isEmpty { fixedCost += problem.candidates[k][choice[k]].cost }
-        let lpBound = fixedCost + free.reduce(0) { $0 + shift[$1] } + lpObjective * scale
+        let lpBound = fixedCost + cheapestCost + lpObjective * scale
 
-        // Stage 3: round each split client to the best-quality candidate of its split.
-        var fractional = 0
-        var weightOf: [Int: (quality: Double, weight: Double, candidate: Int)] = [:]
-        var largest = [Double](repeating: -1, count: K)
+        // Back to weights on hull points. Steps taken out of order (possible only between steps of
+        // equal cost per badness) are re-filled in order with the same total badness removed:
+        // the rows see the same usage and the cost does not grow.
         var relaxation: [[AssignmentResult.WeightedCandidate]] = choice.map { [.init(candidate: $0, weight: 1)] }
-        for k in free { relaxation[k] = [] }
-        for (n, column) in columns.enumerated() {
-            let x = lp.values[n]
-            let k = column.client
-            if x > 1e-12 { relaxation[k].append(.init(candidate: column.candidate, weight: x)) }
-            largest[k] = max(largest[k], x)
-            guard x > 1e-9 else { continue }
-            let q = problem.candidates[k][column.candidate].quality
-            if let current = weightOf[k], !metric.isBetter(q, than: current.quality) { continue }
-            weightOf[k] = (q, x, column.candidate)
+        var removedBadness = [Double](repeating: 0, count: K)
+        var clientSteps = [[Int]](repeating: [], count: K)
+        for (n, step) in steps.enumerated() {
+            clientSteps[step.client].append(n)
+            removedBadness[step.client] += -step.badness * min(1, max(0, lp.values[n]))
         }
+        var fractional = 0
         for k in free {
-            choice[k] = weightOf[k]!.candidate
-            if largest[k] < 1 - 1e-9 { fractional += 1 }
+            var remaining = removedBadness[k]
+            var weights: [AssignmentResult.WeightedCandidate] = []
+            var previous = 1.0  // y of the previous step (the start point carries 1 − y_first)
+            var current = hull[k].last!
+            for n in clientSteps[k] {
+                let size = -steps[n].badness
+                let y = remaining >= size ? 1 : max(0, remaining / size)
+                remaining -= y * size
+                if previous - y > 1e-12 { weights.append(.init(candidate: current, weight: previous - y)) }
+                previous = y
+                current = steps[n].to
+            }
+            if previous > 1e-12 { weights.append(.init(candidate: current, weight: previous)) }
+            relaxation[k] = weights
+            // Stage 3: a split client takes the best-quality candidate of its split.
+            let used = weights.filter { $0.weight > 1e-9 }
+            choice[k] = used.min { metric.isBetter(problem.candidates[k][$0.candidate].quality,
+                                                   than: problem.candidates[k][$1.candidate].quality) }!.candidate
+            if (weights.map(\.weight).max() ?? 1) < 1 - 1e-9 { fractional += 1 }
         }
         if !problem.meetsTargets(choice, relativeTolerance: settings.targetTolerance) {
             repair(problem, choice: &choice, pareto: pareto)
@@ -180,8 +198,10 @@ public struct AssignmentSolver: Sendable {
             if survivors[k].count > 1 { branching.append(k) }
         }
         var proven = false
+        let absoluteTolerance = settings.relativeGap * abs(incumbent)
         if let improved = branchAndBound(problem, survivors: survivors, branching: branching, fixed: choice,
-                                         targetsOf: targetsOf, coefficient: coefficient) {
+                                         targetsOf: targetsOf, coefficient: coefficient,
+                                         absoluteTolerance: absoluteTolerance) {
             if improved.cost <= incumbent {
                 choice = improved.choice
                 incumbent = improved.cost
@@ -281,7 +301,8 @@ public struct AssignmentSolver: Sendable {
     /// GLPK branch-and-bound over the surviving candidates of the branching clients, the others
     /// fixed. Returns nil when GLPK finds nothing better to say.
     private func branchAndBound(_ problem: AssignmentProblem, survivors: [[Int]], branching: [Int], fixed: [Int],
-                                targetsOf: [[Int]], coefficient: [[Double]]) -> (choice: [Int], cost: Double, proven: Bool)? {
+                                targetsOf: [[Int]], coefficient: [[Double]],
+                                absoluteTolerance: Double) -> (choice: [Int], cost: Double, proven: Bool)? {
         let s = problem.badnessSign
         var choice = fixed
         var rhs = problem.targets.map { s * $0.meanQualityTarget }
@@ -293,6 +314,18 @@ public struct AssignmentSolver: Sendable {
         if branching.isEmpty {
             return problem.meetsTargets(choice, relativeTolerance: settings.targetTolerance)
                 ? (choice, problem.cost(of: choice), true) : nil
+        }
+        // The MILP's objective is shifted by each branching client's cheapest survivor, so GLPK's
+        // relative gap must be translated from the absolute tolerance on the whole cost.
+        var incumbentShifted = 0.0
+        for k in branching {
+            let base = survivors[k].map { problem.candidates[k][$0].cost }.min()!
+            incumbentShifted += problem.candidates[k][fixed[k]].cost - base
+        }
+        if incumbentShifted <= absoluteTolerance {
+            // Every branching client's cheapest survivor is a lower bound on its cost: the
+            // incumbent is already within the tolerance.
+            return (fixed, problem.cost(of: fixed), true)
         }
         var model = LinearModel()
         var columns: [(Int, Int)] = []
@@ -315,7 +348,7 @@ public struct AssignmentSolver: Sendable {
             model.addRow(targetTerms[j], upper: rhs[j] + 1e-12 * max(abs(rhs[j]), 1))
         }
         var glpkSettings = GLPKSettings()
-        glpkSettings.relativeMIPGap = settings.relativeGap
+        glpkSettings.relativeMIPGap = max(absoluteTolerance / incumbentShifted, 1e-12)
         glpkSettings.timeLimitS = settings.integerTimeLimitS
         guard let mip = try? GLPK.solve(model, settings: glpkSettings), !mip.values.isEmpty else { return nil }
         for (n, (k, c)) in columns.enumerated() where mip.values[n] > 0.5 { choice[k] = c }

@@ -15,6 +15,12 @@ public struct DecompositionSettings: Sendable, Hashable {
     public var enumerationNodeLimit: Int = 200_000
     /// Allocation solves allowed in the enumeration (each is O(K)). Default 5 000.
     public var enumerationAllocationLimit: Int = 5_000
+    /// Time (s) each assignment step may spend in GLPK's branch-and-bound. Default 0.1: the
+    /// driver's bound comes from the LP relaxation and its exactness from the final enumeration,
+    /// so branch-and-bound only polishes the rounded LP assignment (one split client per target),
+    /// and proving a knapsack optimum to a tight gap can take GLPK seconds for no gain in the
+    /// certificate. The driver also runs the knapsack to a tenth of `gapTolerance`, not tighter.
+    public var assignmentBranchAndBoundTimeS: Double = 0.1
     /// Settings of every allocation solve (prices, certificate). Default: `SolverSettings()`.
     public var allocation: SolverSettings = SolverSettings()
     /// Settings of every assignment (GLPK) solve. Default: `AssignmentSettings()`.

@@ -162,7 +162,14 @@ struct DecompositionRun {
     mutating func evaluate(mu: Double, lambda: Double, kind: DecompositionIteration.Kind) throws -> Round? {
         let priced = price(mu: mu, lambda: lambda)
         let assignmentProblem = AssignmentProblem(candidates: priced.candidates, targets: targets, metric: metric)
-        let assignment = try AssignmentSolver(settings: settings.assignment).solve(assignmentProblem)
+        var assignmentSettings = settings.assignment
+        assignmentSettings.relativeGap = max(assignmentSettings.relativeGap, 0.1 * settings.gapTolerance)
+        // The driver's certificate rests on the LP bound, not on the knapsack's integer optimum,
+        // so branch-and-bound only polishes the primal: a short budget is enough (see settings).
+        assignmentSettings.integerTimeLimitS = max(1e-3, min(assignmentSettings.integerTimeLimitS,
+                                                             settings.assignmentBranchAndBoundTimeS,
+                                                             settings.timeLimitS - elapsed))
+        let assignment = try AssignmentSolver(settings: assignmentSettings).solve(assignmentProblem)
         switch assignment.status {
         case .infeasible: return nil
         case .numericalError:

@@ -22,7 +22,7 @@ struct ExhaustiveSolver {
         for options in menus.options { count *= Double(options.count) }
         guard count <= Double(limit) else {
             throw SolverError.unsupported(
-                "exhaustive: \(Int(min(count, 1e18))) assignments exceed the limit of \(limit); use a smaller instance")
+                "exhaustive: \(count < 1e15 ? String(Int(count)) : String(format: "%.3g", count)) assignments exceed its limit of \(limit)")
         }
         let configs = problem.profile.configs
         let metric = problem.profile.metric
@@ -35,6 +35,7 @@ struct ExhaustiveSolver {
         var anyMeetsTargets = false
         var closest: Diagnostic? = nil
         var limitHit: SolutionStatus? = nil
+        var unresolved: [Diagnostic] = []
         while true {
             let meets = targets.allSatisfy { members, target in
                 members.isEmpty || metric.meets(
@@ -54,7 +55,12 @@ struct ExhaustiveSolver {
                         if closest == nil || d.requiredScale! < closest!.requiredScale! { closest = d }
                     }
                 } else {
-                    limitHit = result.status  // an allocation that stopped early leaves the answer unproven
+                    // An allocation that stopped early leaves the answer unproven: say which.
+                    limitHit = result.status
+                    let keys = (0..<K).map { configs[menus.options[$0][choice[$0]]].key.description }
+                    unresolved.append(Diagnostic(
+                        constraint: "allocation", clients: problem.clients.map(\.id),
+                        message: "the allocation of assignment [\(keys.joined(separator: ", "))] ended \(result.status.rawValue)"))
                 }
             }
             // Next assignment (mixed radix).
@@ -91,11 +97,11 @@ struct ExhaustiveSolver {
                 diagnostics.append(closest)
             }
             return SolutionAssembly.noSolution(problem: problem, solver: .exhaustive, status: limitHit ?? .infeasible,
-                                               diagnostics: diagnostics, solveTime: elapsed)
+                                               diagnostics: unresolved + diagnostics, solveTime: elapsed)
         }
         let configurations = best.choice.enumerated().map { menus.options[$0.offset][$0.element] }
         let gap = max(0, best.energy - bound) / best.energy
-        return SolutionAssembly.solution(
+        var solution = SolutionAssembly.solution(
             problem: problem, solver: .exhaustive,
             status: limitHit ?? (gap <= gapTolerance ? .optimal : .feasible),
             decisions: SolutionAssembly.decisions(configurations: configurations, allocation: best.result),
@@ -103,5 +109,7 @@ struct ExhaustiveSolver {
             prices: Solution.Prices(computeJPerFlopsPerS: best.result.computePrice,
                                     bandwidthJPerHz: best.result.bandwidthPrice),
             tolerance: checkTolerance)
+        if !unresolved.isEmpty { solution.diagnostics = (solution.diagnostics ?? []) + unresolved }
+        return solution
     }
 }

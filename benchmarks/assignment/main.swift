@@ -1,0 +1,61 @@
+// flexgen-bench-assignment: the full FlexGen solve (assignment + allocation + certified gap) on
+// generated service-target instances. Not a test: run it from a release build,
+//
+//     swift run -c release flexgen-bench-assignment [--clients 1000,10000] [--repeats 5] [--seed 1]
+//
+// Instances: the `service-target` scenario (one mean-FID target over all clients, tightness 0.5)
+// with the sd-like-512 profile law on 4 widths × 6 step counts = 24 configurations, and the
+// server's compute rate and band scaled with K (the scenario's 20-client budgets × K/20) so that
+// the per-client load is the same at every size. Prints, per size, the median wall time over the
+// repeats (each a different seed), the worst certified gap, and the status counts.
+import FlexGenModel
+import FlexGenScenarios
+import FlexGenSolver
+import Foundation
+
+var sizes = [1_000, 10_000]
+var repeats = 5
+var firstSeed: UInt64 = 1
+var arguments = CommandLine.arguments.dropFirst().makeIterator()
+while let argument = arguments.next() {
+    switch argument {
+    case "--clients": sizes = arguments.next().map { $0.split(separator: ",").compactMap { Int($0) } } ?? sizes
+    case "--repeats": repeats = arguments.next().flatMap { Int($0) } ?? repeats
+    case "--seed": firstSeed = arguments.next().flatMap { UInt64($0) } ?? firstSeed
+    default:
+        FileHandle.standardError.write("usage: flexgen-bench-assignment [--clients 1000,10000] [--repeats N] [--seed S]\n".data(using: .utf8)!)
+        exit(2)
+    }
+}
+
+let profile = ProfileLaw.sdLike512Profile
+print("profile: \(profile.configs.count) configurations; gap tolerance \(DecompositionSettings().gapTolerance)")
+print("clients  repeats  median_s  min_s  max_s  worst_gap  median_iterations  statuses")
+for clients in sizes {
+    var times: [Double] = [], gaps: [Double] = [], iterations: [Int] = []
+    var statuses: [String: Int] = [:]
+    for r in 0..<repeats {
+        var settings = ScenarioSettings.preset("service-target")!
+        settings.clientCount = clients
+        settings.server.computeRateFlopsPerS *= Double(clients) / 20
+        settings.server.bandwidthHz *= Double(clients) / 20
+        let problem = ScenarioGenerator.generate(settings: settings, profile: profile, seed: firstSeed + UInt64(r))
+        let start = Date()
+        let result = try DecompositionSolver().solve(problem)
+        let elapsed = Date().timeIntervalSince(start)
+        // The benchmark trusts nothing it did not check: the solution is re-evaluated.
+        let solution = try VariantSolver(.flexgen).solve(problem)
+        let check = Evaluation(problem: problem, solution: solution)
+        if !check.isFeasible { statuses["CHECK-FAILED", default: 0] += 1 }
+        times.append(elapsed)
+        gaps.append(result.gap ?? .infinity)
+        iterations.append(result.iterations.count)
+        statuses[result.status.rawValue, default: 0] += 1
+    }
+    let sorted = times.sorted()
+    let median = sorted[sorted.count / 2]
+    let its = iterations.sorted()[iterations.count / 2]
+    let statusText = statuses.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+    print(String(format: "%7d  %7d  %8.3f  %5.3f  %5.3f  %9.2e  %17d  %@", clients, repeats, median, sorted.first!,
+                 sorted.last!, gaps.max()!, its, statusText))
+}
