@@ -62,6 +62,7 @@ PY
 
 FAILED=0
 echo "flexgen serve, POST /v1/solve, problems/paper-default.json (20 clients), wrk -t$THREADS, $(nproc) cores, release build"
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine shares the cores)"
 printf "%-12s %10s %10s %10s %10s %8s\n" connections "req/s" "p50 ms" "p99 ms" requests errors
 for c in 2 16 64; do
     read -r rps p50 p99 total errors < <(load "$c" "$DURATION")
@@ -92,5 +93,6 @@ after_warmup = kib[2:] if len(kib) > 3 else kib
 print(f"RSS first/last after 10 s: {after_warmup[0]/1024:.1f} / {after_warmup[-1]/1024:.1f} MiB, "
       f"max {max(kib)/1024:.1f} MiB, growth after 10 s {(after_warmup[-1]-after_warmup[0])/1024:+.1f} MiB")
 PY
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 kill -TERM "$SERVER"; wait "$SERVER" || true
 exit "$FAILED"
