@@ -5,23 +5,28 @@
 import FlexGen
 import Foundation
 
-let arguments = CommandLine.arguments.dropFirst()
-guard let path = arguments.first else {
+func embed(problemPath: String, variant: String) async throws -> Bool {
+    let problem = try ProblemFile.load(path: problemPath)               // decode + validate
+    var settings = VariantSettings()
+    settings.decomposition.timeLimitS = 5                                // every setting has a documented default
+    guard let solver = AsyncSolver(named: variant, settings: settings) else {
+        throw InputError(path: "variant", reason: "unknown \"\(variant)\"; expected one of \(SolverVariant.allCases.map(\.rawValue))")
+    }
+    let solution = try await solver.solve(problem)                      // off the cooperative pool, cancellable
+    let evaluation = await AsyncSolver.check(problem, solution)          // independent re-check
+    let energy = solution.totalEnergyJ.map { "\($0) J" } ?? "no energy"
+    FileHandle.standardError.write(Data("\(solution.solver): \(solution.status.rawValue), feasible: \(evaluation.isFeasible), \(energy)\n".utf8))
+    FileHandle.standardOutput.write(try FlexGenJSON.encode(solution))    // the flexgen-solution/1 document
+    return evaluation.passes
+}
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+guard let problemPath = arguments.first else {
     FileHandle.standardError.write(Data("usage: flexgen-embed-example PROBLEM.json [variant]\n".utf8))
     exit(2)
 }
 do {
-    let problem = try ProblemFile.load(path: path)                      // decode + validate
-    var settings = VariantSettings()
-    settings.decomposition.timeLimitS = 5                               // settings: every field has a documented default
-    guard let solver = AsyncSolver(named: arguments.dropFirst().first ?? "flexgen", settings: settings) else {
-        throw InputError(path: "variant", reason: "unknown; expected one of \(SolverVariant.allCases.map(\.rawValue))")
-    }
-    let solution = try await solver.solve(problem)                     // off the cooperative pool, cancellable
-    let evaluation = await AsyncSolver.check(problem, solution)         // independent re-check
-    FileHandle.standardError.write(Data("\(solution.solver): \(solution.status.rawValue), feasible: \(evaluation.isFeasible), \(solution.totalEnergyJ.map { "\($0) J" } ?? "no energy")\n".utf8))
-    FileHandle.standardOutput.write(try FlexGenJSON.encode(solution))   // the flexgen-solution/1 document
-    exit(evaluation.passes ? 0 : 1)
+    exit(try await embed(problemPath: problemPath, variant: arguments.count > 1 ? arguments[1] : "flexgen") ? 0 : 1)
 } catch {
     FileHandle.standardError.write(Data("\(error)\n".utf8))
     exit(2)

@@ -22,21 +22,46 @@ private func productBinary(_ name: String) throws -> URL {
     throw TestFailure("\(name) was not built next to \(CommandLine.arguments[0]); run `swift build` first")
 }
 
+/// Standard output and error of a child process, through temporary files: reading a pipe with
+/// FileHandle can be interrupted by SIGCHLD (EINTR), which Foundation turns into a crash.
+private struct CapturedOutput {
+    let folder: URL
+    let out: URL
+    let err: URL
+    init(_ process: Process) throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("flexgen-service-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        out = folder.appendingPathComponent("stdout")
+        err = folder.appendingPathComponent("stderr")
+        FileManager.default.createFile(atPath: out.path, contents: nil)
+        FileManager.default.createFile(atPath: err.path, contents: nil)
+        process.standardOutput = try FileHandle(forWritingTo: out)
+        process.standardError = try FileHandle(forWritingTo: err)
+    }
+    var stdout: Data { (try? Data(contentsOf: out)) ?? Data() }
+    var stderr: String { String(decoding: (try? Data(contentsOf: err)) ?? Data(), as: UTF8.self) }
+    func remove() { try? FileManager.default.removeItem(at: folder) }
+}
+
+/// Waits for a child process without blocking a cooperative-pool thread for long.
+private func exitStatus(of process: Process) async throws -> Int32 {
+    while process.isRunning { try await Task.sleep(for: .milliseconds(20)) }
+    return process.terminationStatus
+}
+
 /// The embedding example and `flexgen serve` as real processes.
 @Suite(.serialized) struct ExecutableTests {
-    @Test func theEmbeddingExampleSolvesAndItsSolutionChecksOut() throws {
+    @Test func theEmbeddingExampleSolvesAndItsSolutionChecksOut() async throws {
         let problemPath = repoRoot.appendingPathComponent("problems/paper-default.json").path
         let process = Process()
         process.executableURL = try productBinary("flexgen-embed-example")
         process.arguments = [problemPath, "flexgen"]
-        let output = Pipe(), errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
+        let captured = try CapturedOutput(process)
+        defer { captured.remove() }
         try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(message)")
+        let status = try await exitStatus(of: process)
+        let data = captured.stdout, message = captured.stderr
+        #expect(status == 0, "\(message)")
         let solution = try SolutionFile.decode(data)
         let problem = try ProblemFile.load(path: problemPath)
         #expect(solution.solver == "flexgen")
@@ -44,15 +69,15 @@ private func productBinary(_ name: String) throws -> URL {
         #expect(message.contains("feasible: true"))
     }
 
-    @Test func theEmbeddingExampleRejectsAnUnknownVariant() throws {
+    @Test func theEmbeddingExampleRejectsAnUnknownVariant() async throws {
         let process = Process()
         process.executableURL = try productBinary("flexgen-embed-example")
         process.arguments = [repoRoot.appendingPathComponent("problems/tiny-3.json").path, "simplex"]
-        process.standardOutput = Pipe()
-        process.standardError = Pipe()
+        let captured = try CapturedOutput(process)
+        defer { captured.remove() }
         try process.run()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 2)
+        #expect(try await exitStatus(of: process) == 2)
+        #expect(captured.stderr.contains("simplex"))
     }
 
     /// `flexgen serve` on an ephemeral port: SIGTERM while a request is still uploading its body;
@@ -61,27 +86,21 @@ private func productBinary(_ name: String) throws -> URL {
         let process = Process()
         process.executableURL = try productBinary("flexgen")
         process.arguments = ["serve", "--host", "127.0.0.1", "--port", "0", "--time-limit", "20"]
-        let output = Pipe(), errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
+        let captured = try CapturedOutput(process)
+        defer { captured.remove() }
         try process.run()
         defer { if process.isRunning { process.terminate() } }
 
         // "listening on http://127.0.0.1:PORT"
-        let reader = output.fileHandleForReading
-        let port: Int = try await Task.detached {
-            var text = ""
-            while !text.contains("\n") {
-                let chunk = reader.availableData
-                if chunk.isEmpty { break }
-                text += String(decoding: chunk, as: UTF8.self)
-            }
-            guard let line = text.split(separator: "\n").first, line.hasPrefix("listening on http://127.0.0.1:"),
-                  let port = Int(line.split(separator: ":").last ?? "") else {
-                throw TestFailure("unexpected first line from flexgen serve: \(text)")
-            }
-            return port
-        }.value
+        var text = ""
+        for _ in 0..<500 where !text.contains("\n") && process.isRunning {
+            try await Task.sleep(for: .milliseconds(20))
+            text = String(decoding: captured.stdout, as: UTF8.self)
+        }
+        guard let line = text.split(separator: "\n").first, line.hasPrefix("listening on http://127.0.0.1:"),
+              let port = Int(line.split(separator: ":").last ?? "") else {
+            throw TestFailure("unexpected first line from flexgen serve: \(text) \(captured.stderr)")
+        }
 
         let problem = Fixtures.paperDefault()
         let body = try Fixtures.json(problem)
@@ -106,12 +125,8 @@ private func productBinary(_ name: String) throws -> URL {
         let solution = try SolutionFile.decode(answer.body)
         #expect(Evaluation(problem: problem, solution: solution).isFeasible)
 
-        let exited = try await Task.detached { () -> Int32 in
-            process.waitUntilExit()
-            return process.terminationStatus
-        }.value
-        #expect(exited == 0)
-        let log = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(try await exitStatus(of: process) == 0)
+        let log = captured.stderr
         let requestLines = log.split(separator: "\n").filter { $0.contains("request") && $0.contains("path=/v1/solve") }
         #expect(requestLines.count == 1, "\(log)")
         #expect(requestLines.first?.contains("status=200") == true)
