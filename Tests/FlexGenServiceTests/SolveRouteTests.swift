@@ -127,6 +127,25 @@ import FlexGen
         }
     }
 
+    @Test func theRealSolverStoppedByTheServiceTimeLimit() async throws {
+        // A 500-client service-target instance the decomposition cannot finish in 0.3 s.
+        let problem = AsyncSolverTests.longProblem()
+        try await withServer(ServiceConfiguration(timeLimitS: 0.3)) { server in
+            let start = ContinuousClock.now
+            let reply = try await server.post("/v1/solve", try Fixtures.json(problem))
+            #expect(ContinuousClock.now - start < .seconds(30))
+            #expect(reply.headers["flexgen-solver-status"] == "time_limit")
+            if reply.status == 200 {
+                let solution = try SolutionFile.decode(reply.body)
+                #expect(solution.status == .timeLimit)
+                #expect(Evaluation(problem: problem, solution: solution).isFeasible)
+            } else {
+                #expect(reply.status == 503)
+                #expect(reply.error?.reason.contains("time limit of 0.3 s") == true)
+            }
+        }
+    }
+
     @Test func theServiceHandsItsTimeLimitToTheSolver() async throws {
         let seen = LimitRecorder()
         let engine = SolveEngine(solverNames: ["probe"], defaultSolver: "probe") { problem, solver, limit in
