@@ -11,8 +11,10 @@ import Foundation  // Thread, NSCondition
 /// at a time; the rest wait in FIFO order, so 50 concurrent requests do not start 50 threads.
 ///
 /// Cancellation: cancelling the awaiting task sets the `StopSignal` handed to the work; the work
-/// decides when to look at it (the solver: between iterations). `run` itself never abandons the
-/// work — it always waits for it to return, so nothing outlives the call.
+/// decides when to look at it (the solver: between iterations). Work still waiting in the queue
+/// is withdrawn at once and `run` throws `CancellationError` without running it, so a cancelled
+/// request never waits for other solves. Work that has started is never abandoned: `run` waits
+/// for it to return, so nothing outlives the call.
 public enum BlockingWork {
     /// Created on first use and never reconfigured: a shared resource, not mutable global state.
     private static let pool = WorkerPool(threads: max(2, ProcessInfo.processInfo.activeProcessorCount))
@@ -25,20 +27,28 @@ public enum BlockingWork {
         let signal = StopSignal()
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
-                pool.submit {
-                    continuation.resume(with: Result { try work(signal) })
-                }
+                pool.submit(signal: signal,
+                            run: { continuation.resume(with: Result { try work(signal) }) },
+                            withdrawn: { continuation.resume(throwing: CancellationError()) })
             }
         } onCancel: {
             signal.stop()
+            pool.withdraw(signal)
         }
     }
 }
 
-/// A fixed set of threads taking jobs from one FIFO queue.
+/// A fixed set of threads taking jobs from one FIFO queue. Each job is keyed by its `StopSignal`
+/// so that a cancelled job can be withdrawn before it starts; a job is either run or withdrawn,
+/// never both (both happen under the queue's lock).
 final class WorkerPool: @unchecked Sendable {
+    private struct Job {
+        let signal: StopSignal
+        let run: @Sendable () -> Void
+        let withdrawn: @Sendable () -> Void
+    }
     private let condition = NSCondition()
-    private var jobs: [@Sendable () -> Void] = []
+    private var jobs: [Job] = []
     private var head = 0
 
     init(threads: Int) {
@@ -50,11 +60,24 @@ final class WorkerPool: @unchecked Sendable {
         }
     }
 
-    func submit(_ job: @escaping @Sendable () -> Void) {
+    func submit(signal: StopSignal, run: @escaping @Sendable () -> Void, withdrawn: @escaping @Sendable () -> Void) {
+        if signal.isStopped { withdrawn(); return }  // cancelled before it was queued
         condition.lock()
-        jobs.append(job)
+        jobs.append(Job(signal: signal, run: run, withdrawn: withdrawn))
         condition.signal()
         condition.unlock()
+    }
+
+    /// Removes the queued job of `signal`, if it has not started, and calls its `withdrawn`.
+    func withdraw(_ signal: StopSignal) {
+        condition.lock()
+        var removed: Job?
+        if let index = jobs[head...].firstIndex(where: { $0.signal === signal }) {
+            removed = jobs.remove(at: index)
+            if head == jobs.count { jobs.removeAll(keepingCapacity: true); head = 0 }
+        }
+        condition.unlock()
+        removed?.withdrawn()
     }
 
     private func serve() {
@@ -65,7 +88,7 @@ final class WorkerPool: @unchecked Sendable {
             head += 1
             if head == jobs.count { jobs.removeAll(keepingCapacity: true); head = 0 }
             condition.unlock()
-            job()
+            job.run()
         }
     }
 }
