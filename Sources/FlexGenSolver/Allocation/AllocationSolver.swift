@@ -312,6 +312,13 @@ struct PriceSearch {
                 let longest = max(abs(d1), abs(d2))
                 if longest > maxStep { d1 *= maxStep / longest; d2 *= maxStep / longest }
                 let merit = r1 * r1 + r2 * r2
+                // Two acceptance tests, either suffices: the residual merit decreases (fast local
+                // convergence), or the dual G'(μ, λ) = Σ L_k − μF' − λB' rises by the Armijo
+                // fraction of its slope along the step (G' is concave and the step is an ascent
+                // direction, so this always succeeds for a short enough step: the global safeguard,
+                // which matters near the feasibility frontier where the residuals are ill-conditioned).
+                let dual = sum.value - mu * computeTarget - lambda * bandwidthTarget
+                let slope = (sum.computeRate - computeTarget) * mu * d1 + (sum.bandwidth - bandwidthTarget) * lambda * d2
                 var alpha = 1.0
                 var accepted = false
                 for _ in 0..<30 {
@@ -319,7 +326,10 @@ struct PriceSearch {
                     let s = sweep(trialMu, trialLambda)
                     let t1 = log(s.computeRate / computeTarget), t2 = log(s.bandwidth / bandwidthTarget)
                     let trialMerit = t1 * t1 + t2 * t2
-                    if trialMerit.isFinite && (trialMerit <= (1 - 1e-4 * alpha) * merit || max(abs(t1), abs(t2)) <= tol) {
+                    let trialDual = s.value - trialMu * computeTarget - trialLambda * bandwidthTarget
+                    let dualRises = slope > 0 && trialDual >= dual + 1e-4 * alpha * slope
+                    if trialMerit.isFinite && (trialMerit <= (1 - 1e-4 * alpha) * merit || dualRises
+                                               || max(abs(t1), abs(t2)) <= tol) {
                         mu = trialMu; lambda = trialLambda; sum = s
                         accept()
                         accepted = true
