@@ -16,11 +16,19 @@ import FlexGenNumerics
 ///    faster compute), which lets this phase stop as soon as the answer (μ = 0 or μ > 0) is
 ///    certain. If μ = 0 clears, the compute budget is slack: complementary slackness holds.
 /// 2. Otherwise Newton in (log μ, log λ) on r = (log Σf/F', log Σb/B') with the exact Jacobian
-///    from the per-client sensitivities, step capped at a factor 100 per price and backtracking
-///    on ‖r‖₂. Demands are close to power laws in the prices, so in log coordinates Newton is
-///    nearly linear and converges in a handful of steps (quadratically at the end).
+///    from the per-client sensitivities, step capped at a factor 100 per price, and backtracking
+///    until either ‖r‖₂ falls or the concave dual (with F', B') rises by the Armijo fraction of
+///    its slope — the step is an ascent direction of the dual, so the second test always succeeds
+///    for a short step and safeguards the search where the residuals are ill-conditioned (near the
+///    feasibility frontier, prices grow without bound). Demands are close to power laws in the
+///    prices, so in log coordinates Newton is nearly linear and converges in a handful of steps
+///    (quadratically at the end). Four heavily damped steps in a row mean the budgets cannot
+///    clear: the frontier diagnosis then decides.
 /// Each sweep warm-starts every client's split search at its previous compute time, so a sweep
 /// costs ~3–6 Newton steps per client: the whole solve is O(K) with a small constant.
+///
+/// If the search stops early, the best strictly feasible sweep seen (every sweep whose sums fit
+/// the budgets is a checked allocation) is returned with the best dual value seen as its bound.
 ///
 /// ## Primal recovery and certificate
 /// The prices clear F' = F(1 − margin) and B' = B(1 − margin), so the recovered primal (the
