@@ -25,10 +25,11 @@ public enum CalibrationRun {
         let evaluator = try QualityEvaluator.shipped()
         let total = settings.widths.count * settings.steps.count * settings.seedCount
         let bar = FlexGenIO.ProgressBar(label: "calibrate", total: total, enabled: showProgress)
-        let result = try Calibrator(sampler: sampler, evaluator: evaluator).run(settings) { done, _, detail in
+        var result = try Calibrator(sampler: sampler, evaluator: evaluator).run(settings) { done, _, detail in
             bar.update(done, detail: detail)
         }
         bar.finish()
+        result.classifierHeldOutAccuracy = try evaluator.classifier.accuracy(on: DigitsDataset.loadShipped().heldOut)
         try AtomicFile.write(FlexGenJSON.encode(result.profile()), to: outputs.profile)
         try AtomicFile.write(FlexGenJSON.encode(CalibrationTiming(result)), to: outputs.timing)
         try AtomicFile.write(CalibrationReport.markdown(result, command: command), to: outputs.report)

@@ -17,8 +17,9 @@ public struct CalibrationPoint: Sendable, Equatable, Codable {
     public var labelAccuracy: Double
     /// Mean classifier confidence (softmax probability of its prediction).
     public var meanConfidence: Double
-    /// Median over seeds of (batch wall time / batch size) (s), batches of `samplesPerSeed`. The
-    /// median, not the total, because other processes on a shared machine inflate single batches.
+    /// Fastest over seeds of (batch wall time / batch size) (s), batches of `samplesPerSeed`. The
+    /// minimum, as for any benchmark on a shared machine: other processes only ever slow a batch
+    /// down, so the fastest batch is the best estimate of the configuration's own cost.
     public var secondsPerImage: Double
     /// flopsPerImage / secondsPerImage: the rate this machine reached for this configuration.
     public var achievedFlopsPerS: Double
@@ -42,6 +43,11 @@ public struct CalibrationResult: Sendable {
     public var sgemmPeakFlopsPerS: Double?
     /// Wall time of the whole run (s).
     public var wallTimeS: Double
+    /// Held-out accuracy of the feature classifier (set by `CalibrationRun`, for the report).
+    public var classifierHeldOutAccuracy: Double?
+    /// /proc/loadavg when the run ended (timings on a loaded machine are pessimistic).
+    public var loadAverage: String? = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))
+        .map { $0.split(separator: " ").prefix(3).joined(separator: " ") }
 
     /// The measured profile (metric FD-digits, lower is better).
     public func profile(name: String = "digits-measured") -> Profile {
@@ -115,7 +121,7 @@ public struct Calibrator {
                 guard let flopsPerImage = flops else {
                     throw SamplerError.malformedResponse("calibration needs the sampler's FLOP count per image")
                 }
-                let perImage = Statistics.median(perImageBySeed)
+                let perImage = perImageBySeed.min()!
                 points.append(CalibrationPoint(
                     width: width, steps: steps, flopsPerImage: flopsPerImage, frechetBySeed: fds,
                     frechetMean: Statistics.mean(fds), frechetCI95: Statistics.confidenceHalfWidth95(fds),
