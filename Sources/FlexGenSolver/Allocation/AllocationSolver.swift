@@ -147,6 +147,7 @@ struct PriceSearch {
         var sum = Aggregate()
         var inner = 0
         let warm = hasWarmStart
+        let maxSplit = settings.maxSplitIterations
         tasks.withUnsafeBufferPointer { taskBuffer in
             current.withUnsafeBufferPointer { previous in
                 trial.withUnsafeMutableBufferPointer { out in
@@ -159,11 +160,13 @@ struct PriceSearch {
                         if warm {
                             r = ClientOracle.evaluate(task, computePrice: mu, bandwidthPrice: lambda,
                                                       startComputeTimeS: previous[i].computeTimeS,
-                                                      efficiencyHint: previous[i].spectralEfficiency)
+                                                      efficiencyHint: previous[i].spectralEfficiency,
+                                                      maxIterations: maxSplit)
                         } else {
                             let tauMax = task.windowS - task.minimumTxTimeS
                             r = ClientOracle.evaluate(task, computePrice: mu, bandwidthPrice: lambda,
-                                                      startComputeTimeS: fraction * tauMax, efficiencyHint: lastEfficiency)
+                                                      startComputeTimeS: fraction * tauMax, efficiencyHint: lastEfficiency,
+                                                      maxIterations: maxSplit)
                             if r.computeTimeS > 0 && r.computeTimeS < tauMax {
                                 fraction = r.computeTimeS / tauMax
                                 lastEfficiency = r.spectralEfficiency
