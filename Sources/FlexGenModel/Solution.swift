@@ -79,7 +79,8 @@ public struct Solution: Codable, Sendable, Hashable {
         lowerBoundJ = try c.decodeIfPresent(Double.self, forKey: .lowerBoundJ)
         gap = try c.decodeIfPresent(Double.self, forKey: .gap)
         solveTimeS = try c.decode(Double.self, forKey: .solveTimeS)
-        diagnostics = try c.decodeIfPresent([Diagnostic].self, forKey: .diagnostics)
+        // The encoder always writes `diagnostics` (an empty list when there are none): read [] back as nil.
+        diagnostics = try c.decodeIfPresent([Diagnostic].self, forKey: .diagnostics).flatMap { $0.isEmpty ? nil : $0 }
         clients = try c.decodeIfPresent([ClientDecision].self, forKey: .clients) ?? []
         prices = try c.decodeIfPresent(Prices.self, forKey: .prices)
     }
@@ -94,7 +95,8 @@ public struct Solution: Codable, Sendable, Hashable {
         try c.encodeIfPresent(lowerBoundJ, forKey: .lowerBoundJ)
         try c.encodeIfPresent(gap, forKey: .gap)
         try c.encode(solveTimeS, forKey: .solveTimeS)
-        try c.encodeIfPresent(diagnostics, forKey: .diagnostics)
+        // Always present, as MODEL.md §4 lists it among the top-level fields; empty when there is nothing to say.
+        try c.encode(diagnostics ?? [], forKey: .diagnostics)
         try c.encode(clients, forKey: .clients)
         try c.encodeIfPresent(prices, forKey: .prices)
     }
