@@ -229,6 +229,29 @@ import FlexGenModel
         }
     }
 
+    /// Stopped by a limit: either no allocation, or a checked one within the budgets, never a
+    /// placeholder; the status says which limit.
+    @Test func limitsNeverReturnAnUncheckedAllocation() throws {
+        let tasks = F.randomTasks(30, seed: 21)
+        for settings in [SolverSettings(maxPriceIterations: 1), SolverSettings(maxPriceIterations: 2),
+                         SolverSettings(timeLimitS: 1e-12)] {
+            let result = try AllocationSolver(settings: settings).solve(tasks: tasks, computeRateFlopsPerS: 6e13,
+                                                                        bandwidthHz: 1.2e7)
+            if result.clients.isEmpty {
+                #expect([.iterationLimit, .timeLimit].contains(result.status), "\(result.status)")
+                #expect(result.energyJ == nil)
+            } else {
+                #expect(result.computeRateUsed <= 6e13 && result.bandwidthUsed <= 1.2e7)
+                #expect(result.clients.allSatisfy { $0.computeRateFlopsPerS > 0 && $0.bandwidthHz > 0 })
+                let bound = try #require(result.lowerBoundJ), energy = try #require(result.energyJ)
+                #expect(bound <= energy)
+            }
+        }
+        let limited = try AllocationSolver(settings: SolverSettings(timeLimitS: 1e-12))
+            .solve(tasks: tasks, computeRateFlopsPerS: 6e13, bandwidthHz: 1.2e7)
+        #expect(limited.status == .timeLimit)
+    }
+
     @Test func emptyProblemIsTriviallyOptimal() throws {
         let result = try AllocationSolver().solve(tasks: [], computeRateFlopsPerS: 1e14, bandwidthHz: 1e6)
         #expect(result.status == .optimal && result.energyJ == 0)

@@ -370,7 +370,8 @@ struct PriceSearch {
     }
 
     func finish(mu: Double, lambda: Double, sum: Aggregate, outcome: Outcome) -> AllocationResult {
-        let strictlyFeasible = sum.computeRate <= computeRate && sum.bandwidth <= bandwidth
+        // `hasWarmStart`: at least one sweep was accepted (a limit can stop the search before any).
+        let strictlyFeasible = hasWarmStart && sum.computeRate <= computeRate && sum.bandwidth <= bandwidth
             && sum.computeRate.isFinite && sum.bandwidth.isFinite
         if outcome != .converged && !strictlyFeasible {
             if let best = bestFeasible {
@@ -380,8 +381,9 @@ struct PriceSearch {
                 fallback.current = best.clients
                 return fallback.certify(mu: best.mu, lambda: best.lambda, sum: best.sum, outcome: outcome)
             }
-            // No usable allocation: decide whether the budgets can hold at all.
-            if settings.diagnoseInfeasibility {
+            // No usable allocation: decide whether the budgets can hold at all (not after the time
+            // limit: the diagnosis is a further ~40 sweeps).
+            if settings.diagnoseInfeasibility && outcome != .timeLimit {
                 let diagnostics = FeasibilityFrontier.diagnose(tasks: tasks, computeRate: computeRate,
                                                                bandwidth: bandwidth)
                 if !diagnostics.isEmpty { return infeasible(diagnostics) }
