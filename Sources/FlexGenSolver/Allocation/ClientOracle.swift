@@ -104,7 +104,10 @@ public enum ClientOracle {
             let s = split(task, tau: tau, mu: mu, lambda: lambda, efficiencyHint: efficiencyHint)
             efficiencyHint = s.freeEfficiency
             last = s
-            return (s.slope, s.curvature)
+            // J' is a sum of terms of magnitude `slopeScale`, so it is known only to a few ulps of
+            // that: below it, τ is a root to working precision (stop without a confirming probe).
+            let atRoundingLevel = abs(s.slope) <= 8 * Double.ulpOfOne * s.slopeScale
+            return (atRoundingLevel ? 0 : s.slope, s.curvature)
         }
         let tau = root.x
         let s = (last != nil && root.x == last!.tau) ? last! : split(task, tau: tau, mu: mu, lambda: lambda)
