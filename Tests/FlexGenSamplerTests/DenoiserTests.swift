@@ -142,6 +142,14 @@ struct DenoiserTests {
             x += 0.1093
         }
         #expect(worst < 4e-7, "worst relative error \(worst)")
+        // The scalar version is bit-identical to every lane of the vector one.
+        var g = Xoshiro256(seed: 8)
+        for _ in 0..<2_000 {
+            let lanes = SIMD8<Float>((0..<8).map { _ in Float(g.nextUniform() * 200 - 100) })
+            let vector = VectorExp.exp(lanes)
+            for i in 0..<8 { #expect(VectorExp.exp(lanes[i]).bitPattern == vector[i].bitPattern) }
+        }
+        #expect(VectorExp.exp(Float.nan).isNaN && VectorExp.exp(Float.infinity).isFinite)
         let edges = VectorExp.exp(SIMD8<Float>(0, -0.0, .infinity, -.infinity, .nan, 1, -1000, 1000))
         #expect(edges[0] == 1 && edges[1] == 1)
         #expect(edges[2].isFinite && edges[2] > 1.6e38)          // clamped, never inf

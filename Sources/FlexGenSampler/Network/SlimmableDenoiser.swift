@@ -109,7 +109,7 @@ public struct SlimmableDenoiser: Sendable, Equatable {
     static func addBiasConditionSiLU(z: UnsafeMutablePointer<Float>, hidden: UnsafeMutablePointer<Float>,
                                      bias: UnsafePointer<Float>, conditioning: UnsafePointer<Float>,
                                      residual: UnsafePointer<Float>?, rows n: Int, width a: Int) {
-        let vectorEnd = a - a % 8
+        let vectorEnd = VectorExp.vectorised ? a - a % 8 : 0
         for r in 0..<n {
             let zr = z + r * a, hr = hidden + r * a, cr = conditioning + r * a
             var j = 0

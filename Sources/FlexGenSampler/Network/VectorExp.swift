@@ -43,8 +43,40 @@ enum VectorExp {
     @inline(__always)
     static func logistic(_ x: V) -> V { 1 / (1 + exp(-x)) }
 
-    /// σ(x) for one value, through the same arithmetic as the vector path (so forward and backward
-    /// passes agree bit for bit whatever the width's remainder mod 8).
+    /// exp of one value by the same operations in the same order as one lane of the vector path
+    /// (IEEE arithmetic is lane-wise identical and nothing is fused), so scalar and vector results
+    /// agree bit for bit — checked in DenoiserTests.
     @inline(__always)
-    static func logistic(_ x: Float) -> Float { logistic(V(repeating: x))[0] }
+    static func exp(_ x: Float) -> Float {
+        guard !x.isNaN else { return x }
+        let clamped = Swift.min(Swift.max(x, -87.3), 88.0)
+        let magic: Float = 12_582_912
+        let shifted = clamped * 1.442_695_04 + magic
+        let n = shifted - magic
+        var r = clamped - n * 0.693_359_375
+        r = r + n * 2.121_944_40e-4
+        var p: Float = 1.0 / 5040
+        p = p * r + 1.0 / 720
+        p = p * r + 1.0 / 120
+        p = p * r + 1.0 / 24
+        p = p * r + 1.0 / 6
+        p = p * r + 0.5
+        p = p * r + 1
+        p = p * r + 1
+        let scale = Float(bitPattern: (shifted.bitPattern &- 0x4B40_0000 &+ 127) &<< 23)
+        return p * scale
+    }
+
+    /// σ(x) for one value (same bits as a lane of the vector version).
+    @inline(__always)
+    static func logistic(_ x: Float) -> Float { 1 / (1 + exp(-x)) }
+
+    /// Whether the SiLU loops take the 8-lane path. Off in debug builds, where the generic SIMD
+    /// operations are not specialised and run far slower than scalar code (the results are the
+    /// same bits either way).
+    #if DEBUG
+    static let vectorised = false
+    #else
+    static let vectorised = true
+    #endif
 }
