@@ -35,6 +35,9 @@ enum JSONSyntaxLocator {
 
         init(bytes: [UInt8]) { self.bytes = bytes }
 
+        /// Longest first, so that `-Infinity` is not read as `-` followed by garbage.
+        static let nonFiniteWords = ["-Infinity", "+Infinity", "Infinity", "-NaN", "NaN"]
+
         func position() -> String {
             var line = 1, column = 1
             for b in bytes[..<min(index, bytes.count)] {
@@ -96,6 +99,11 @@ enum JSONSyntaxLocator {
                 }
             case UInt8(ascii: "\""):
                 _ = try string(path)
+            case _ where Self.nonFiniteWords.contains(where: { bytes[index...].starts(with: $0.utf8) }):
+                // What Python's json.dumps writes for float('nan') / ±inf: not JSON, and not finite.
+                let word = Self.nonFiniteWords.first { bytes[index...].starts(with: $0.utf8) }!
+                throw Located(issue: InputIssue(path: jsonPath(path),
+                                                reason: "must be a finite number, got \(word) (JSON has no NaN or Infinity)"))
             case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
                 let start = index
                 while index < bytes.count, "+-.eE0123456789".utf8.contains(bytes[index]) { index += 1 }

@@ -296,6 +296,12 @@ enum Contract {
         #expect(Contract.rejection(underflow)?.first?.path == "clients[0].imageBits")
         let overflow = Contract.problem().replacingOccurrences(of: "\"imageBits\": 8.0e5", with: "\"imageBits\": 1e400")
         #expect(Contract.rejection(overflow)?.first?.path == "clients[0].imageBits")
+        // Python's json.dumps writes float('nan') / ±inf as bare words: name the field and say why.
+        for word in ["NaN", "Infinity", "-Infinity"] {
+            let text = Contract.problem().replacingOccurrences(of: "\"deadlineS\": 6.0", with: "\"deadlineS\": \(word)")
+            let issue = Contract.rejection(text)?.first
+            #expect(issue?.path == "clients[0].deadlineS" && issue?.reason.contains("finite") == true, "\(String(describing: issue))")
+        }
     }
 
     @Test func extremeMagnitudes() throws {
