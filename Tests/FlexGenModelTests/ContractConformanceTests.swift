@@ -216,7 +216,9 @@ enum Contract {
             """ : "[]"
         let energy = withAllocation ? #""totalEnergyJ": 64.46, "lowerBoundJ": 64.0, "gap": 0.007136208501396337,"# : ""
         let diagnostics = status == "infeasible"
-            ? #"[{"constraint": "latency", "clients": ["u1"], "message": "deadline too short"}]"# : "[]"
+            // The contract names no diagnostic fields beyond "which constraint and which clients":
+            // a diagnostic without `message`, or with keys of its own, still reads.
+            ? #"[{"constraint": "latency", "clients": ["u1"], "message": "deadline too short"}, {"constraint": "compute", "clients": [], "detail": {"scale": 1.3}}]"# : "[]"
         let text = """
             {"format": "flexgen-solution/1", "problem": "example", "solver": "flexgen", "status": "\(status)",
              \(energy) "solveTimeS": 0.25, "diagnostics": \(diagnostics), "clients": \(clients)}
@@ -236,6 +238,7 @@ enum Contract {
         }
         if status == "infeasible" {
             #expect(solution.diagnostics?.first?.constraint == "latency" && solution.diagnostics?.first?.clients == ["u1"])
+            #expect(solution.diagnostics?.last?.constraint == "compute" && solution.diagnostics?.last?.message == "")
         }
     }
 
