@@ -76,8 +76,8 @@ import Testing
     @Test func outOfRangeNumbers() throws {
         try expectRejected(setting(CLIFixture.problem, ["clients", 1, "deadlineS"], to: -1.0),
                            path: "clients[1].deadlineS", reason: "must be > 0, got -1")
-        try expectRejected(setting(CLIFixture.problem, ["profile", "configs", 0, "width"], to: 1.5),
-                           path: "profile.configs[0].width", reason: "(0, 1]")
+        try expectRejected(setting(CLIFixture.problem, ["profile", "configs", 0, "width"], to: 0.0),
+                           path: "profile.configs[0].width", reason: "must be a finite number > 0")
         try expectRejected(setting(CLIFixture.problem, ["clients", 0, "uplinkDelayS"], to: -0.5),
                            path: "clients[0].uplinkDelayS", reason: "must be >= 0")
         // A deadline shorter than the uplink delay is a valid instance that is infeasible (exit 1

@@ -162,6 +162,12 @@ enum Contract {
         #expect(issues.contains { $0.path == "profile.metric.better" }, "\(issues)")
     }
 
+    @Test func widthIsAnyPositiveNumber() throws {
+        // MODEL.md gives the width no range; only flops and quality enter the model.
+        let profile = Contract.profile.replacingOccurrences(of: "\"width\": 1.0", with: "\"width\": 1.25")
+        #expect(try Contract.decode(Contract.problem(profile: profile)).profile.configs[0].width == 1.25)
+    }
+
     @Test func arbitraryMetricName() throws {
         let profile = Contract.profile.replacingOccurrences(of: "\"FID\"", with: "\"my metric ✓ (ünïcode), v2\"")
         let p = try Contract.decode(Contract.problem(profile: profile))
@@ -392,7 +398,7 @@ enum Contract {
             ("\"energyPerFlopJ\": 1.5e-12", "\"energyPerFlopJ\": -1.5e-12", "server.energyPerFlopJ"),
             ("\"dvfsCoefficient\": 1.5e-40", "\"dvfsCoefficient\": -1", "server.dvfsCoefficient"),
             ("\"flops\": 5.3e12", "\"flops\": 0", "profile.configs[1].flops"),
-            ("\"width\": 0.5", "\"width\": 1.5", "profile.configs[1].width"),
+            ("\"width\": 0.5", "\"width\": 0", "profile.configs[1].width"),
             ("\"steps\": 20", "\"steps\": 0", "profile.configs[1].steps"),
             ("\"width\": 0.5, \"steps\": 20", "\"width\": 1.0, \"steps\": 50", "profile.configs[1]"),
             ("\"deadlineS\": 6.0", "\"deadlineS\": \"6\"", "clients[0].deadlineS"),

@@ -92,7 +92,7 @@ import FlexGenIO
             p.clients[1].qualityRequirement = .infinity
             p.serviceTargets = [ServiceTarget(clients: ["zz"], meanQualityTarget: 1), ServiceTarget(clients: [], meanQualityTarget: 1)]
             p.profile.configs.append(Configuration(width: 1, steps: 10, flops: 1, quality: 1))
-            p.profile.configs.append(Configuration(width: 1.5, steps: 0, flops: 0, quality: .nan))
+            p.profile.configs.append(Configuration(width: -0.5, steps: 0, flops: 0, quality: .nan))
         }
         let paths = Set(found.map(\.path))
         for expected in ["server.bandwidthHz", "server.computeRateFlopsPerS", "server.noisePsdWPerHz",
