@@ -120,3 +120,38 @@ final class KnownSampler: Sampler {
         #expect(throws: SamplerError.self) { try BuiltinSampler(model: model).generate(SampleRequest(width: 1.5, steps: 2, count: 3, seed: 1)) }
     }
 }
+
+@Suite struct CalibrateCommandTests {
+    @Test func quickRunInProcessAndThroughTheWorkerAgree() throws {
+        guard let binary = samplerTestsFlexgen else { throw FlexgenBinaryMissing() }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("d2-calcli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let local = folder.appendingPathComponent("local.json").path, remote = folder.appendingPathComponent("remote.json").path
+        let a = try runSamplerFlexgen(["calibrate", "--quick", "--samples", "40", "-o", local])
+        #expect(a.status == 0, "\(a.stderr)")
+        #expect(a.stdout.contains("calibrated 9 configurations"))
+        let b = try runSamplerFlexgen(["calibrate", "--quick", "--samples", "40", "-o", remote,
+                                       "--worker", binary, "--worker-arg", "sampler-worker"])
+        #expect(b.status == 0, "\(b.stderr)")
+        // Same seeds, same model: the external path reproduces the in-process profile exactly.
+        let p = try JSONDecoder().decode(Profile.self, from: Data(contentsOf: URL(fileURLWithPath: local)))
+        let q = try JSONDecoder().decode(Profile.self, from: Data(contentsOf: URL(fileURLWithPath: remote)))
+        #expect(p == q && p.configs.count == 9)
+        for suffix in ["-timing.json", "-report.md", ".csv"] {
+            #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("local" + suffix).path))
+        }
+    }
+
+    @Test func badOptionsExitTwoWithoutWriting() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("d2-calbad-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let out = folder.appendingPathComponent("x.json").path
+        for args in [["--widths", "0,0.5"], ["--steps", "0"], ["--samples", "1"], ["--worker", "/nonexistent"], ["--worker-arg", "x"]] {
+            let r = try runSamplerFlexgen(["calibrate", "--quick", "-o", out] + args)
+            #expect(r.status == 2, "\(args): \(r.stderr)")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
+    }
+}
