@@ -98,6 +98,12 @@ final class KnownSampler: Sampler {
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == ["m-report.md", "m-timing.json", "m.csv", "m.json"])
     }
 
+    @Test func sidecarNamesFollowTheProfile() {
+        let o = CalibrationRun.Outputs(profile: "problems/profiles/x.json")
+        #expect(o.timing == "problems/profiles/x-timing.json" && o.report == "problems/profiles/x-report.md" && o.csv == "problems/profiles/x.csv")
+        #expect(CalibrationTiming.path(forProfile: "/a/b.json") == "/a/b-timing.json")
+    }
+
     @Test func badSettingsRejected() throws {
         var s = CalibrationSettings()
         s.widths = [0]

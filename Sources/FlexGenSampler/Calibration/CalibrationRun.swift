@@ -13,7 +13,8 @@ public enum CalibrationRun {
         /// Sidecars named after the profile: `x.json` → `x-timing.json`, `x-report.md`, `x.csv`.
         public init(profile: String) {
             self.profile = profile
-            let stem = URL(fileURLWithPath: profile).deletingPathExtension().path
+            // String surgery rather than URL so that a relative path stays relative in messages.
+            let stem = profile.hasSuffix(".json") ? String(profile.dropLast(5)) : profile
             timing = stem + "-timing.json"
             report = stem + "-report.md"
             csv = stem + ".csv"
@@ -24,7 +25,7 @@ public enum CalibrationRun {
                            command: String, showProgress: Bool? = nil) throws -> CalibrationResult {
         let evaluator = try QualityEvaluator.shipped()
         let total = settings.widths.count * settings.steps.count * settings.seedCount
-        let bar = FlexGenIO.ProgressBar(label: "calibrate", total: total, enabled: showProgress)
+        let bar = ProgressBar(label: "calibrate", total: total, enabled: showProgress)
         var result = try Calibrator(sampler: sampler, evaluator: evaluator).run(settings) { done, _, detail in
             bar.update(done, detail: detail)
         }
