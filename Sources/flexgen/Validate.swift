@@ -70,7 +70,7 @@ extension FlexGenCommand {
             let validator = SolutionValidator(sampler: try sampler.makeSampler(), evaluator: try QualityEvaluator.shipped(),
                                               timing: timingValue, timingSource: timingPath)
             let configurations = Set(solutionValue.clients.map(\.configurationKey)).count
-            let bar = FlexGenIO.ProgressBar(label: "validate", total: configurations * settings().seedCount)
+            let bar = ProgressBar(label: "validate", total: configurations * settings().seedCount)
             let report = try validator.validate(problem: problemValue, solution: solutionValue, settings: settings()) { done, _, detail in
                 bar.update(done, detail: detail)
             }
