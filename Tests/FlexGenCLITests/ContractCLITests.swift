@@ -173,6 +173,26 @@ import Testing
         #expect(try runFlexgen(["check", problem, output]).status == 1)
     }
 
+    @Test func checkReadsPastAnotherWritersExtensionsWithAWarning() throws {
+        let folder = try makeTemporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let output = folder.appendingPathComponent("solution.json").path
+        let problem = "\(repoRoot)/problems/tiny-3.json"
+        #expect(try runFlexgen(["solve", problem, "-o", output]).status == 0)
+        var object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: output)))
+                                  as? [String: Any])
+        var clients = try #require(object["clients"] as? [[String: Any]])
+        clients[1]["deliveredBits"] = 1e6
+        object["clients"] = clients
+        object["prices"] = ["mu": 1]
+        object["lowerBound"] = 1  // a typo of lowerBoundJ: read past, but said
+        try JSONSerialization.data(withJSONObject: object).write(to: URL(fileURLWithPath: output))
+        let check = try runFlexgen(["check", problem, output])
+        #expect(check.status == 0, "\(check.stderr)")
+        #expect(check.stderr.contains("warning") && check.stderr.contains("lowerBound")
+                && check.stderr.contains("clients[1].deliveredBits") && check.stderr.contains("prices"), "\(check.stderr)")
+    }
+
     // MARK: Edge cases through the binary
 
     static let profile = """

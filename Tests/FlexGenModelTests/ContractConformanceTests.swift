@@ -248,6 +248,38 @@ enum Contract {
         }
     }
 
+    @Test func anotherWritersExtensionsAreReadPastButContractFieldsAreRequired() throws {
+        // MODEL.md lets a solver extend the format: a solution from another tool, with keys of its
+        // own (and a `prices` of another shape), must still verify on its own.
+        let entry = """
+            {"id": "u1", "width": 1.0, "steps": 50, "flops": 4.1e13, "quality": 13.1, "computeRateFlopsPerS": 2e13,
+             "bandwidthHz": 1e7, "txPowerW": 0.5, "txTimeS": 1.0, "latencyS": 3.1, "computeEnergyJ": 63.96,
+             "txEnergyJ": 0.5, "snrDb": 31.0}
+            """
+        let text = """
+            {"format": "flexgen-solution/1", "problem": "example", "solver": "theirs", "status": "feasible",
+             "totalEnergyJ": 64.46, "solveTimeS": 1, "clients": [\(entry)], "prices": [1, 2], "notes": "x"}
+            """
+        let solution = try SolutionFile.decode(Data(text.utf8))
+        #expect(solution.prices == nil && solution.clients.count == 1)
+        #expect(Evaluation(problem: try Contract.decode(Contract.problem()), solution: solution).isFeasible)
+        let object = try JSONSerialization.jsonObject(with: Data(text.utf8))
+        #expect(Solution.unknownKeys(inJSON: object) == ["notes", "prices", "clients[0].snrDb"])
+        // FlexGen's own files have nothing to ignore.
+        let ours = try JSONSerialization.jsonObject(with: try FlexGenJSON.encode(Solution(
+            problem: "p", solver: "s", status: .optimal, totalEnergyJ: 1, lowerBoundJ: 1, gap: 0, solveTimeS: 0,
+            clients: [], prices: .init(computeJPerFlopsPerS: 0, bandwidthJPerHz: 0, serviceTargets: [1]))))
+        #expect(Solution.unknownKeys(inJSON: ours).isEmpty)
+        // A typo of a contract field is a missing field, named by path.
+        let typo = text.replacingOccurrences(of: "\"txPowerW\"", with: "\"txPowerWatts\"")
+        do {
+            _ = try SolutionFile.decode(Data(typo.utf8))
+            Issue.record("a missing txPowerW was accepted")
+        } catch let error as InputError {
+            #expect(error.issues.first?.path == "clients[0].txPowerW", "\(error)")
+        }
+    }
+
     @Test func unknownStatusIsRejectedAtItsPath() throws {
         for word in ["Optimal", "timeLimit", "time-limit", "solved"] {
             let text = #"{"format": "flexgen-solution/1", "problem": "p", "solver": "s", "status": "\#(word)", "solveTimeS": 0, "clients": []}"#
