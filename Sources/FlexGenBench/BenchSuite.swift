@@ -103,9 +103,9 @@ public struct BenchSuite: Sendable {
             var targets: [ScalingBenchmark.Target] = []
             if let allocation = BenchVariants.allocationOnly { targets.append(allocation) }
             else { results.notes.append("The allocation entry point is not available: no allocation scaling rows.") }
-            if let flexgen = BenchVariants.make(BenchVariants.reference) {  // no cap: scaling measures the full solve
+            if let flexgen = BenchVariants.make(BenchVariants.reference, timeLimitS: settings.scalingSolveTimeLimitS) {
                 targets.append(.init(name: "full solve (flexgen, service target 0.5)", serviceTargetTightness: 0.5,
-                                     solve: { (try flexgen.solve($0), nil) }))
+                                     solve: { TimedSolution(try flexgen.solve($0)) }))
             }
             let scaling = ScalingBenchmark(sizes: settings.scalingSizes, targets: targets,
                                            projectedTimeLimitS: settings.scalingProjectedLimitS)
