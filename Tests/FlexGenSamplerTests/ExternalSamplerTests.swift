@@ -107,6 +107,7 @@ import Testing
         var output: [String] = []
         SamplerWorker.serve(Tiny(), readLine: { input.isEmpty ? nil : input.removeFirst() }, writeLine: { output.append($0) })
         #expect(output.count == 6) // handshake + 5 answers (the empty line is skipped)
+        #expect(output[0] == #"{"protocol":"flexgen-sampler/1","sampler":"tiny"}"#) // byte-exact, as documented
         let objects = output.map { try! JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
         #expect(objects[0]["protocol"] as? String == "flexgen-sampler/1" && objects[0]["sampler"] as? String == "tiny")
         #expect(objects[1]["ok"] as? Bool == true && (objects[1]["samples"] as? [[Double]])?.first?.count == 64)
