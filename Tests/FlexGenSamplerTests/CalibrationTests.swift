@@ -76,6 +76,7 @@ final class KnownSampler: Sampler {
         let v = result.monotonicityViolations
         #expect(v.count == 2) // (w 0.5 → 1 at s 10) and (s 5 → 10 at w 1)
         #expect(v.contains { $0.hasPrefix("steps 10") } && v.contains { $0.hasPrefix("width 1") })
+        #expect(result.risesWithinCI.count == 1 && result.risesWithinCI[0].hasPrefix("width 0.5")) // the 0.5 rise
         #expect(CalibrationReport.markdown(result, command: "test").contains("Not monotone"))
     }
 

@@ -33,6 +33,11 @@ public enum CalibrationReport {
             md += "- **Not monotone within the CI** at \(violations.count) neighbouring pair(s):\n"
             for v in violations { md += "  - \(v)\n" }
         }
+        let plateaus = r.risesWithinCI
+        if !plateaus.isEmpty {
+            md += "- Plateaus: FD rises slightly, but within the two CIs, at \(plateaus.count) neighbouring pair(s) — more steps or width stop paying there:\n"
+            for p in plateaus { md += "  - \(p)\n" }
+        }
         md += String(format: "- Time per image vs counted FLOP per image: Pearson r = %.4f; least-squares single rate %.2f GFLOP/s.\n",
                      r.timeFlopsCorrelation, r.overallFlopsPerS / 1e9)
         if let peak = r.sgemmPeakFlopsPerS {

@@ -58,21 +58,31 @@ public struct CalibrationResult: Sendable {
 
     /// Pairs of neighbouring grid points where quality gets *worse* with more width (fixed steps)
     /// or more steps (fixed width) by more than the two CIs together allow.
-    public var monotonicityViolations: [String] {
+    public var monotonicityViolations: [String] { neighbourRises(beyondCI: true) }
+
+    /// Neighbouring pairs where FD rises at all but by no more than the two CIs (plateaus).
+    public var risesWithinCI: [String] { neighbourRises(beyondCI: false) }
+
+    func neighbourRises(beyondCI: Bool) -> [String] {
         var out: [String] = []
         func lookup(_ w: Double, _ s: Int) -> CalibrationPoint? { points.first { $0.width == w && $0.steps == s } }
         let widths = settings.widths.sorted(), steps = settings.steps.sorted()
         for s in steps { for (w0, w1) in zip(widths, widths.dropFirst()) {
-            if let p = lookup(w0, s), let q = lookup(w1, s), q.frechetMean - p.frechetMean > p.frechetCI95 + q.frechetCI95 {
+            if let p = lookup(w0, s), let q = lookup(w1, s), Self.rises(p, q, beyondCI: beyondCI) {
                 out.append(String(format: "steps %d: FD rises from %.3f (w %g) to %.3f (w %g)", s, p.frechetMean, w0, q.frechetMean, w1))
             }
         } }
         for w in widths { for (s0, s1) in zip(steps, steps.dropFirst()) {
-            if let p = lookup(w, s0), let q = lookup(w, s1), q.frechetMean - p.frechetMean > p.frechetCI95 + q.frechetCI95 {
+            if let p = lookup(w, s0), let q = lookup(w, s1), Self.rises(p, q, beyondCI: beyondCI) {
                 out.append(String(format: "width %g: FD rises from %.3f (s %d) to %.3f (s %d)", w, p.frechetMean, s0, q.frechetMean, s1))
             }
         } }
         return out
+    }
+
+    static func rises(_ p: CalibrationPoint, _ q: CalibrationPoint, beyondCI: Bool) -> Bool {
+        let rise = q.frechetMean - p.frechetMean, allowance = p.frechetCI95 + q.frechetCI95
+        return beyondCI ? rise > allowance : (rise > 0 && rise <= allowance)
     }
 }
 
