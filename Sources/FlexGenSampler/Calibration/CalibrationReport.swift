@@ -42,7 +42,7 @@ public enum CalibrationReport {
                      r.timeFlopsCorrelation, r.overallFlopsPerS / 1e9)
         if let peak = r.sgemmPeakFlopsPerS {
             let best = r.points.map(\.achievedFlopsPerS).max() ?? 0
-            md += String(format: "- sgemm peak of this machine (1024³, best of 5): %.2f GFLOP/s; the sampler reaches %.2f GFLOP/s at best (%.0f %% of peak).\n",
+            md += String(format: "- sgemm peak of this machine (1024³, best of 10): %.2f GFLOP/s; the sampler reaches %.2f GFLOP/s at best (%.0f %% of peak).\n",
                          peak / 1e9, best / 1e9, 100 * best / peak)
         }
         md += "\n## Notes\n\n"
