@@ -23,7 +23,7 @@ public enum BenchReport {
         md += "- Energy ratio = baseline energy / FlexGen energy on the SAME instance, over the instances where both found a "
         md += "solution that `Evaluation` accepts. `mean ratio` is the mean of those per-instance ratios (± 95 % CI); "
         md += "`ratio of means` is mean baseline energy / mean FlexGen energy over the same instances.\n"
-        md += "- Failures (a solution rejected by the check, or a solver that threw): **\(r.failureCount)**.\n"
+        md += "- Failures (a solution rejected by the check, a numerical error, or a solver that threw): **\(r.failureCount)**.\n"
         if !r.missingVariants.isEmpty {
             md += "- **Missing variants** (not provided by the toolkit at the time of this run): \(r.missingVariants.joined(separator: ", ")).\n"
         }
@@ -33,12 +33,12 @@ public enum BenchReport {
         // Headline: the paper-default instance.
         if !r.paperRuns.isEmpty {
             md += "## problems/paper-default.json\n\n"
-            md += "| variant | outcome | energy (J) | vs FlexGen | compute (J) | transmit (J) | mean quality | solve time (s) |\n"
+            md += "| variant | outcome (status) | energy (J) | vs FlexGen | compute (J) | transmit (J) | mean quality | solve time (s) |\n"
             md += "|---|---|---|---|---|---|---|---|\n"
             let ref = r.paperRuns.first { $0.variant == BenchVariants.reference }?.energyJ
             for x in r.paperRuns {
                 let rr: Double? = (x.energyJ != nil && ref != nil) ? x.energyJ! / ref! : nil
-                md += "| \(x.variant) | \(x.outcome.rawValue) | \(sig(x.energyJ)) | \(ratio(rr)) | \(sig(x.computeEnergyJ)) | "
+                md += "| \(x.variant) | \(x.outcome.rawValue) (\(x.status?.rawValue ?? "threw")) | \(sig(x.energyJ)) | \(ratio(rr)) | \(sig(x.computeEnergyJ)) | "
                 md += "\(sig(x.txEnergyJ)) | \(sig(x.meanQuality, 3)) | \(sig(x.solveTimeS, 2)) |\n"
             }
             md += "\n"

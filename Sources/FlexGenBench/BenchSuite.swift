@@ -26,8 +26,8 @@ public struct BenchResults: Sendable {
     /// Runs whose outcome is a solver defect, across every part.
     public var failureCount: Int {
         runs.failures.count + profileRuns.failures.count + paperRuns.filter(\.outcome.isFailure).count
-            + gap.filter { $0.flexgenStatus == RunOutcome.checkFailed.rawValue || $0.flexgenStatus == RunOutcome.error.rawValue
-                || $0.exactStatus == RunOutcome.checkFailed.rawValue || $0.exactStatus == RunOutcome.error.rawValue }.count
+            + gap.filter { (RunOutcome(rawValue: $0.flexgenStatus)?.isFailure ?? false)
+                || (RunOutcome(rawValue: $0.exactStatus)?.isFailure ?? false) }.count
             + scaling.filter { $0.status == "error" || ($0.note.hasPrefix("check failed")) }.count
     }
 }

@@ -20,7 +20,7 @@ public struct SummaryRow: Sendable {
     public var uncertified: Int
 
     public var feasible: Int { counts[.feasible, default: 0] }
-    public var failures: Int { counts[.checkFailed, default: 0] + counts[.error, default: 0] }
+    public var failures: Int { counts.filter { $0.key.isFailure }.map(\.value).reduce(0, +) }
     public var feasibilityRate: Double { instances == 0 ? 0 : Double(feasible) / Double(instances) }
 
     public static let csvHeader = [
