@@ -13,22 +13,24 @@ public enum AllocationTarget {
         }.min { $0.flops < $1.flops }
     }
 
-    public static func solve(_ problem: Problem) throws -> (solution: Solution, timedS: Double?) {
+    public static func solve(_ problem: Problem) throws -> TimedSolution {
         let configs = problem.clients.map { leastWorkAdmissible($0, problem.profile) }
         guard configs.allSatisfy({ $0 != nil }) else {
             let empty = Solution(problem: problem.name, solver: "allocation", status: .infeasible, totalEnergyJ: nil,
                                  solveTimeS: 0, clients: [])
-            return (empty, 0)
+            return TimedSolution(empty, timedS: 0, timedCPUS: 0)
         }
         let tasks = zip(problem.clients, configs).map { ClientTask(client: $0, configuration: $1!, server: problem.server) }
         let clock = ContinuousClock()
         let start = clock.now
+        let cpuStart = ThreadCPUClock.seconds()
         let result = try AllocationSolver().solve(tasks: tasks, computeRateFlopsPerS: problem.server.computeRateFlopsPerS,
                                                   bandwidthHz: problem.server.bandwidthHz)
         let elapsed = (clock.now - start).seconds
+        let cpu = ThreadCPUClock.seconds() - cpuStart
         guard result.status.hasSolution, result.clients.count == problem.clients.count else {
-            return (Solution(problem: problem.name, solver: "allocation", status: result.status, totalEnergyJ: nil,
-                             solveTimeS: elapsed, diagnostics: result.diagnostics, clients: []), elapsed)
+            return TimedSolution(Solution(problem: problem.name, solver: "allocation", status: result.status, totalEnergyJ: nil,
+                             solveTimeS: elapsed, diagnostics: result.diagnostics, clients: []), timedS: elapsed, timedCPUS: cpu)
         }
         var decisions: [ClientDecision] = []
         decisions.reserveCapacity(problem.clients.count)
@@ -43,6 +45,6 @@ public enum AllocationTarget {
         let solution = Solution(problem: problem.name, solver: "allocation", status: result.status,
                                 totalEnergyJ: result.energyJ, lowerBoundJ: result.lowerBoundJ, gap: result.gap,
                                 solveTimeS: elapsed, clients: decisions)
-        return (solution, elapsed)
+        return TimedSolution(solution, timedS: elapsed, timedCPUS: cpu)
     }
 }

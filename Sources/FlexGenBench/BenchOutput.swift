@@ -36,7 +36,7 @@ public enum BenchOutput {
             // FlexGen's picks at the paper-default point (K = 20, three tiers), without and with a
             // mean-quality target (where the choice depends on each client's channel and deadline).
             for (sweep, value, file, context) in [("clients", 20.0, "flexgen-choices-by-tier.svg", "paper-default"),
-                                                  ("target", 0.6, "flexgen-choices-by-tier-target.svg", "service target 0.6")] {
+                                                  ("target", 0.5, "flexgen-choices-by-tier-target.svg", "service target 0.5")] {
                 let picks = r.runs.choices.filter { $0.sweep == sweep && $0.value == value && $0.variant == BenchVariants.reference }
                 if let figure = BenchFigures.choicesFigure(picks, metricName: "FID", context: context) {
                     try put(figure.svg, figures, file)

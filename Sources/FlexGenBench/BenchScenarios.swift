@@ -68,7 +68,7 @@ public enum BenchScenarios {
                 s.server.computeRateFlopsPerS = v * 1e15
             },
             sweep("target", "service-target tightness (0: cheapest admissible mean, 1: best menu mean)", .linear,
-                  [0, 0.2, 0.4, 0.6, 0.8, 1], [0, 0.6]) { s, v in
+                  [0, 0.25, 0.5, 0.75, 1], [0, 0.5]) { s, v in
                 s.serviceTargetTightness = v
             },
         ]

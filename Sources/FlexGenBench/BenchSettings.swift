@@ -33,7 +33,9 @@ public struct BenchSettings: Sendable {
     public var gapSeedCount = 20
     /// Wall-time cap of one solve of a decomposition-based variant (s); a capped solve keeps its
     /// best checked solution and is recorded with status `time_limit`.
-    public var solveTimeLimitS = 10.0
+    public var solveTimeLimitS = 5.0
+    /// The same cap for the full solves of the scaling part (s).
+    public var scalingSolveTimeLimitS = 60.0
     /// Parts to run.
     public var parts = Set(Part.allCases)
     /// Sweeps to run, by name (nil: all of `BenchScenarios.sweepNames`).

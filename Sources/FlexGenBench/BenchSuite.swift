@@ -26,8 +26,8 @@ public struct BenchResults: Sendable {
     /// Runs whose outcome is a solver defect, across every part.
     public var failureCount: Int {
         runs.failures.count + profileRuns.failures.count + paperRuns.filter(\.outcome.isFailure).count
-            + gap.filter { $0.flexgenStatus == RunOutcome.checkFailed.rawValue || $0.flexgenStatus == RunOutcome.error.rawValue
-                || $0.exactStatus == RunOutcome.checkFailed.rawValue || $0.exactStatus == RunOutcome.error.rawValue }.count
+            + gap.filter { (RunOutcome(rawValue: $0.flexgenStatus)?.isFailure ?? false)
+                || (RunOutcome(rawValue: $0.exactStatus)?.isFailure ?? false) }.count
             + scaling.filter { $0.status == "error" || ($0.note.hasPrefix("check failed")) }.count
     }
 }
@@ -103,9 +103,9 @@ public struct BenchSuite: Sendable {
             var targets: [ScalingBenchmark.Target] = []
             if let allocation = BenchVariants.allocationOnly { targets.append(allocation) }
             else { results.notes.append("The allocation entry point is not available: no allocation scaling rows.") }
-            if let flexgen = BenchVariants.make(BenchVariants.reference) {  // no cap: scaling measures the full solve
+            if let flexgen = BenchVariants.make(BenchVariants.reference, timeLimitS: settings.scalingSolveTimeLimitS) {
                 targets.append(.init(name: "full solve (flexgen, service target 0.5)", serviceTargetTightness: 0.5,
-                                     solve: { (try flexgen.solve($0), nil) }))
+                                     solve: { TimedSolution(try flexgen.solve($0)) }))
             }
             let scaling = ScalingBenchmark(sizes: settings.scalingSizes, targets: targets,
                                            projectedTimeLimitS: settings.scalingProjectedLimitS)

@@ -28,6 +28,7 @@ public enum RunOutcome: String, Sendable, Hashable, CaseIterable {
     /// The solver threw (bad input or settings, or a bug): reported loudly.
     case error
 
-    /// Outcomes that indicate a defect in a solver rather than a property of the instance.
-    public var isFailure: Bool { self == .checkFailed || self == .error }
+    /// Outcomes that indicate a defect in a solver rather than a property of the instance. A
+    /// `numerical_error` counts: the variants report a solution that failed their own check that way.
+    public var isFailure: Bool { self == .checkFailed || self == .error || self == .numericalError }
 }

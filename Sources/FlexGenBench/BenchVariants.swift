@@ -18,6 +18,8 @@ public enum BenchVariants {
         guard let variant = SolverVariant(rawValue: name) else { return nil }
         var settings = VariantSettings()
         settings.decomposition.timeLimitS = timeLimitS
+        // The gap instances have up to 4 clients: up to 24⁴ ≈ 3.3e5 assignments before pruning.
+        settings.exhaustiveLimit = 400_000
         let solver = VariantSolver(variant, settings: settings)
         return BenchVariant(name: name) { try solver.solve($0) }
     }

@@ -13,11 +13,11 @@ public struct ScalingBenchmark: Sendable {
     public struct Target: Sendable {
         public var name: String
         public var serviceTargetTightness: Double?
-        /// Returns the solution and, when only part of the call is to be timed, that part's time (s);
-        /// nil times the whole call.
-        public var solve: @Sendable (Problem) throws -> (solution: Solution, timedS: Double?)
+        /// Returns the solution and, when only part of the call is to be timed, that part's wall and
+        /// CPU times (s); nil times the whole call.
+        public var solve: @Sendable (Problem) throws -> TimedSolution
         public init(name: String, serviceTargetTightness: Double?,
-                    solve: @escaping @Sendable (Problem) throws -> (solution: Solution, timedS: Double?)) {
+                    solve: @escaping @Sendable (Problem) throws -> TimedSolution) {
             self.name = name; self.serviceTargetTightness = serviceTargetTightness; self.solve = solve
         }
     }
@@ -29,6 +29,9 @@ public struct ScalingBenchmark: Sendable {
         /// Best wall time over the repetitions (s); nil when skipped.
         public var bestTimeS: Double?
         public var medianTimeS: Double?
+        /// Best CPU time of the calling thread over the repetitions (s): the single-core cost,
+        /// unaffected by other processes competing for the cores (the wall time is not).
+        public var bestCPUTimeS: Double?
         /// Peak extra resident memory during the solve (bytes).
         public var peakMemoryBytes: Double?
         public var status: String
@@ -36,10 +39,11 @@ public struct ScalingBenchmark: Sendable {
         public var checked: Bool
         public var note: String
 
-        public static let csvHeader = ["target", "clients", "repetitions", "best_time_s", "median_time_s",
+        public static let csvHeader = ["target", "clients", "repetitions", "best_time_s", "median_time_s", "best_cpu_time_s",
                                        "time_per_client_us", "peak_memory_mib", "status", "checked", "energy_j", "note"]
         public var csvRow: [String] {
             [target, "\(clients)", "\(repetitions)", CSVTable.number(bestTimeS), CSVTable.number(medianTimeS),
+             CSVTable.number(bestCPUTimeS),
              CSVTable.number(bestTimeS.map { $0 / Double(clients) * 1e6 }),
              CSVTable.number(peakMemoryBytes.map { $0 / 1_048_576 }), status, checked ? "yes" : "no",
              CSVTable.number(energyJ), note]
@@ -70,7 +74,7 @@ public struct ScalingBenchmark: Sendable {
     }
 
     /// Repetitions per size: more for small K so that the best-of time is stable.
-    static func repetitions(_ k: Int) -> Int { k <= 1_000 ? 5 : k <= 10_000 ? 3 : 1 }
+    static func repetitions(_ k: Int) -> Int { k <= 1_000 ? 3 : 1 }
 
     public func run(progress: (Int) -> Void = { _ in }, warn: (String) -> Void = { _ in }) -> [Row] {
         var rows: [Row] = []
@@ -87,28 +91,33 @@ public struct ScalingBenchmark: Sendable {
                 }
                 let problem = self.problem(clients: k, serviceTargetTightness: target.serviceTargetTightness)
                 var times: [Double] = []
+                var cpuTimes: [Double] = []
                 var peak: Double?
-                var last: Result<(solution: Solution, timedS: Double?), any Error>?
+                var last: Result<TimedSolution, any Error>?
                 let clock = ContinuousClock()
                 for _ in 0..<Self.repetitions(k) {
                     let before = MemoryProbe.residentBytes()
                     MemoryProbe.resetPeak()
                     let start = clock.now
+                    let cpuStart = ThreadCPUClock.seconds()
                     let result = Result { try target.solve(problem) }
                     let wall = (clock.now - start).seconds
+                    let cpu = ThreadCPUClock.seconds() - cpuStart
+                    cpuTimes.append((try? result.get().timedCPUS ?? cpu) ?? cpu)
                     times.append((try? result.get().timedS ?? wall) ?? wall)
                     if let b = before, let p = MemoryProbe.peakBytes() { peak = max(peak ?? 0, max(p - b, 0)) }
                     last = result
                 }
                 times.sort()
                 var row = Row(target: target.name, clients: k, repetitions: times.count, bestTimeS: times.first,
-                              medianTimeS: times[times.count / 2], peakMemoryBytes: peak, status: "error",
+                              medianTimeS: times[times.count / 2], bestCPUTimeS: cpuTimes.min(), peakMemoryBytes: peak, status: "error",
                               checked: false, note: "")
                 switch last! {
                 case .failure(let error):
                     row.note = "threw: \(error)"
                     warn("FAILURE scaling \(target.name) K = \(k): \(error)")
-                case .success(let (solution, _)):
+                case .success(let timed):
+                    let solution = timed.solution
                     row.status = solution.status.rawValue
                     let evaluation = Evaluation(problem: problem, solution: solution)
                     if evaluation.hasAllocation {
@@ -201,5 +210,24 @@ public struct OptimalityGapBenchmark: Sendable {
             }
         }
         return rows
+    }
+}
+
+/// CPU time consumed by the calling thread (CLOCK_THREAD_CPUTIME_ID), seconds.
+public enum ThreadCPUClock {
+    public static func seconds() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+    }
+}
+
+/// A solution with the wall and CPU time of the part of the call that is to be timed (nil: all of it).
+public struct TimedSolution: Sendable {
+    public var solution: Solution
+    public var timedS: Double?
+    public var timedCPUS: Double?
+    public init(_ solution: Solution, timedS: Double? = nil, timedCPUS: Double? = nil) {
+        self.solution = solution; self.timedS = timedS; self.timedCPUS = timedCPUS
     }
 }

@@ -15,14 +15,17 @@ public struct SummaryRow: Sendable {
     public var quality: SampleSummary?
     public var solveTime: SampleSummary?
     public var ratio: EnergyRatio?
+    /// Feasible runs whose status is not `optimal`: a checked solution without the solver's own
+    /// certificate of optimality (stopped at the time or iteration limit, or a heuristic).
+    public var uncertified: Int
 
     public var feasible: Int { counts[.feasible, default: 0] }
-    public var failures: Int { counts[.checkFailed, default: 0] + counts[.error, default: 0] }
+    public var failures: Int { counts.filter { $0.key.isFailure }.map(\.value).reduce(0, +) }
     public var feasibilityRate: Double { instances == 0 ? 0 : Double(feasible) / Double(instances) }
 
     public static let csvHeader = [
         "sweep", "value", "variant", "instances", "feasible", "infeasible", "limit_without_solution",
-        "numerical_error", "check_failed", "error", "feasibility_rate",
+        "numerical_error", "check_failed", "error", "feasibility_rate", "feasible_uncertified",
         "energy_mean_j", "energy_ci95_j", "quality_mean", "quality_ci95", "solve_time_mean_s", "solve_time_ci95_s",
         "paired_with_flexgen", "energy_ratio_of_means", "energy_mean_of_ratios", "energy_mean_of_ratios_ci95",
     ]
@@ -31,7 +34,7 @@ public struct SummaryRow: Sendable {
         [sweep, CSVTable.number(value), variant, "\(instances)", "\(feasible)",
          "\(counts[.infeasible, default: 0])", "\(counts[.limitWithoutSolution, default: 0])",
          "\(counts[.numericalError, default: 0])", "\(counts[.checkFailed, default: 0])", "\(counts[.error, default: 0])",
-         CSVTable.number(feasibilityRate),
+         CSVTable.number(feasibilityRate), "\(uncertified)",
          CSVTable.number(energy?.mean), CSVTable.number(energy?.confidenceHalfWidth95),
          CSVTable.number(quality?.mean), CSVTable.number(quality?.confidenceHalfWidth95),
          CSVTable.number(solveTime?.mean), CSVTable.number(solveTime?.confidenceHalfWidth95),
@@ -71,7 +74,8 @@ public enum Summarizer {
                               counts: counts, energy: SampleSummary(ok.compactMap(\.energyJ)),
                               quality: SampleSummary(ok.compactMap(\.meanQuality)),
                               solveTime: SampleSummary(rs.map(\.solveTimeS)),
-                              ratio: EnergyRatio(pairs: pairs))
+                              ratio: EnergyRatio(pairs: pairs),
+                              uncertified: ok.filter { $0.status != .optimal }.count)
         }
     }
 }

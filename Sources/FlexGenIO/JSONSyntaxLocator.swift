@@ -3,10 +3,15 @@ import FlexGenModel
 
 /// Finds *where* a document that Foundation's JSON parser rejected goes wrong, because that
 /// parser only says "The given data was not valid JSON". A small recursive-descent scan that
-/// tracks the JSON path and the line/column: the first syntax error, or the first number literal
+/// tracks the JSON path and the line/column: the first syntax error, the first number literal
 /// that does not fit a finite Double (`1e999`: JSON has no infinity, so this is how a non-finite
-/// number arrives).
+/// number arrives) or underflows to 0 (`1e-400`), or the first non-integral value of an integer
+/// field (`"steps": 50.5`) — Foundation reports each of these only as "not valid JSON".
 enum JSONSyntaxLocator {
+    /// The keys whose values FlexGen's formats decode as integers (`configs[].steps`,
+    /// `clients[].steps`, `diagnostics[].serviceTarget`, `index`).
+    static let integerKeys: Set<String> = ["steps", "serviceTarget", "index"]
+
     static func firstIssue(in data: Data) -> InputIssue? {
         var scanner = Scanner(bytes: Array(data))
         do {
@@ -29,6 +34,9 @@ enum JSONSyntaxLocator {
         var index = 0
 
         init(bytes: [UInt8]) { self.bytes = bytes }
+
+        /// Longest first, so that `-Infinity` is not read as `-` followed by garbage.
+        static let nonFiniteWords = ["-Infinity", "+Infinity", "Infinity", "-NaN", "NaN"]
 
         func position() -> String {
             var line = 1, column = 1
@@ -91,6 +99,11 @@ enum JSONSyntaxLocator {
                 }
             case UInt8(ascii: "\""):
                 _ = try string(path)
+            case _ where Self.nonFiniteWords.contains(where: { bytes[index...].starts(with: $0.utf8) }):
+                // What Python's json.dumps writes for float('nan') / ±inf: not JSON, and not finite.
+                let word = Self.nonFiniteWords.first { bytes[index...].starts(with: $0.utf8) }!
+                throw Located(issue: InputIssue(path: jsonPath(path),
+                                                reason: "must be a finite number, got \(word) (JSON has no NaN or Infinity)"))
             case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
                 let start = index
                 while index < bytes.count, "+-.eE0123456789".utf8.contains(bytes[index]) { index += 1 }
@@ -99,6 +112,17 @@ enum JSONSyntaxLocator {
                 if !number.isFinite {
                     throw Located(issue: InputIssue(path: jsonPath(path),
                                                     reason: "must be a finite number, got \(text) (out of range)"))
+                }
+                // Foundation refuses a nonzero literal that rounds to 0 (`1e-400`) as "not valid JSON".
+                if number == 0, text.prefix(while: { $0 != "e" && $0 != "E" }).contains(where: { "123456789".contains($0) }) {
+                    throw Located(issue: InputIssue(path: jsonPath(path),
+                                                    reason: "must be a number a Double can hold, got \(text) (underflows to 0)"))
+                }
+                // Foundation refuses a non-integral or out-of-range value for an integer field
+                // (`"steps": 50.5`) as "not valid JSON"; integral forms such as 50.0 and 5e1 pass.
+                if let last = path.last, last.intValue == nil, JSONSyntaxLocator.integerKeys.contains(last.stringValue),
+                   !(number.rounded() == number && abs(number) < 9.2e18) {
+                    throw Located(issue: InputIssue(path: jsonPath(path), reason: "must be an integer, got \(text)"))
                 }
             default:
                 for word in ["true", "false", "null"] where bytes[index...].starts(with: word.utf8) {

@@ -45,9 +45,10 @@ public struct ClientDecision: Codable, Sendable, Hashable {
              computeEnergyJ, txEnergyJ
     }
 
-    /// Strict: an unknown key (a typo such as `txPowerWatts`) is rejected, not ignored.
+    /// Every contract field is required; keys of another writer's extensions are ignored, since a
+    /// solution must verify on its own whoever wrote it (MODEL.md §4; `flexgen check` warns about
+    /// them, `Solution.unknownKeys(inJSON:)`). A typo of a field is still caught: the field is then missing.
     public init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         id = try c.decode(String.self, forKey: .id)
         width = try c.decode(Double.self, forKey: .width)

@@ -30,13 +30,15 @@ public struct Diagnostic: Codable, Sendable, Hashable, CustomStringConvertible {
         case constraint, clients, message, minimumLatencyS, requiredScale, serviceTarget, bestReachableQuality
     }
 
-    /// Strict: unknown keys are rejected.
+    /// Lenient, unlike the rest of the formats: MODEL.md §4 asks a diagnostic for "which constraint
+    /// and which clients" without naming its fields, and diagnostics are information that no check
+    /// depends on, so a solution written by another tool must not be refused over them. Unknown
+    /// keys are ignored; a missing `constraint` or `message` reads as "", missing `clients` as [].
     public init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        constraint = try c.decode(String.self, forKey: .constraint)
-        clients = try c.decode([String].self, forKey: .clients)
-        message = try c.decode(String.self, forKey: .message)
+        constraint = try c.decodeIfPresent(String.self, forKey: .constraint) ?? ""
+        clients = try c.decodeIfPresent([String].self, forKey: .clients) ?? []
+        message = try c.decodeIfPresent(String.self, forKey: .message) ?? ""
         minimumLatencyS = try c.decodeIfPresent(Double.self, forKey: .minimumLatencyS)
         requiredScale = try c.decodeIfPresent(Double.self, forKey: .requiredScale)
         serviceTarget = try c.decodeIfPresent(Int.self, forKey: .serviceTarget)

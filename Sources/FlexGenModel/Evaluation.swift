@@ -7,7 +7,8 @@ import Foundation  // String(format:)
 /// Tolerance: with relative tolerance `tol` (the contract's 1e-6), an upper bound holds when
 /// `lhs ≤ rhs·(1+tol)` and a lower bound when `lhs ≥ rhs·(1−tol)` (for a quality requirement,
 /// `tol·|requirement|` on the good side). A reported value agrees with its recomputation when
-/// `|reported − recomputed| ≤ tol·max(|reported|, |recomputed|)`. The tolerance absorbs the
+/// `|reported − recomputed| ≤ tol·max(|reported|, |recomputed|)`; a reported `lowerBoundJ` must not
+/// exceed `totalEnergyJ` and a reported `gap` must equal (total − bound)/total within `tol`. The tolerance absorbs the
 /// rounding of values that were written as decimal JSON; it is relative because the quantities
 /// span 1e-20 (noise) to 1e15 (FLOP/s).
 ///
@@ -213,6 +214,23 @@ public struct Evaluation: Sendable, Hashable {
         } else if solution.totalEnergyJ == nil, solution.status.hasSolution {
             violations.append(.init(kind: .reportedValue, clients: [],
                                     message: "status \(solution.status.rawValue) but totalEnergyJ is missing"))
+        }
+
+        // The certificate must be consistent with the reported total: lowerBoundJ ≤ totalEnergyJ
+        // (relative tol) and gap = (totalEnergyJ − lowerBoundJ) / totalEnergyJ (absolute tol: the gap
+        // is already relative). Both are claims about the reported numbers, so they are checked on those.
+        if let total = solution.totalEnergyJ, let bound = solution.lowerBoundJ {
+            if !(bound <= total + tol * abs(total)) {
+                violations.append(.init(kind: .reportedValue, clients: [],
+                                        message: "lowerBoundJ \(fmt(bound)) exceeds totalEnergyJ \(fmt(total))"))
+            }
+            if let gap = solution.gap {
+                let implied = total != 0 ? (total - bound) / total : 0
+                if !(abs(gap - implied) <= tol) {
+                    violations.append(.init(kind: .reportedValue, clients: [],
+                                            message: "gap \(fmt(gap)) but (totalEnergyJ − lowerBoundJ)/totalEnergyJ = \(fmt(implied))"))
+                }
+            }
         }
     }
 }

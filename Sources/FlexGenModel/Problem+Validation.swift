@@ -3,6 +3,8 @@
 /// Decoding already rejects malformed JSON, missing fields, unknown keys and a wrong `format`;
 /// validation checks the *values*: every number finite, budgets and sizes positive, ids unique,
 /// service targets naming known clients, deadlines longer than the uplink delay, and the profile.
+/// An empty `clients` list is valid (MODEL.md states no rule against it: the least energy is 0),
+/// but then no service target may cover "every client" (an empty group has no mean).
 /// It collects every issue rather than stopping at the first, each naming its JSON path.
 extension Problem {
     /// Every way this problem breaks the contract; empty when it is valid.
@@ -26,9 +28,6 @@ extension Problem {
 
         issues += profile.validationIssues(pathPrefix: "profile")
 
-        if clients.isEmpty {
-            issues.append(.init(path: "clients", reason: "must list at least one client"))
-        }
         var firstIndexOfId: [String: Int] = [:]
         for (k, client) in clients.enumerated() {
             let at = "clients[\(k)]"
@@ -42,15 +41,18 @@ extension Problem {
             }
             positive(client.deadlineS, "\(at).deadlineS")
             nonNegative(client.uplinkDelayS, "\(at).uplinkDelayS")
-            if client.deadlineS.isFinite, client.uplinkDelayS.isFinite, client.deadlineS > 0,
-               client.uplinkDelayS >= 0, !(client.deadlineS > client.uplinkDelayS) {
-                issues.append(.init(path: "\(at).deadlineS",
-                                    reason: "must be > uplinkDelayS (\(client.uplinkDelayS)), got \(client.deadlineS)"))
-            }
             switch client.channelGain {
             case .linear(let g): positive(g, "\(at).channelGain")
             case .decibels(let db):
-                if !db.isFinite { issues.append(.init(path: "\(at).channelGainDb", reason: "must be a finite number, got \(db)")) }
+                if !db.isFinite {
+                    issues.append(.init(path: "\(at).channelGainDb", reason: "must be a finite number, got \(db)"))
+                } else if !(client.channelGain.linear > 0 && client.channelGain.linear.isFinite) {
+                    // 10^(dB/10) leaves the Double range below about -3240 dB and above about 3080 dB:
+                    // the linear gain g the model needs would be 0 or infinite.
+                    issues.append(.init(path: "\(at).channelGainDb",
+                                        reason: "gives a linear gain 10^(dB/10) = \(client.channelGain.linear) that is not "
+                                            + "a finite number > 0, got \(db)"))
+                }
             }
             positive(client.imageBits, "\(at).imageBits")
             if let q = client.qualityRequirement, !q.isFinite {
@@ -64,7 +66,14 @@ extension Problem {
                 issues.append(.init(path: "\(at).meanQualityTarget",
                                     reason: "must be a finite number, got \(target.meanQualityTarget)"))
             }
-            guard let ids = target.clients else { continue }
+            guard let ids = target.clients else {
+                // Covers every client: with none, the group mean is undefined (as for an explicit []).
+                if clients.isEmpty {
+                    issues.append(.init(path: at, reason: "covers every client, but the problem has none: "
+                                            + "the mean quality of an empty group is undefined"))
+                }
+                continue
+            }
             if ids.isEmpty {
                 issues.append(.init(path: "\(at).clients",
                                     reason: "must name at least one client (omit the field to cover every client)"))

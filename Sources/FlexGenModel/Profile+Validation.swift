@@ -1,6 +1,6 @@
 /// Validation of a model profile's menu (MODEL.md §3).
 extension Profile {
-    /// Every way this profile breaks the contract: an empty menu, a width outside (0, 1],
+    /// Every way this profile breaks the contract: an empty menu, a width not > 0,
     /// fewer than one step, non-positive or non-finite work, non-finite quality, or a repeated
     /// (width, steps) pair. Paths are prefixed with `pathPrefix` (`"profile"` inside a problem,
     /// `""` for a profile file).
@@ -15,8 +15,11 @@ extension Profile {
         var firstIndexOfKey: [Configuration.Key: Int] = [:]
         for (i, config) in configs.enumerated() {
             let at = path("configs[\(i)]")
-            if !config.width.isFinite || !(config.width > 0 && config.width <= 1) {
-                issues.append(.init(path: "\(at).width", reason: "must be in (0, 1], got \(config.width)"))
+            // MODEL.md names the width without a range: it identifies the configuration, and only
+            // `flops` and `quality` enter the model. FlexGen's own menus use fractions in (0, 1], but a
+            // profile that counts width otherwise (a channel multiplier, 1.25×) is not malformed.
+            if !config.width.isFinite || !(config.width > 0) {
+                issues.append(.init(path: "\(at).width", reason: "must be a finite number > 0, got \(config.width)"))
             }
             if config.steps < 1 {
                 issues.append(.init(path: "\(at).steps", reason: "must be >= 1, got \(config.steps)"))

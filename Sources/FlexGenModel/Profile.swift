@@ -22,7 +22,11 @@ public struct Profile: Codable, Sendable, Hashable {
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        try checkFormat(c, key: .format, expected: Self.formatName, codingPath: decoder.codingPath)
+        // A profile file must say what it is; a profile inline in a problem is a profile by its
+        // position, so there `format` may be left out (but if given, it must be the right one).
+        if decoder.codingPath.isEmpty || c.contains(.format) {
+            try checkFormat(c, key: .format, expected: Self.formatName, codingPath: decoder.codingPath)
+        }
         name = try c.decode(String.self, forKey: .name)
         metric = try c.decode(QualityMetric.self, forKey: .metric)
         configs = try c.decode([Configuration].self, forKey: .configs)

@@ -68,8 +68,11 @@ public struct Solution: Codable, Sendable, Hashable {
         case format, problem, solver, status, totalEnergyJ, lowerBoundJ, gap, solveTimeS, diagnostics, clients, prices
     }
 
+    /// Reads the contract's fields and FlexGen's `prices`; keys of another writer's extensions are
+    /// ignored (and a `prices` of another shape too), because the contract lets a solver extend the
+    /// format and a solution must verify on its own whoever wrote it. `unknownKeys(inJSON:)` lists
+    /// what was ignored so that a reader can warn about a typo in an optional field.
     public init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         try checkFormat(c, key: .format, expected: Self.formatName, codingPath: decoder.codingPath)
         problem = try c.decode(String.self, forKey: .problem)
@@ -79,9 +82,34 @@ public struct Solution: Codable, Sendable, Hashable {
         lowerBoundJ = try c.decodeIfPresent(Double.self, forKey: .lowerBoundJ)
         gap = try c.decodeIfPresent(Double.self, forKey: .gap)
         solveTimeS = try c.decode(Double.self, forKey: .solveTimeS)
-        diagnostics = try c.decodeIfPresent([Diagnostic].self, forKey: .diagnostics)
+        // The encoder always writes `diagnostics` (an empty list when there are none): read [] back as nil.
+        diagnostics = try c.decodeIfPresent([Diagnostic].self, forKey: .diagnostics).flatMap { $0.isEmpty ? nil : $0 }
         clients = try c.decodeIfPresent([ClientDecision].self, forKey: .clients) ?? []
-        prices = try c.decodeIfPresent(Prices.self, forKey: .prices)
+        prices = (try? c.decodeIfPresent(Prices.self, forKey: .prices)) ?? nil
+    }
+
+    /// The JSON paths of the keys a solution document has that FlexGen does not read (top level,
+    /// `clients[k]`, and `prices` when it is not FlexGen's extension), given the document parsed
+    /// by `JSONSerialization`. Empty for FlexGen's own files.
+    public static func unknownKeys(inJSON object: Any) -> [String] {
+        guard let top = object as? [String: Any] else { return [] }
+        let known = Set(CodingKeys.allCases.map(\.stringValue))
+        var paths = top.keys.filter { !known.contains($0) }.sorted()
+        if let prices = top["prices"] as? [String: Any] {
+            let priceKeys = Set(Prices.CodingKeys.allCases.map(\.stringValue))
+            if !Set(prices.keys).isSubset(of: priceKeys) || prices["computeJPerFlopsPerS"] == nil
+                || prices["bandwidthJPerHz"] == nil {
+                paths.append("prices")
+            }
+        } else if top["prices"] != nil {
+            paths.append("prices")
+        }
+        let clientKeys = Set(ClientDecision.CodingKeys.allCases.map(\.stringValue))
+        for (k, client) in (top["clients"] as? [Any] ?? []).enumerated() {
+            guard let client = client as? [String: Any] else { continue }
+            paths += client.keys.filter { !clientKeys.contains($0) }.sorted().map { "clients[\(k)].\($0)" }
+        }
+        return paths
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -94,7 +122,8 @@ public struct Solution: Codable, Sendable, Hashable {
         try c.encodeIfPresent(lowerBoundJ, forKey: .lowerBoundJ)
         try c.encodeIfPresent(gap, forKey: .gap)
         try c.encode(solveTimeS, forKey: .solveTimeS)
-        try c.encodeIfPresent(diagnostics, forKey: .diagnostics)
+        // Always present, as MODEL.md §4 lists it among the top-level fields; empty when there is nothing to say.
+        try c.encode(diagnostics ?? [], forKey: .diagnostics)
         try c.encode(clients, forKey: .clients)
         try c.encodeIfPresent(prices, forKey: .prices)
     }

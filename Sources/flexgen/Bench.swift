@@ -39,7 +39,7 @@ struct Bench: ParsableCommand {
     @Option(help: ArgumentHelp("K values of the scaling part, comma-separated.", valueName: "list"))
     var scalingSizes: String?
 
-    @Option(help: ArgumentHelp("Wall-time cap of one solve of a decomposition-based variant (default: 10); "
+    @Option(help: ArgumentHelp("Wall-time cap of one solve of a decomposition-based variant (default: 5); "
                                + "a capped solve keeps its best checked solution, recorded as time_limit.", valueName: "seconds"))
     var solveTimeLimit: Double?
 

@@ -39,8 +39,7 @@ extension FlexGenCommand {
         @Flag(help: "CI-sized run: widths 0.25,0.5,1, steps 2,5,10, 200 images, 2 seeds (explicit options still apply).")
         var quick = false
 
-        @Option(help: "Denoiser checkpoint to calibrate instead of the shipped weights.")
-        var weights: String?
+        @OptionGroup var sampler: SamplerOptions
 
         func settings() throws -> CalibrationSettings {
             var s = quick ? CalibrationSettings.quick : CalibrationSettings()
@@ -59,16 +58,12 @@ extension FlexGenCommand {
             guard FileManager.default.fileExists(atPath: folder) else {
                 throw ValidationError("--output: folder \(folder) does not exist")
             }
-            if let weights, !FileManager.default.fileExists(atPath: weights) {
-                throw ValidationError("--weights: \(weights) does not exist")
-            }
         }
 
         func run() throws {
-            let model = try weights.map { try FlexibleDiffusionModel.load(path: $0) } ?? FlexibleDiffusionModel.loadShipped()
             let command = (["flexgen"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
             let outputs = CalibrationRun.Outputs(profile: output)
-            let result = try CalibrationRun.run(settings: try settings(), sampler: BuiltinSampler(model: model),
+            let result = try CalibrationRun.run(settings: try settings(), sampler: sampler.makeSampler(),
                                                 outputs: outputs, command: command)
             let fds = result.points.map(\.frechetMean)
             print(String(format: "calibrated %d configurations in %.1f s: FD-digits %.3f…%.3f, time-vs-FLOPs r = %.4f, %@",
@@ -80,5 +75,38 @@ extension FlexGenCommand {
                                      : "NOT monotone within the CI: " + violations.joined(separator: "; "))
             print("wrote \(outputs.profile), \(outputs.timing), \(outputs.report), \(outputs.csv)")
         }
+    }
+}
+
+/// Which sampler `calibrate` and `validate` run: the built-in model (optionally other weights) or
+/// an external worker speaking flexgen-sampler/1 (see `SamplerProtocol`).
+struct SamplerOptions: ParsableArguments {
+    @Option(help: "Denoiser checkpoint to run instead of the shipped weights.")
+    var weights: String?
+
+    @Option(help: ArgumentHelp("Run this executable as an external sampler (flexgen-sampler/1 over stdin/stdout) instead of the built-in model; it must return samples and flopsPerImage.", valueName: "executable"))
+    var worker: String?
+
+    @Option(name: .customLong("worker-arg"), help: "An argument for --worker (repeat for several).")
+    var workerArguments: [String] = []
+
+    func validate() throws {
+        if let weights, !FileManager.default.fileExists(atPath: weights) {
+            throw ValidationError("--weights: \(weights) does not exist")
+        }
+        if let worker, !FileManager.default.isExecutableFile(atPath: worker) {
+            throw ValidationError("--worker: \(worker) is not an executable file")
+        }
+        if worker != nil && weights != nil { throw ValidationError("--weights and --worker exclude each other") }
+        if worker == nil && !workerArguments.isEmpty { throw ValidationError("--worker-arg needs --worker") }
+    }
+
+    func makeSampler() throws -> any Sampler {
+        if let worker {
+            do { return try ExternalSampler(executable: worker, arguments: workerArguments) } catch let error as SamplerError {
+                throw CLIError(error.description)
+            }
+        }
+        return BuiltinSampler(model: try weights.map { try FlexibleDiffusionModel.load(path: $0) } ?? FlexibleDiffusionModel.loadShipped())
     }
 }

@@ -39,6 +39,16 @@ struct Check: ParsableCommand {
             return
         }
         let solution = try loadSolution(solutionPath)
+        // Another writer's extensions are read past (the contract lets solvers extend the format);
+        // say so, since a typo in an optional field (`lowerBoundJ`, `gap`) would otherwise go unseen.
+        if let data = FileManager.default.contents(atPath: solutionPath),
+           let object = try? JSONSerialization.jsonObject(with: data) {
+            let ignored = Solution.unknownKeys(inJSON: object)
+            if !ignored.isEmpty {
+                printError("warning: \(solutionPath): ignoring keys FlexGen does not read: "
+                    + ignored.prefix(10).joined(separator: ", ") + (ignored.count > 10 ? ", …" : ""))
+            }
+        }
         let evaluation = Evaluation(problem: problem, solution: solution, relativeTolerance: tolerance)
         if solution.problem != problem.name {
             printError("warning: the solution is for problem \"\(solution.problem)\", the problem file is \"\(problem.name)\"")

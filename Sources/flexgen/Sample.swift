@@ -65,8 +65,9 @@ extension FlexGenCommand {
             try samples.writePNG(to: output, grid: DigitGrid(scale: scale))
             if let raw { try samples.writeJSON(to: raw) }
             let gflops = samples.flopsPerImage * Double(count) / seconds / 1e9
-            print(String(format: "%d images, width %g (%d units), %d steps: %.3f s (%.2f ms/image, %.1f GFLOP/s counted)",
-                         count, width, samples.activeWidth, steps, seconds, 1000 * seconds / Double(count), gflops) + "; wrote \(output)")
+            print(String(format: "%d images, width %g (%d units), %d steps, %.4g FLOP/image: %.3f s (%.2f ms/image, %.1f GFLOP/s counted)",
+                         count, width, samples.activeWidth, steps, samples.flopsPerImage, seconds, 1000 * seconds / Double(count), gflops)
+                  + "; wrote \(output)")
         }
     }
 }

@@ -9,9 +9,11 @@ struct Solve: ParsableCommand {
         discussion: """
             Without service targets every client gets its cheapest admissible configuration (optimal: \
             energy and latency both grow with the work) and the allocation is solved to a certified \
-            duality gap. Writes a flexgen-solution/1 (with -o) that `flexgen check` accepts, and prints \
-            a summary (or, with --json, the solution). Exit codes: 0 solved (optimal or feasible), \
-            1 infeasible or no solution (diagnostics on stderr), 2 bad input.
+            duality gap; with service targets the configuration choice goes to the decomposition \
+            (assignment by GLPK + allocation, certified Lagrangian gap). Writes a flexgen-solution/1 (with -o) that `flexgen check` accepts, and prints \
+            a summary (or, with --json, the solution). Exit codes: 0 a checked allocation was found \
+            (optimal, feasible, or stopped at a limit with one), 1 infeasible or no allocation \
+            (diagnostics on stderr), 2 bad input.
             """)
 
     @Argument(help: "The flexgen-problem/1 file.")
@@ -54,7 +56,7 @@ struct Solve: ParsableCommand {
         } else {
             print(SolveSummary.render(problem: problem, solution: solution), terminator: "")
         }
-        if !solution.status.hasSolution {
+        if solution.clients.isEmpty && !problem.clients.isEmpty {
             for diagnostic in solution.diagnostics ?? [] { printError(diagnostic.description) }
             throw ExitCode(CLIExit.verdictNo)
         }

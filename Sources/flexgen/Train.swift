@@ -67,7 +67,7 @@ extension FlexGenCommand {
         func run() throws {
             let command = (["flexgen"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
             let report = try DenoiserTraining.run(settings: settings, output: output,
-                                                  showProgress: ProgressBar.shouldShow(forced: progress), command: command)
+                                                  showProgress: progress || isatty(STDERR_FILENO) != 0, command: command)
             print(report.summary)
         }
     }

@@ -34,8 +34,7 @@ extension FlexGenCommand {
         @Option(help: "Calibration timing file (default: the profile's PROFILE-timing.json).")
         var timing: String?
 
-        @Option(help: "Denoiser checkpoint to run instead of the shipped weights.")
-        var weights: String?
+        @OptionGroup var sampler: SamplerOptions
 
         @OptionGroup var output: OutputOptions
 
@@ -50,7 +49,6 @@ extension FlexGenCommand {
         func validate() throws {
             if let problem = settings().problem { throw ValidationError(problem) }
             if let timing, !FileManager.default.fileExists(atPath: timing) { throw ValidationError("--timing: \(timing) does not exist") }
-            if let weights, !FileManager.default.fileExists(atPath: weights) { throw ValidationError("--weights: \(weights) does not exist") }
         }
 
         func run() throws {
@@ -69,11 +67,10 @@ extension FlexGenCommand {
             do { timingValue = try timingPath.map { try CalibrationTiming.load(path: $0) } } catch {
                 throw CLIError("\(timingPath ?? ""): cannot read calibration timing: \(error)")
             }
-            let model = try weights.map { try FlexibleDiffusionModel.load(path: $0) } ?? FlexibleDiffusionModel.loadShipped()
-            let validator = SolutionValidator(sampler: BuiltinSampler(model: model), evaluator: try QualityEvaluator.shipped(),
+            let validator = SolutionValidator(sampler: try sampler.makeSampler(), evaluator: try QualityEvaluator.shipped(),
                                               timing: timingValue, timingSource: timingPath)
             let configurations = Set(solutionValue.clients.map(\.configurationKey)).count
-            let bar = FlexGenIO.ProgressBar(label: "validate", total: configurations * settings().seedCount)
+            let bar = ProgressBar(label: "validate", total: configurations * settings().seedCount)
             let report = try validator.validate(problem: problemValue, solution: solutionValue, settings: settings()) { done, _, detail in
                 bar.update(done, detail: detail)
             }

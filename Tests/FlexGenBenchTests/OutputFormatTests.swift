@@ -81,3 +81,11 @@ import Testing
         #expect(svg.hasPrefix("<?xml") && svg.contains("<svg xmlns=\"http://www.w3.org/2000/svg\""))
     }
 }
+
+@Suite struct AxisSnapTests {
+    @Test func unsnappedAxisKeepsItsRangeAndTicksInside() {
+        let x = Axis(scale: .linear, dataMin: 1.2, dataMax: 103.8, snap: false)
+        #expect(x.lower == 1.2 && x.upper == 103.8)
+        #expect(x.ticks == [20, 40, 60, 80, 100])
+    }
+}

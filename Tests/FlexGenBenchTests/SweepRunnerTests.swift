@@ -97,7 +97,7 @@ import FlexGenModel
         #expect(written.contains(dir + "/figures/energy-vs-clients.svg"))
         #expect(written.contains(dir + "/figures/flexgen-choices-by-tier.svg"))
         let report = try String(contentsOfFile: dir + "/results/report.md", encoding: .utf8)
-        #expect(report.contains("Failures (a solution rejected by the check, or a solver that threw): **4**"))
+        #expect(report.contains("Failures (a solution rejected by the check, a numerical error, or a solver that threw): **4**"))
     }
 }
 
@@ -127,5 +127,16 @@ import FlexGenModel
         let svg = try String(contentsOfFile: dir + "/figures/energy-vs-clients.svg", encoding: .utf8)
         #expect(OutputFormatTests.parse(svg).error == nil)
         #expect(written.contains(dir + "/results/summary.csv"))
+    }
+}
+
+@Suite struct OutcomeTests {
+    @Test func numericalErrorIsALoudFailure() throws {
+        let variant = BenchVariant(name: "broken") { _ in
+            Solution(problem: "one", solver: "broken", status: .numericalError, totalEnergyJ: nil, solveTimeS: 0, clients: [])
+        }
+        let (record, picks) = SweepRunner.runOne(problem: SweepRunnerTests.problem, variant: variant, sweep: "s", value: 0, seed: 1)
+        #expect(record.outcome == .numericalError && record.outcome.isFailure && picks.isEmpty)
+        #expect(!RunOutcome.infeasible.isFailure && !RunOutcome.limitWithoutSolution.isFailure)
     }
 }

@@ -88,15 +88,15 @@ import FlexGenIO
             p.server.noisePsdWPerHz = .nan
             p.clients[0].deadlineS = -1
             p.clients[1].id = "a"
-            p.clients[1].uplinkDelayS = 5
+            p.clients[1].uplinkDelayS = -5
             p.clients[1].qualityRequirement = .infinity
             p.serviceTargets = [ServiceTarget(clients: ["zz"], meanQualityTarget: 1), ServiceTarget(clients: [], meanQualityTarget: 1)]
             p.profile.configs.append(Configuration(width: 1, steps: 10, flops: 1, quality: 1))
-            p.profile.configs.append(Configuration(width: 1.5, steps: 0, flops: 0, quality: .nan))
+            p.profile.configs.append(Configuration(width: -0.5, steps: 0, flops: 0, quality: .nan))
         }
         let paths = Set(found.map(\.path))
         for expected in ["server.bandwidthHz", "server.computeRateFlopsPerS", "server.noisePsdWPerHz",
-                         "clients[0].deadlineS", "clients[1].id", "clients[1].deadlineS", "clients[1].qualityRequirement",
+                         "clients[0].deadlineS", "clients[1].id", "clients[1].uplinkDelayS", "clients[1].qualityRequirement",
                          "serviceTargets[0].clients[0]", "serviceTargets[1].clients", "profile.configs[3]",
                          "profile.configs[4].width", "profile.configs[4].steps", "profile.configs[4].flops",
                          "profile.configs[4].quality"] {
@@ -106,8 +106,12 @@ import FlexGenIO
     }
 
     @Test func emptyProfileAndNoClients() {
+        // No clients is a valid (trivial) instance; an empty menu is not.
         let found = issues { p in p.profile.configs = []; p.clients = []; p.serviceTargets = [] }
-        #expect(Set(found.map(\.path)) == ["profile.configs", "clients"])
+        #expect(Set(found.map(\.path)) == ["profile.configs"])
+        // A target covering "every client" of an empty problem has no mean.
+        let targeted = issues { p in p.clients = []; p.serviceTargets = [ServiceTarget(meanQualityTarget: 18)] }
+        #expect(targeted.map(\.path) == ["serviceTargets[0]"])
         #expect(Profile(name: "x", metric: .fid, configs: []).validationIssues().map(\.path) == ["configs"])
     }
 

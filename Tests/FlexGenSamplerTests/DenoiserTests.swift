@@ -127,4 +127,37 @@ struct DenoiserTests {
         #expect(schedule.alphaBar[0] == 1 - 1e-4)
         #expect(zip(schedule.alphaBar, schedule.alphaBar.dropFirst()).allSatisfy { $0 > $1 && $1 > 0 })
     }
+
+    /// The vectorised exp against libm over the whole useful range, plus the edge cases.
+    @Test func vectorExpIsAccurateAndHandlesEdges() {
+        var worst: Double = 0
+        var x: Float = -87
+        while x < 87.8 {   // lanes reach x + 0.096 < 88, the clamp
+            let lanes = SIMD8<Float>((0..<8).map { x + Float($0) * 0.0137 })
+            let approx = VectorExp.exp(lanes)
+            for i in 0..<8 {
+                let exact = Foundation.exp(Double(lanes[i]))
+                worst = max(worst, abs(Double(approx[i]) - exact) / exact)
+            }
+            x += 0.1093
+        }
+        #expect(worst < 4e-7, "worst relative error \(worst)")
+        // The scalar version is bit-identical to every lane of the vector one.
+        var g = Xoshiro256(seed: 8)
+        for _ in 0..<2_000 {
+            let lanes = SIMD8<Float>((0..<8).map { _ in Float(g.nextUniform() * 200 - 100) })
+            let vector = VectorExp.exp(lanes)
+            for i in 0..<8 { #expect(VectorExp.exp(lanes[i]).bitPattern == vector[i].bitPattern) }
+        }
+        #expect(VectorExp.exp(Float.nan).isNaN && VectorExp.exp(Float.infinity).isFinite)
+        let edges = VectorExp.exp(SIMD8<Float>(0, -0.0, .infinity, -.infinity, .nan, 1, -1000, 1000))
+        #expect(edges[0] == 1 && edges[1] == 1)
+        #expect(edges[2].isFinite && edges[2] > 1.6e38)          // clamped, never inf
+        #expect(edges[3] >= 0 && edges[3] < 1e-37)
+        #expect(edges[4].isNaN)
+        #expect(abs(edges[5] - Float(M_E)) <= 2 * Float(M_E).ulp)
+        #expect(VectorExp.logistic(Float(0)) == 0.5)
+        #expect(VectorExp.logistic(Float.infinity) == 1)
+        #expect(VectorExp.logistic(-Float.infinity) < 1e-37)
+    }
 }

@@ -75,6 +75,21 @@ import FlexGenModel
         #expect(try FlexGenSolver().solve(enough).status == .optimal)
     }
 
+    @Test func emptyAndHopelessProblems() throws {
+        var empty = Self.problem(clients: 0, seed: 1)
+        empty.clients = []
+        let none = try FlexGenSolver().solve(empty)
+        #expect(none.status == .optimal && none.totalEnergyJ == 0 && none.clients.isEmpty)
+        // A deadline at or before the uplink delay is a valid instance that no allocation can serve.
+        var late = Self.problem(clients: 4, seed: 2)
+        late.clients[1].deadlineS = late.clients[1].uplinkDelayS
+        let solution = try FlexGenSolver().solve(late)
+        #expect(solution.status == .infeasible)
+        let diagnostic = try #require(solution.diagnostics?.first)
+        #expect(diagnostic.constraint == "latency" && diagnostic.clients == [late.clients[1].id])
+        #expect(try #require(diagnostic.minimumLatencyS) > late.clients[1].deadlineS)
+    }
+
     @Test func invalidProblemThrows() {
         var problem = Self.problem(clients: 3, seed: 1)
         problem.clients[1].deadlineS = -1

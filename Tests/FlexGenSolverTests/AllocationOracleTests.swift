@@ -76,6 +76,20 @@ import FlexGenModel
         #expect(r.dComputeRateDComputePrice < 0 && r.dBandwidthDBandwidthPrice < 0)
     }
 
+    /// A warm start changes the work, not the answer.
+    @Test func warmStartGivesTheSameResponse() {
+        for (name, task, mu, lambda) in Self.cases {
+            let cold = ClientOracle.evaluate(task, computePrice: mu, bandwidthPrice: lambda)
+            for (otherMu, otherLambda) in [(mu * 3 + 1e-15, lambda / 5), (mu / 7, lambda * 11)] {
+                let seed = ClientOracle.evaluate(task, computePrice: otherMu, bandwidthPrice: otherLambda)
+                let warm = ClientOracle.evaluate(task, computePrice: mu, bandwidthPrice: lambda, warmStart: seed)
+                #expect(abs(warm.computeTimeS - cold.computeTimeS) <= 1e-13 * cold.computeTimeS, "\(name)")
+                #expect(abs(warm.bandwidthHz - cold.bandwidthHz) <= 1e-12 * cold.bandwidthHz, "\(name)")
+                #expect(abs(warm.value - cold.value) <= 1e-14 * cold.value, "\(name)")
+            }
+        }
+    }
+
     @Test func edgeCases() {
         let task = F.task()
         // λ = 0: free band, the infimum is approached as b → ∞; its value is the limit of small λ.

@@ -101,6 +101,9 @@ struct DecompositionTests {
         #expect(withTarget.configurations == without.configurations)
         let a = try #require(withTarget.energyJ), b = try #require(without.energyJ)
         #expect(abs(a - b) <= 1e-12 * b)
+        // …and the per-client path of the facade (cheapest admissible configuration + allocation).
+        let perClient = try #require(try FlexGenSolver().solve(problem).totalEnergyJ)
+        #expect(abs(a - perClient) <= 1e-9 * perClient)
         // Without targets the least-work admissible configuration of each client is chosen.
         let configs = problem.profile.configs
         for (k, c) in without.configurations.enumerated() {

@@ -21,7 +21,9 @@ public struct Axis: Sendable {
     public let upper: Double
     public let ticks: [Double]
 
-    public init(scale: AxisScale, dataMin: Double, dataMax: Double, includeZero: Bool = false) {
+    /// - Parameter snap: linear only: widen the range to whole ticks (y axes) or keep it exactly
+    ///   [dataMin, dataMax] with the nice ticks that fall inside (x axes, already padded by the caller).
+    public init(scale: AxisScale, dataMin: Double, dataMax: Double, includeZero: Bool = false, snap: Bool = true) {
         self.scale = scale
         switch scale {
         case .linear:
@@ -33,10 +35,10 @@ public struct Axis: Sendable {
                 lo -= pad; hi += pad
             }
             let step = Self.niceStep(span: hi - lo, targetTicks: 5)
-            let first = floor(lo / step + 1e-9) * step
-            let last = ceil(hi / step - 1e-9) * step
-            lower = first
-            upper = last
+            let first = snap ? floor(lo / step + 1e-9) * step : ceil(lo / step - 1e-9) * step
+            let last = snap ? ceil(hi / step - 1e-9) * step : floor(hi / step + 1e-9) * step
+            lower = snap ? first : lo
+            upper = snap ? last : hi
             var t: [Double] = []
             var v = first
             while v <= last + step * 1e-6 {

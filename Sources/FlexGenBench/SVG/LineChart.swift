@@ -62,12 +62,12 @@ public struct LineChart: ChartPanel {
         if let labels = xTickLabels, !labels.isEmpty {
             let vals = labels.map(\.0)
             let pad = vals.count > 1 ? (vals.max()! - vals.min()!) * 0.08 : 0.5
-            xAxis = Axis(scale: .linear, dataMin: vals.min()! - pad, dataMax: vals.max()! + pad)
+            xAxis = Axis(scale: .linear, dataMin: vals.min()! - pad, dataMax: vals.max()! + pad, snap: false)
         } else {
             // A little room at both ends so that markers and error bars are not cut by the frame.
             let lo = xs.min() ?? 0, hi = xs.max() ?? 1
             let pad = xScale == .linear ? (hi - lo) * 0.04 : 0
-            xAxis = Axis(scale: xScale, dataMin: lo - pad, dataMax: hi + pad)
+            xAxis = Axis(scale: xScale, dataMin: lo - pad, dataMax: hi + pad, snap: false)
         }
         let yAxis = Axis(scale: yScale, dataMin: ys.min() ?? 0, dataMax: ys.max() ?? 1,
                          includeZero: yIncludesZero && yScale == .linear)

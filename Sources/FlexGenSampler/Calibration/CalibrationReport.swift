@@ -12,7 +12,7 @@ public enum CalibrationReport {
         images and the \(r.referenceCount) held-out real digits in the 64-d penultimate-layer feature space of the
         shipped digits classifier. Each configuration: \(s.seedCount) seeds (\(s.baseSeed)…\(s.baseSeed + UInt64(s.seedCount) - 1)) ×
         \(s.samplesPerSeed) images (labels i mod 10), DDIM η = \(s.eta); ± is the 95 % Student-t CI over seeds.
-        Time per image = median over seeds of (batch generation wall time / \(s.samplesPerSeed)), on this machine.
+        Time per image = fastest over the seeds of (batch generation wall time / \(s.samplesPerSeed)) on this machine (other processes only slow a batch down).
 
         | width | steps | FD-digits | ± CI95 | label acc. | confidence | ms / image | MFLOP / image | GFLOP/s |
         |------:|------:|----------:|-------:|-----------:|-----------:|-----------:|--------------:|--------:|
@@ -33,12 +33,25 @@ public enum CalibrationReport {
             md += "- **Not monotone within the CI** at \(violations.count) neighbouring pair(s):\n"
             for v in violations { md += "  - \(v)\n" }
         }
+        let plateaus = r.risesWithinCI
+        if !plateaus.isEmpty {
+            md += "- Plateaus: FD rises slightly, but within the two CIs, at \(plateaus.count) neighbouring pair(s) — more steps or width stop paying there:\n"
+            for p in plateaus { md += "  - \(p)\n" }
+        }
         md += String(format: "- Time per image vs counted FLOP per image: Pearson r = %.4f; least-squares single rate %.2f GFLOP/s.\n",
                      r.timeFlopsCorrelation, r.overallFlopsPerS / 1e9)
         if let peak = r.sgemmPeakFlopsPerS {
             let best = r.points.map(\.achievedFlopsPerS).max() ?? 0
-            md += String(format: "- sgemm peak of this machine (1024³, best of 5): %.2f GFLOP/s; the sampler reaches %.2f GFLOP/s at best (%.0f %% of peak).\n",
+            md += String(format: "- sgemm peak of this machine (1024³, best of 10): %.2f GFLOP/s; the sampler reaches %.2f GFLOP/s at best (%.0f %% of peak).\n",
                          peak / 1e9, best / 1e9, 100 * best / peak)
+        }
+        md += "\n## Notes\n\n"
+        if let accuracy = r.classifierHeldOutAccuracy {
+            md += String(format: "- The feature classifier classifies %.2f %% of the held-out digits correctly (`flexgen train-classifier` prints the same figure).\n", 100 * accuracy)
+        }
+        md += "- \"label acc.\" is the fraction of generated images the classifier assigns to the requested digit; \"confidence\" its mean softmax probability. They measure conditioning, FD-digits measures the distribution; the two need not move together.\n"
+        if let load = r.loadAverage {
+            md += "- Load average (1, 5, 15 min) at the end of the run: \(load) on \(ProcessInfo.processInfo.activeProcessorCount) cores. Other processes inflate wall times and make time per image less proportional to FLOPs; the quality columns are deterministic (fixed seeds) and unaffected.\n"
         }
         md += "\n## Quality law q(w, s) = q∞ + a·w^(−α) + c·s^(−β)\n\n"
         if let law = r.law {

@@ -13,7 +13,8 @@ public enum CalibrationRun {
         /// Sidecars named after the profile: `x.json` → `x-timing.json`, `x-report.md`, `x.csv`.
         public init(profile: String) {
             self.profile = profile
-            let stem = URL(fileURLWithPath: profile).deletingPathExtension().path
+            // String surgery rather than URL so that a relative path stays relative in messages.
+            let stem = profile.hasSuffix(".json") ? String(profile.dropLast(5)) : profile
             timing = stem + "-timing.json"
             report = stem + "-report.md"
             csv = stem + ".csv"
@@ -24,11 +25,12 @@ public enum CalibrationRun {
                            command: String, showProgress: Bool? = nil) throws -> CalibrationResult {
         let evaluator = try QualityEvaluator.shipped()
         let total = settings.widths.count * settings.steps.count * settings.seedCount
-        let bar = FlexGenIO.ProgressBar(label: "calibrate", total: total, enabled: showProgress)
-        let result = try Calibrator(sampler: sampler, evaluator: evaluator).run(settings) { done, _, detail in
+        let bar = ProgressBar(label: "calibrate", total: total, enabled: showProgress)
+        var result = try Calibrator(sampler: sampler, evaluator: evaluator).run(settings) { done, _, detail in
             bar.update(done, detail: detail)
         }
         bar.finish()
+        result.classifierHeldOutAccuracy = try evaluator.classifier.accuracy(on: DigitsDataset.loadShipped().heldOut)
         try AtomicFile.write(FlexGenJSON.encode(result.profile()), to: outputs.profile)
         try AtomicFile.write(FlexGenJSON.encode(CalibrationTiming(result)), to: outputs.timing)
         try AtomicFile.write(CalibrationReport.markdown(result, command: command), to: outputs.report)

@@ -47,8 +47,7 @@ public struct CalibrationTiming: Codable, Sendable, Equatable {
 
     /// `problems/profiles/x.json` → `problems/profiles/x-timing.json`.
     public static func path(forProfile profilePath: String) -> String {
-        let url = URL(fileURLWithPath: profilePath)
-        return url.deletingPathExtension().path + "-timing.json"
+        (profilePath.hasSuffix(".json") ? String(profilePath.dropLast(5)) : profilePath) + "-timing.json"
     }
 
     public static func load(path: String) throws -> CalibrationTiming {

@@ -17,8 +17,9 @@ public struct CalibrationPoint: Sendable, Equatable, Codable {
     public var labelAccuracy: Double
     /// Mean classifier confidence (softmax probability of its prediction).
     public var meanConfidence: Double
-    /// Median over seeds of (batch wall time / batch size) (s), batches of `samplesPerSeed`. The
-    /// median, not the total, because other processes on a shared machine inflate single batches.
+    /// Fastest over seeds of (batch wall time / batch size) (s), batches of `samplesPerSeed`. The
+    /// minimum, as for any benchmark on a shared machine: other processes only ever slow a batch
+    /// down, so the fastest batch is the best estimate of the configuration's own cost.
     public var secondsPerImage: Double
     /// flopsPerImage / secondsPerImage: the rate this machine reached for this configuration.
     public var achievedFlopsPerS: Double
@@ -42,6 +43,11 @@ public struct CalibrationResult: Sendable {
     public var sgemmPeakFlopsPerS: Double?
     /// Wall time of the whole run (s).
     public var wallTimeS: Double
+    /// Held-out accuracy of the feature classifier (set by `CalibrationRun`, for the report).
+    public var classifierHeldOutAccuracy: Double?
+    /// /proc/loadavg when the run ended (timings on a loaded machine are pessimistic).
+    public var loadAverage: String? = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))
+        .map { $0.split(separator: " ").prefix(3).joined(separator: " ") }
 
     /// The measured profile (metric FD-digits, lower is better).
     public func profile(name: String = "digits-measured") -> Profile {
@@ -52,21 +58,31 @@ public struct CalibrationResult: Sendable {
 
     /// Pairs of neighbouring grid points where quality gets *worse* with more width (fixed steps)
     /// or more steps (fixed width) by more than the two CIs together allow.
-    public var monotonicityViolations: [String] {
+    public var monotonicityViolations: [String] { neighbourRises(beyondCI: true) }
+
+    /// Neighbouring pairs where FD rises at all but by no more than the two CIs (plateaus).
+    public var risesWithinCI: [String] { neighbourRises(beyondCI: false) }
+
+    func neighbourRises(beyondCI: Bool) -> [String] {
         var out: [String] = []
         func lookup(_ w: Double, _ s: Int) -> CalibrationPoint? { points.first { $0.width == w && $0.steps == s } }
         let widths = settings.widths.sorted(), steps = settings.steps.sorted()
         for s in steps { for (w0, w1) in zip(widths, widths.dropFirst()) {
-            if let p = lookup(w0, s), let q = lookup(w1, s), q.frechetMean - p.frechetMean > p.frechetCI95 + q.frechetCI95 {
+            if let p = lookup(w0, s), let q = lookup(w1, s), Self.rises(p, q, beyondCI: beyondCI) {
                 out.append(String(format: "steps %d: FD rises from %.3f (w %g) to %.3f (w %g)", s, p.frechetMean, w0, q.frechetMean, w1))
             }
         } }
         for w in widths { for (s0, s1) in zip(steps, steps.dropFirst()) {
-            if let p = lookup(w, s0), let q = lookup(w, s1), q.frechetMean - p.frechetMean > p.frechetCI95 + q.frechetCI95 {
+            if let p = lookup(w, s0), let q = lookup(w, s1), Self.rises(p, q, beyondCI: beyondCI) {
                 out.append(String(format: "width %g: FD rises from %.3f (s %d) to %.3f (s %d)", w, p.frechetMean, s0, q.frechetMean, s1))
             }
         } }
         return out
+    }
+
+    static func rises(_ p: CalibrationPoint, _ q: CalibrationPoint, beyondCI: Bool) -> Bool {
+        let rise = q.frechetMean - p.frechetMean, allowance = p.frechetCI95 + q.frechetCI95
+        return beyondCI ? rise > allowance : (rise > 0 && rise <= allowance)
     }
 }
 
@@ -115,7 +131,7 @@ public struct Calibrator {
                 guard let flopsPerImage = flops else {
                     throw SamplerError.malformedResponse("calibration needs the sampler's FLOP count per image")
                 }
-                let perImage = Statistics.median(perImageBySeed)
+                let perImage = perImageBySeed.min()!
                 points.append(CalibrationPoint(
                     width: width, steps: steps, flopsPerImage: flopsPerImage, frechetBySeed: fds,
                     frechetMean: Statistics.mean(fds), frechetCI95: Statistics.confidenceHalfWidth95(fds),

@@ -5,7 +5,7 @@ import FlexGenLinearAlgebra
 /// The best (not the mean) is reported because it is the attainable peak; interference from
 /// other processes only slows runs down.
 public enum SgemmBenchmark {
-    public static func peakFlopsPerSecond(size n: Int = 1024, repeats: Int = 5) -> Double {
+    public static func peakFlopsPerSecond(size n: Int = 1024, repeats: Int = 10) -> Double {
         precondition(n >= 1 && repeats >= 1)
         let a = (0..<(n * n)).map { Float(($0 % 17) - 8) / 8 }
         let b = (0..<(n * n)).map { Float(($0 % 13) - 6) / 6 }

@@ -82,7 +82,7 @@ public final class ExternalSampler: Sampler {
             // Give a well-behaved worker a moment to exit at end of input, then make sure.
             let deadline = Date().addingTimeInterval(2)
             while process.isRunning && Date() < deadline { usleep(10_000) }
-            if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
+            if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
         }
         try? FileManager.default.removeItem(at: stderrURL)
     }
@@ -208,11 +208,13 @@ public final class ExternalSampler: Sampler {
 
     private var exitStatus: Int32? { process.isRunning ? nil : process.terminationStatus }
 
-    /// Kills the worker and waits for it.
+    /// Kills the worker (SIGKILL) and waits up to 2 s for the exit to be observed. The wait is
+    /// bounded on purpose: a worker's own children may outlive it, and nothing here may hang.
     private func kill() {
         guard !dead else { return }
         if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
+        let deadline = Date().addingTimeInterval(2)
+        while process.isRunning && Date() < deadline { usleep(5_000) }
         try? stdinHandle.close()
         dead = true
     }

@@ -48,7 +48,8 @@ public struct DenoiserCheckpoint: Sendable, Equatable {
     }
 
     public static func read(path: String) throws -> DenoiserCheckpoint {
-        try DenoiserCheckpoint(SafeTensors.read(path: path))
+        let file = try SafeTensors.read(path: path)
+        do { return try DenoiserCheckpoint(file) } catch let error as SafeTensorsError { throw SafeTensorsError.inFile(path: path, error) }
     }
 
     /// Validates the metadata (format, positive sizes, schedule) and every tensor's shape and

@@ -150,7 +150,7 @@ public struct SafeTensors: Sendable, Equatable {
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
             throw SafeTensorsError.unreadable(path: path, reason: error.localizedDescription)
         }
-        return try SafeTensors(decoding: data)
+        do { return try SafeTensors(decoding: data) } catch { throw SafeTensorsError.inFile(path: path, error) }
     }
 
     public init(decoding data: Data) throws(SafeTensorsError) {
@@ -255,6 +255,8 @@ public enum SafeTensorsError: Error, Equatable, CustomStringConvertible {
     case missingTensor(String)
     case wrongShape(name: String, expected: [Int], got: [Int])
     case invalidMetadata(key: String, reason: String)
+    /// Any of the above, found while reading the file at `path`.
+    indirect case inFile(path: String, SafeTensorsError)
 
     public var description: String {
         switch self {
@@ -268,6 +270,7 @@ public enum SafeTensorsError: Error, Equatable, CustomStringConvertible {
         case .missingTensor(let name): "safetensors: tensor '\(name)' is missing"
         case .wrongShape(let name, let expected, let got): "safetensors: tensor '\(name)' has shape \(got), expected \(expected)"
         case .invalidMetadata(let key, let reason): "safetensors: metadata '\(key)': \(reason)"
+        case .inFile(let path, let error): "\(path): \(error)"
         }
     }
 }

@@ -104,17 +104,28 @@ public struct SlimmableDenoiser: Sendable, Equatable {
         }
     }
 
-    /// z += bias + c (in place); hidden = SiLU(z) (+ residual).
+    /// z += bias + c (in place); hidden = SiLU(z) = z·σ(z) (+ residual), eight lanes at a time.
     @inline(__always)
     static func addBiasConditionSiLU(z: UnsafeMutablePointer<Float>, hidden: UnsafeMutablePointer<Float>,
                                      bias: UnsafePointer<Float>, conditioning: UnsafePointer<Float>,
                                      residual: UnsafePointer<Float>?, rows n: Int, width a: Int) {
+        let vectorEnd = VectorExp.vectorised ? a - a % 8 : 0
         for r in 0..<n {
             let zr = z + r * a, hr = hidden + r * a, cr = conditioning + r * a
-            for j in 0..<a {
+            var j = 0
+            while j < vectorEnd {
+                let v = UnsafeRawPointer(zr + j).loadUnaligned(as: SIMD8<Float>.self)
+                    + UnsafeRawPointer(bias + j).loadUnaligned(as: SIMD8<Float>.self)
+                    + UnsafeRawPointer(cr + j).loadUnaligned(as: SIMD8<Float>.self)
+                UnsafeMutableRawPointer(zr + j).storeBytes(of: v, as: SIMD8<Float>.self)
+                UnsafeMutableRawPointer(hr + j).storeBytes(of: v * VectorExp.logistic(v), as: SIMD8<Float>.self)
+                j += 8
+            }
+            while j < a {
                 let v = zr[j] + bias[j] + cr[j]
                 zr[j] = v
-                hr[j] = v / (1 + Foundation.exp(-v))
+                hr[j] = v * VectorExp.logistic(v)
+                j += 1
             }
             if let residual {
                 let rr = residual + r * a
@@ -145,7 +156,7 @@ public struct SlimmableDenoiser: Sendable, Equatable {
                 // dz = dh ⊙ SiLU'(z), SiLU'(z) = s(1 + z(1 − s)), s = σ(z)
                 let z = ws.preActivation[l], dz = ws.preActivationGradient
                 for i in 0..<(n * a) {
-                    let s = 1 / (1 + Foundation.exp(-z[i]))
+                    let s = VectorExp.logistic(z[i])
                     let v = ws.hiddenGradient[i] * s * (1 + z[i] * (1 - s))
                     dz[i] = v
                     ws.conditioningGradient[i] += v

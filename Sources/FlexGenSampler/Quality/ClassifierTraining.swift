@@ -21,7 +21,7 @@ public enum ClassifierTraining {
     public static func run(settings: ClassifierTrainingSettings, output: String, showProgress: Bool? = nil) throws -> Report {
         let data = try DigitsDataset.loadShipped()
         let start = Date()
-        let bar = FlexGenIO.ProgressBar(label: "train-classifier", total: settings.epochs, enabled: showProgress)
+        let bar = ProgressBar(label: "train-classifier", total: settings.epochs, enabled: showProgress)
         var lastLoss = Double.nan
         let model = try ClassifierTrainer.train(on: data.training, settings: settings) { epoch, loss in
             lastLoss = loss

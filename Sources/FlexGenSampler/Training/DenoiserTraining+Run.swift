@@ -1,4 +1,5 @@
 import Foundation
+import FlexGenIO
 
 /// What `flexgen train` prints at the end.
 public struct DenoiserTrainingReport: Sendable {
@@ -29,7 +30,7 @@ extension DenoiserTraining {
                            command: String) throws -> DenoiserTrainingReport {
         let data = try DigitsDataset.loadShipped()
         let training = try DenoiserTraining(settings: settings, examples: data.training)
-        let bar = ProgressBar(total: settings.steps, label: "train", enabled: showProgress)
+        let bar = ProgressBar(label: "train", total: settings.steps, enabled: showProgress)
         let start = Date()
         var recent: [Float] = []
         var smoothed: Float = .nan
@@ -38,7 +39,7 @@ extension DenoiserTraining {
             recent.append(info.loss)
             if recent.count > 100 { recent.removeFirst() }
             smoothed = smoothed.isNaN ? info.loss : 0.98 * smoothed + 0.02 * info.loss
-            bar.update(done: info.step, status: String(format: "loss %.4f (w=%.2f: %.4f)", smoothed, settings.minWidth, info.narrowLoss))
+            bar.update(info.step, detail: String(format: "loss %.4f (w=%.2f: %.4f)", smoothed, settings.minWidth, info.narrowLoss))
         }
         bar.finish()
         let wall = Date().timeIntervalSince(start)

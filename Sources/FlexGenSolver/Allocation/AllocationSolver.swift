@@ -16,11 +16,19 @@ import FlexGenNumerics
 ///    faster compute), which lets this phase stop as soon as the answer (μ = 0 or μ > 0) is
 ///    certain. If μ = 0 clears, the compute budget is slack: complementary slackness holds.
 /// 2. Otherwise Newton in (log μ, log λ) on r = (log Σf/F', log Σb/B') with the exact Jacobian
-///    from the per-client sensitivities, step capped at a factor 100 per price and backtracking
-///    on ‖r‖₂. Demands are close to power laws in the prices, so in log coordinates Newton is
-///    nearly linear and converges in a handful of steps (quadratically at the end).
+///    from the per-client sensitivities, step capped at a factor 100 per price, and backtracking
+///    until either ‖r‖₂ falls or the concave dual (with F', B') rises by the Armijo fraction of
+///    its slope — the step is an ascent direction of the dual, so the second test always succeeds
+///    for a short step and safeguards the search where the residuals are ill-conditioned (near the
+///    feasibility frontier, prices grow without bound). Demands are close to power laws in the
+///    prices, so in log coordinates Newton is nearly linear and converges in a handful of steps
+///    (quadratically at the end). Four heavily damped steps in a row mean the budgets cannot
+///    clear: the frontier diagnosis then decides.
 /// Each sweep warm-starts every client's split search at its previous compute time, so a sweep
 /// costs ~3–6 Newton steps per client: the whole solve is O(K) with a small constant.
+///
+/// If the search stops early, the best strictly feasible sweep seen (every sweep whose sums fit
+/// the budgets is a checked allocation) is returned with the best dual value seen as its bound.
 ///
 /// ## Primal recovery and certificate
 /// The prices clear F' = F(1 − margin) and B' = B(1 − margin), so the recovered primal (the
@@ -139,6 +147,7 @@ struct PriceSearch {
         var sum = Aggregate()
         var inner = 0
         let warm = hasWarmStart
+        let maxSplit = settings.maxSplitIterations
         tasks.withUnsafeBufferPointer { taskBuffer in
             current.withUnsafeBufferPointer { previous in
                 trial.withUnsafeMutableBufferPointer { out in
@@ -151,11 +160,13 @@ struct PriceSearch {
                         if warm {
                             r = ClientOracle.evaluate(task, computePrice: mu, bandwidthPrice: lambda,
                                                       startComputeTimeS: previous[i].computeTimeS,
-                                                      efficiencyHint: previous[i].spectralEfficiency)
+                                                      efficiencyHint: previous[i].spectralEfficiency,
+                                                      maxIterations: maxSplit)
                         } else {
                             let tauMax = task.windowS - task.minimumTxTimeS
                             r = ClientOracle.evaluate(task, computePrice: mu, bandwidthPrice: lambda,
-                                                      startComputeTimeS: fraction * tauMax, efficiencyHint: lastEfficiency)
+                                                      startComputeTimeS: fraction * tauMax, efficiencyHint: lastEfficiency,
+                                                      maxIterations: maxSplit)
                             if r.computeTimeS > 0 && r.computeTimeS < tauMax {
                                 fraction = r.computeTimeS / tauMax
                                 lastEfficiency = r.spectralEfficiency
@@ -312,6 +323,13 @@ struct PriceSearch {
                 let longest = max(abs(d1), abs(d2))
                 if longest > maxStep { d1 *= maxStep / longest; d2 *= maxStep / longest }
                 let merit = r1 * r1 + r2 * r2
+                // Two acceptance tests, either suffices: the residual merit decreases (fast local
+                // convergence), or the dual G'(μ, λ) = Σ L_k − μF' − λB' rises by the Armijo
+                // fraction of its slope along the step (G' is concave and the step is an ascent
+                // direction, so this always succeeds for a short enough step: the global safeguard,
+                // which matters near the feasibility frontier where the residuals are ill-conditioned).
+                let dual = sum.value - mu * computeTarget - lambda * bandwidthTarget
+                let slope = (sum.computeRate - computeTarget) * mu * d1 + (sum.bandwidth - bandwidthTarget) * lambda * d2
                 var alpha = 1.0
                 var accepted = false
                 for _ in 0..<30 {
@@ -319,7 +337,10 @@ struct PriceSearch {
                     let s = sweep(trialMu, trialLambda)
                     let t1 = log(s.computeRate / computeTarget), t2 = log(s.bandwidth / bandwidthTarget)
                     let trialMerit = t1 * t1 + t2 * t2
-                    if trialMerit.isFinite && (trialMerit <= (1 - 1e-4 * alpha) * merit || max(abs(t1), abs(t2)) <= tol) {
+                    let trialDual = s.value - trialMu * computeTarget - trialLambda * bandwidthTarget
+                    let dualRises = slope > 0 && trialDual >= dual + 1e-4 * alpha * slope
+                    if trialMerit.isFinite && (trialMerit <= (1 - 1e-4 * alpha) * merit || dualRises
+                                               || max(abs(t1), abs(t2)) <= tol) {
                         mu = trialMu; lambda = trialLambda; sum = s
                         accept()
                         accepted = true
@@ -349,7 +370,8 @@ struct PriceSearch {
     }
 
     func finish(mu: Double, lambda: Double, sum: Aggregate, outcome: Outcome) -> AllocationResult {
-        let strictlyFeasible = sum.computeRate <= computeRate && sum.bandwidth <= bandwidth
+        // `hasWarmStart`: at least one sweep was accepted (a limit can stop the search before any).
+        let strictlyFeasible = hasWarmStart && sum.computeRate <= computeRate && sum.bandwidth <= bandwidth
             && sum.computeRate.isFinite && sum.bandwidth.isFinite
         if outcome != .converged && !strictlyFeasible {
             if let best = bestFeasible {
@@ -359,8 +381,9 @@ struct PriceSearch {
                 fallback.current = best.clients
                 return fallback.certify(mu: best.mu, lambda: best.lambda, sum: best.sum, outcome: outcome)
             }
-            // No usable allocation: decide whether the budgets can hold at all.
-            if settings.diagnoseInfeasibility {
+            // No usable allocation: decide whether the budgets can hold at all (not after the time
+            // limit: the diagnosis is a further ~40 sweeps).
+            if settings.diagnoseInfeasibility && outcome != .timeLimit {
                 let diagnostics = FeasibilityFrontier.diagnose(tasks: tasks, computeRate: computeRate,
                                                                bandwidth: bandwidth)
                 if !diagnostics.isEmpty { return infeasible(diagnostics) }

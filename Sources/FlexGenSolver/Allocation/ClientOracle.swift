@@ -43,16 +43,19 @@ public enum ClientOracle {
 
     /// Best response of `task` at prices (μ, λ) ≥ 0. `warmStart`: a previous response of the same
     /// task (its compute time seeds the split search; it changes the iteration count, not the answer).
+    /// `maxIterations` caps the split search (`SolverSettings.maxSplitIterations`); the bracketed
+    /// search converges long before the default.
     public static func evaluate(_ task: ClientTask, computePrice mu: Double, bandwidthPrice lambda: Double,
-                                warmStart: ClientResponse? = nil) -> ClientResponse {
+                                warmStart: ClientResponse? = nil, maxIterations: Int = 200) -> ClientResponse {
         evaluate(task, computePrice: mu, bandwidthPrice: lambda, startComputeTimeS: warmStart?.computeTimeS,
-                 efficiencyHint: warmStart?.spectralEfficiency ?? 0)
+                 efficiencyHint: warmStart?.spectralEfficiency ?? 0, maxIterations: maxIterations)
     }
 
     /// `evaluate` with the split search started at `startComputeTimeS` (nil: the middle of the
     /// admissible range) and the efficiency solve seeded by `efficiencyHint` (0: closed form).
     static func evaluate(_ task: ClientTask, computePrice mu: Double, bandwidthPrice lambda: Double,
-                         startComputeTimeS: Double?, efficiencyHint hint: Double) -> ClientResponse {
+                         startComputeTimeS: Double?, efficiencyHint hint: Double,
+                         maxIterations: Int = 200) -> ClientResponse {
         let c = task.flops, w = task.windowS
         let a = task.shannonEnergyJ, t0 = task.minimumTxTimeS
         let pmax = task.maxTxPowerW
@@ -97,11 +100,14 @@ public enum ClientOracle {
         // are close, so Newton on h needs one or two steps instead of a Lambert-W evaluation).
         var efficiencyHint = hint
         var last: Split?
-        let root = SafeguardedRoot.increasing(in: 0, tauMax, start: start) { tau in
+        let root = SafeguardedRoot.increasing(in: 0, tauMax, start: start, maxIterations: maxIterations) { tau in
             let s = split(task, tau: tau, mu: mu, lambda: lambda, efficiencyHint: efficiencyHint)
             efficiencyHint = s.freeEfficiency
             last = s
-            return (s.slope, s.curvature)
+            // J' is a sum of terms of magnitude `slopeScale`, so it is known only to a few ulps of
+            // that: below it, τ is a root to working precision (stop without a confirming probe).
+            let atRoundingLevel = abs(s.slope) <= 8 * Double.ulpOfOne * s.slopeScale
+            return (atRoundingLevel ? 0 : s.slope, s.curvature)
         }
         let tau = root.x
         let s = (last != nil && root.x == last!.tau) ? last! : split(task, tau: tau, mu: mu, lambda: lambda)

@@ -18,6 +18,10 @@ public struct AssignmentResult: Sendable, Hashable {
     public var cost: Double
     /// The LP-relaxation value: a lower bound on every choice that meets the targets.
     public var relaxationBound: Double
+    /// A lower bound on the knapsack's integer optimum: `relaxationBound`, raised to
+    /// (cost − tolerance) when branch-and-bound proved the choice optimal. At least as strong
+    /// as the relaxation; the decomposition uses whichever is larger.
+    public var integerBound: Double
     /// ν_j ≥ 0 per target: the LP dual price of target j's row, in cost per unit of mean quality
     /// (0 for a target that does not bind).
     public var targetPrices: [Double]
@@ -46,6 +50,10 @@ public struct AssignmentSettings: Sendable, Hashable {
     /// tiny; on a limit the best point found (at worst the rounded LP solution, always
     /// target-feasible) is returned as `feasible`.
     public var integerTimeLimitS: Double = 2
+    /// Run stage 4 (reduced-cost fixing + GLPK branch-and-bound) when the rounded LP choice is
+    /// not within `relativeGap`. Default true; false returns the rounded choice as `feasible`
+    /// (the bounds are then the LP relaxation's), for callers that only need the bound fast.
+    public var branchAndBound: Bool = true
     /// Tolerance on the target rows when checking a choice (relative to the target). Default 1e-9.
     public var targetTolerance: Double = 1e-9
     public init() {}

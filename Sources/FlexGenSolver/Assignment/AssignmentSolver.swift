@@ -46,7 +46,7 @@ public struct AssignmentSolver: Sendable {
         }
         if unreachable {
             return AssignmentResult(status: .infeasible, choice: [], cost: .infinity, relaxationBound: .infinity,
-                                    targetPrices: Array(repeating: 0, count: problem.targets.count),
+                                    integerBound: .infinity, targetPrices: Array(repeating: 0, count: problem.targets.count),
                                     fractionalClients: 0, bestReachableQuality: bestReachable, relaxation: [])
         }
 
@@ -126,7 +126,7 @@ public struct AssignmentSolver: Sendable {
             // The best candidates reach every target (checked above), so the LP is feasible; a
             // failure here is numerical.
             return AssignmentResult(status: .numericalError, choice: [], cost: .infinity, relaxationBound: -.infinity,
-                                    targetPrices: Array(repeating: 0, count: problem.targets.count),
+                                    integerBound: -.infinity, targetPrices: Array(repeating: 0, count: problem.targets.count),
                                     fractionalClients: 0, bestReachableQuality: bestReachable, relaxation: [])
         }
         let nu = problem.targets.indices.map { max(0, -lp.rowDuals[$0] * scale) }
@@ -170,9 +170,10 @@ public struct AssignmentSolver: Sendable {
             repair(problem, choice: &choice, pareto: pareto)
         }
         var incumbent = problem.cost(of: choice)
-        if fractional == 0 || withinGap(incumbent, lpBound) {
+        if fractional == 0 || withinGap(incumbent, lpBound) || !settings.branchAndBound {
+            let proven = fractional == 0 || withinGap(incumbent, lpBound)
             return finish(problem, choice: choice, bound: lpBound, nu: nu, fractional: fractional,
-                          bestReachable: bestReachable, proven: true, relaxation: relaxation)
+                          bestReachable: bestReachable, proven: proven, relaxation: relaxation)
         }
 
         // Stage 4: reduced-cost fixing with the Lagrangian costs, then branch-and-bound.
@@ -208,8 +209,14 @@ public struct AssignmentSolver: Sendable {
             }
             proven = improved.proven
         }
-        return finish(problem, choice: choice, bound: lpBound, nu: nu, fractional: fractional,
-                      bestReachable: bestReachable, proven: proven, relaxation: relaxation)
+        var result = finish(problem, choice: choice, bound: lpBound, nu: nu, fractional: fractional,
+                            bestReachable: bestReachable, proven: proven, relaxation: relaxation)
+        if proven {
+            // Branch-and-bound proved the integer optimum within the absolute tolerance (the
+            // candidates it did not see cannot beat the incumbent, which it did see).
+            result.integerBound = max(result.integerBound, min(result.cost, incumbent) - absoluteTolerance)
+        }
+        return result
     }
 
     // MARK: - Pieces
@@ -223,7 +230,8 @@ public struct AssignmentSolver: Sendable {
                         relaxation: [[AssignmentResult.WeightedCandidate]]) -> AssignmentResult {
         let cost = problem.cost(of: choice)
         return AssignmentResult(status: proven ? .optimal : .feasible, choice: choice, cost: cost,
-                                relaxationBound: min(bound, cost), targetPrices: nu, fractionalClients: fractional,
+                                relaxationBound: min(bound, cost), integerBound: min(bound, cost),
+                                targetPrices: nu, fractionalClients: fractional,
                                 bestReachableQuality: bestReachable, relaxation: relaxation)
     }
 

@@ -10,6 +10,19 @@ public struct DecompositionSettings: Sendable, Hashable {
     public var maxIterations: Int = 40
     /// Wall-clock limit (s) for the whole solve, checked between iterations and nodes. Default +∞.
     public var timeLimitS: Double = .infinity
+    /// Passes of primal local search (single and paired option moves, each allocated exactly),
+    /// run while the gap exceeds the tolerance. Default 20; a pass stops the search when it finds
+    /// nothing better.
+    public var localSearchPasses: Int = 20
+    /// Exact allocations tried per local-search pass. Default 120.
+    public var localSearchMovesPerPass: Int = 120
+    /// Node limit of the Lagrangian branch-and-bound (run only while the gap exceeds the
+    /// tolerance). Default 150: each node costs a few dual probes (O(K × menu) oracle calls and a
+    /// tiny LP each). On tiny instances the tree closes the gap; on mid-size ones (20–50 clients)
+    /// it raises the bound a little before the enumeration takes over.
+    public var branchAndBoundNodeLimit: Int = 150
+    /// Dual probes (cutting-plane steps) per branch-and-bound node. Default 6.
+    public var branchAndBoundProbesPerNode: Int = 6
     /// Node limit of the final Lagrangian enumeration (run only while the gap exceeds the tolerance).
     /// Default 200 000: instant on tiny instances, a bounded effort on large ones.
     public var enumerationNodeLimit: Int = 200_000

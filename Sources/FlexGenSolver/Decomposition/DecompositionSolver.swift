@@ -136,7 +136,14 @@ struct DecompositionRun {
             stop = try improveBound(cuts: &cuts, referenceEnergy: referenceEnergy)
         }
 
-        // Phase 3: enumeration for what the bound cannot close.
+        // Phase 3: primal polishing, Lagrangian branch-and-bound, then enumeration, for what the
+        // bound cannot close.
+        if stop == nil, let g = gap, g > settings.gapTolerance, settings.localSearchPasses > 0 {
+            try localSearch(maxPasses: settings.localSearchPasses, movesPerPass: settings.localSearchMovesPerPass)
+        }
+        if stop == nil, let g = gap, g > settings.gapTolerance, settings.branchAndBoundNodeLimit > 0 {
+            stop = try branchAndBound(referenceEnergy: referenceEnergy)
+        }
         if stop == nil, let g = gap, g > settings.gapTolerance {
             stop = try enumerate()
         }
@@ -176,12 +183,23 @@ struct DecompositionRun {
             throw SolverError.unsupported("GLPK failed numerically on the assignment step at μ = \(mu), λ = \(lambda)")
         case .optimal, .feasible: break
         }
-        let bound = assignment.relaxationBound - mu * computeBudget - lambda * bandwidthBudget
+        // The stronger of the two knapsack bounds, with its matching supergradient: the demand of
+        // the LP solution for the relaxation, of the integer choice for the proven integer bound.
+        let useInteger = assignment.integerBound > assignment.relaxationBound
+        let knapsackBound = useInteger ? assignment.integerBound : assignment.relaxationBound
+        let bound = knapsackBound - mu * computeBudget - lambda * bandwidthBudget
         var demandF = 0.0, demandB = 0.0
-        for (k, split) in assignment.relaxation.enumerated() {
-            for part in split {
-                demandF += part.weight * priced.computeRate[k][part.candidate]
-                demandB += part.weight * priced.bandwidth[k][part.candidate]
+        if useInteger {
+            for (k, n) in assignment.choice.enumerated() {
+                demandF += priced.computeRate[k][n]
+                demandB += priced.bandwidth[k][n]
+            }
+        } else {
+            for (k, split) in assignment.relaxation.enumerated() {
+                for part in split {
+                    demandF += part.weight * priced.computeRate[k][part.candidate]
+                    demandB += part.weight * priced.bandwidth[k][part.candidate]
+                }
             }
         }
         let cut = Cut(mu: mu, lambda: lambda, value: bound, gradientMu: demandF - computeBudget,
@@ -302,22 +320,41 @@ struct DecompositionRun {
 
     mutating func enumerate() throws -> SolutionStatus? {
         guard let incumbent = best else { return nil }
-        let (mu, lambda, nu) = bestPrices
-        let priced = price(mu: mu, lambda: lambda)
         let configs = problem.profile.configs
         let K = menus.options.count
-        // Lagrangian costs L_kc = φ_kc + w_k s q_c and the constant.
-        var w = [Double](repeating: 0, count: K)
-        var constant = -mu * computeBudget - lambda * bandwidthBudget
-        for (j, target) in targets.enumerated() where !target.members.isEmpty && j < nu.count {
-            constant -= nu[j] * sign * target.meanQualityTarget
-            for k in target.members { w[k] += nu[j] / Double(target.members.count) }
+        // Several price vectors around the best one: each gives a valid bound, so a node is
+        // pruned when the largest of them reaches the incumbent. Assignments whose resource mix
+        // differs from the optimum's are cut off by prices that charge that mix more.
+        let (mu0, lambda0, nu0) = bestPrices
+        let muStep = max(mu0, 0.1 * lambda0 * bandwidthBudget / computeBudget)
+        var priceVectors: [(mu: Double, lambda: Double, nu: [Double])] = []
+        for lambdaFactor in [1.0, 0.8, 1.25, 0.6, 1.6] {
+            for muOffset in [0.0, 0.5, -0.5] {
+                for nuFactor in [1.0, 0.8, 1.25] {
+                    let mu = mu0 + muOffset * muStep
+                    guard mu >= 0 else { continue }
+                    priceVectors.append((mu, lambda0 * lambdaFactor, nu0.map { $0 * nuFactor }))
+                }
+            }
         }
-        var lagrangian: [[Double]] = []
-        for k in 0..<K {
-            lagrangian.append(priced.candidates[k].map { $0.cost + w[k] * sign * $0.quality })
+        var lagrangians: [[[Double]]] = []   // [price vector][client][option]
+        var constants: [Double] = []
+        for (mu, lambda, nu) in priceVectors {
+            let priced = price(mu: mu, lambda: lambda)
+            // Lagrangian costs L_kc = φ_kc + w_k s q_c and the constant.
+            var w = [Double](repeating: 0, count: K)
+            var constant = -mu * computeBudget - lambda * bandwidthBudget
+            for (j, target) in targets.enumerated() where !target.members.isEmpty && j < nu.count {
+                constant -= nu[j] * sign * target.meanQualityTarget
+                for k in target.members { w[k] += nu[j] / Double(target.members.count) }
+            }
+            lagrangians.append((0..<K).map { k in priced.candidates[k].map { $0.cost + w[k] * sign * $0.quality } })
+            constants.append(constant)
         }
+        let P = priceVectors.count
+        let lagrangian = lagrangians[0]
         let minimum = lagrangian.map { $0.min()! }
+        let minima = lagrangians.map { $0.map { $0.min()! } }
         let order = (0..<K).sorted {
             (lagrangian[$0].max()! - minimum[$0]) > (lagrangian[$1].max()! - minimum[$1])
         }
@@ -339,7 +376,12 @@ struct DecompositionRun {
         var leafMinimum = Double.infinity
         var aborted = false
         var choice = [Int](repeating: 0, count: K)
-        var partial = constant + minimum.reduce(0, +)
+        var partials = (0..<P).map { p in constants[p] + minima[p].reduce(0, +) }
+        func bound() -> Double {
+            var value = -Double.infinity
+            for p in 0..<P where partials[p] > value { value = partials[p] }
+            return value
+        }
         let allocationsBefore = allocations.count
 
         func slackOK(_ j: Int) -> Bool {
@@ -355,8 +397,9 @@ struct DecompositionRun {
                 aborted = true
                 return
             }
-            if partial >= upper * (1 - settings.gapTolerance) {
-                prunedMinimum = min(prunedMinimum, partial)
+            let nodeBound = bound()
+            if nodeBound >= upper * (1 - settings.gapTolerance) {
+                prunedMinimum = min(prunedMinimum, nodeBound)
                 return
             }
             if depth == K {
@@ -372,9 +415,8 @@ struct DecompositionRun {
             }
             let k = order[depth]
             for n in optionOrder[k] {
-                let delta = lagrangian[k][n] - minimum[k]
                 choice[k] = n
-                partial += delta
+                for p in 0..<P { partials[p] += lagrangians[p][k][n] - minima[p][k] }
                 for (j, weight) in membership[k] {
                     used[j] += weight * badness[k][n]
                     remainingBest[j] -= weight * badness[k].min()!
@@ -385,7 +427,7 @@ struct DecompositionRun {
                     used[j] -= weight * badness[k][n]
                     remainingBest[j] += weight * badness[k].min()!
                 }
-                partial -= delta
+                for p in 0..<P { partials[p] -= lagrangians[p][k][n] - minima[p][k] }
                 if aborted { return }
             }
         }

@@ -20,8 +20,8 @@ enum SolutionAssembly {
     }
 
     /// A solution with one decision per client, re-checked by `Evaluation`. If the check finds a
-    /// violation the solution is returned as `numerical_error` with the violations as diagnostics
-    /// (a solver bug made visible, never a silently wrong answer).
+    /// violation, no solution is claimed: status `numerical_error`, no decisions, and the
+    /// violations as diagnostics (a solver bug made visible, never a silently wrong answer).
     static func solution(problem: Problem, solver: SolverVariant, status: SolutionStatus, decisions: [Decision],
                          lowerBound: Double?, solveTime: Double, prices: Solution.Prices?,
                          tolerance: Double) -> Solution {
@@ -44,6 +44,10 @@ enum SolutionAssembly {
         let check = Evaluation(problem: problem, solution: solution, relativeTolerance: tolerance)
         if !check.isFeasible {
             solution.status = .numericalError
+            solution.clients = []
+            solution.totalEnergyJ = nil
+            solution.lowerBoundJ = nil
+            solution.gap = nil
             solution.diagnostics = check.violations.map {
                 Diagnostic(constraint: $0.kind.rawValue, clients: $0.clients,
                            message: "the \(solver.rawValue) solution failed its own check: \($0.message)",

@@ -11,9 +11,11 @@ public struct VariantSolver: Sendable {
         self.settings = settings
     }
 
-    /// Throws `SolverError` only for invalid settings, or (`exhaustive`) an instance above its size limit.
+    /// Throws `SolverError` only for an invalid problem (`.invalidProblem`, with JSON paths), invalid
+    /// settings, or (`exhaustive`) an instance above its size limit (`.unsupported`).
     public func solve(_ problem: Problem) throws -> Solution {
         let start = Date()
+        do { try problem.validate() } catch let error as InputError { throw SolverError.invalidProblem(error) }
         var solution: Solution
         switch variant {
         case .flexgen:

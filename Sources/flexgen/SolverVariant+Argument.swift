@@ -1,0 +1,5 @@
+import ArgumentParser
+import FlexGen
+
+/// `--solver NAME` takes a variant's contract name (`flexgen`, `full-model`, …).
+extension SolverVariant: ExpressibleByArgument {}
