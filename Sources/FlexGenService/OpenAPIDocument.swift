@@ -22,7 +22,7 @@ enum OpenAPIDocument {
             "in": "query",
             "required": false,
             "description": "Solver variant; GET /v1/health lists the ones this server offers and its default.",
-            "schema": { "type": "string", "example": "flexgen" }
+            "schema": { "type": "string", "enum": ["flexgen", "exhaustive", "full-model", "steps-only", "width-only", "equal-share", "greedy"], "default": "flexgen" }
           }
         ],
         "requestBody": {
@@ -146,10 +146,10 @@ enum OpenAPIDocument {
         "additionalProperties": false,
         "required": ["bandwidthHz", "noisePsdWPerHz", "maxTxPowerW", "computeRateFlopsPerS", "energyPerFlopJ", "dvfsCoefficient"],
         "properties": {
-          "bandwidthHz": { "type": "number", "exclusiveMinimum": 0 },
-          "noisePsdWPerHz": { "type": "number", "exclusiveMinimum": 0 },
-          "maxTxPowerW": { "type": "number", "exclusiveMinimum": 0 },
-          "computeRateFlopsPerS": { "type": "number", "exclusiveMinimum": 0 },
+          "bandwidthHz": { "type": "number", "minimum": 0, "exclusiveMinimum": true },
+          "noisePsdWPerHz": { "type": "number", "minimum": 0, "exclusiveMinimum": true },
+          "maxTxPowerW": { "type": "number", "minimum": 0, "exclusiveMinimum": true },
+          "computeRateFlopsPerS": { "type": "number", "minimum": 0, "exclusiveMinimum": true },
           "energyPerFlopJ": { "type": "number", "minimum": 0 },
           "dvfsCoefficient": { "type": "number", "minimum": 0 }
         }
@@ -159,9 +159,9 @@ enum OpenAPIDocument {
         "additionalProperties": false,
         "required": ["width", "steps", "flops", "quality"],
         "properties": {
-          "width": { "type": "number", "exclusiveMinimum": 0, "maximum": 1 },
+          "width": { "type": "number", "minimum": 0, "exclusiveMinimum": true, "maximum": 1 },
           "steps": { "type": "integer", "minimum": 1 },
-          "flops": { "type": "number", "exclusiveMinimum": 0 },
+          "flops": { "type": "number", "minimum": 0, "exclusiveMinimum": true },
           "quality": { "type": "number" }
         }
       },
@@ -184,16 +184,17 @@ enum OpenAPIDocument {
       "Client": {
         "type": "object",
         "additionalProperties": false,
-        "description": "Exactly one of channelGainDb and channelGain.",
+        "description": "Exactly one of channelGainDb and channelGain. Also checked (400 when broken): deadlineS > uplinkDelayS, ids unique.",
         "required": ["id", "deadlineS", "imageBits"],
+        "oneOf": [ { "required": ["channelGainDb"] }, { "required": ["channelGain"] } ],
         "properties": {
-          "id": { "type": "string" },
-          "deadlineS": { "type": "number", "exclusiveMinimum": 0 },
-          "uplinkDelayS": { "type": "number", "minimum": 0, "default": 0 },
+          "id": { "type": "string", "minLength": 1 },
+          "deadlineS": { "type": "number", "minimum": 0, "exclusiveMinimum": true },
+          "uplinkDelayS": { "type": "number", "minimum": 0, "default": 0, "nullable": true },
           "channelGainDb": { "type": "number" },
-          "channelGain": { "type": "number", "exclusiveMinimum": 0 },
-          "imageBits": { "type": "number", "exclusiveMinimum": 0 },
-          "qualityRequirement": { "type": "number" }
+          "channelGain": { "type": "number", "minimum": 0, "exclusiveMinimum": true },
+          "imageBits": { "type": "number", "minimum": 0, "exclusiveMinimum": true },
+          "qualityRequirement": { "type": "number", "nullable": true }
         }
       },
       "ServiceTarget": {
@@ -201,7 +202,7 @@ enum OpenAPIDocument {
         "additionalProperties": false,
         "required": ["meanQualityTarget"],
         "properties": {
-          "clients": { "type": "array", "items": { "type": "string" }, "description": "Absent: every client." },
+          "clients": { "type": "array", "nullable": true, "minItems": 1, "items": { "type": "string" }, "description": "Absent or null: every client. Names clients of the problem, each once." },
           "meanQualityTarget": { "type": "number" }
         }
       },
@@ -214,8 +215,8 @@ enum OpenAPIDocument {
           "name": { "type": "string" },
           "server": { "$ref": "#/components/schemas/Server" },
           "profile": { "$ref": "#/components/schemas/Profile" },
-          "clients": { "type": "array", "minItems": 1, "items": { "$ref": "#/components/schemas/Client" } },
-          "serviceTargets": { "type": "array", "items": { "$ref": "#/components/schemas/ServiceTarget" } }
+          "clients": { "type": "array", "items": { "$ref": "#/components/schemas/Client" } },
+          "serviceTargets": { "type": "array", "nullable": true, "items": { "$ref": "#/components/schemas/ServiceTarget" } }
         }
       },
       "SolutionStatus": {
@@ -269,11 +270,7 @@ enum OpenAPIDocument {
           "clients": { "type": "array", "items": { "$ref": "#/components/schemas/ClientDecision" } },
           "prices": {
             "type": "object",
-            "properties": {
-              "computeJPerFlopsPerS": { "type": "number" },
-              "bandwidthJPerHz": { "type": "number" },
-              "serviceTargets": { "type": "array", "items": { "type": "number" } }
-            }
+            "description": "FlexGen's extension: computeJPerFlopsPerS, bandwidthJPerHz (numbers) and serviceTargets (numbers). In a solution sent to /v1/check, a prices object of another shape (another writer's extension) is ignored."
           }
         }
       },

@@ -33,6 +33,11 @@ import Testing
                                                    body: route.method == .post ? Data("{}".utf8) : nil)
                 #expect(answer.status != 404 && answer.status != 405, "\(route)")
             }
+            // The documented solver names are the engine's.
+            let document = try #require(try JSONSerialization.jsonObject(with: reply.body) as? [String: Any])
+            let solve = try #require(((document["paths"] as? [String: Any])?["/v1/solve"] as? [String: Any])?["post"] as? [String: Any])
+            let parameter = try #require((solve["parameters"] as? [[String: Any]])?.first)
+            #expect((parameter["schema"] as? [String: Any])?["enum"] as? [String] == SolveEngine.library.solverNames)
             // … and a route that is not documented does not exist.
             let reply1 = try await server.get("/v1/validate")
             #expect(reply1.status == 404)
