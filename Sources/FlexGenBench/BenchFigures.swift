@@ -29,20 +29,24 @@ public enum BenchFigures {
     }
 
     /// Share of each width and of each step count among FlexGen's clients, per quality tier.
-    public static func choicesFigure(_ choices: [ChoiceCount], metricName: String, context: String) -> Figure? {
+    /// Every width and step count of `profile` gets a legend entry (and so the same colour in
+    /// every figure), whether or not it was picked.
+    public static func choicesFigure(_ choices: [ChoiceCount], profile: Profile, context: String) -> Figure? {
         guard !choices.isEmpty else { return nil }
+        let metricName = profile.metric.name
         let tiers = Array(Set(choices.map { $0.requirement ?? .infinity })).sorted()
-        let widths = Array(Set(choices.map(\.width))).sorted()
-        let steps = Array(Set(choices.map(\.steps))).sorted()
+        let widths = Array(Set(profile.configs.map(\.width) + choices.map(\.width))).sorted()
+        let steps = Array(Set(profile.configs.map(\.steps) + choices.map(\.steps))).sorted()
         func label(_ t: Double) -> String { t.isFinite ? "\(metricName) ≤ \(Axis(scale: .linear, dataMin: 0, dataMax: 1).label(t))" : "none" }
         var widthShares: [[Double]] = [], stepShares: [[Double]] = []
+        var categories: [String] = []
         for t in tiers {
             let cs = choices.filter { ($0.requirement ?? .infinity) == t }
             let total = Double(cs.map(\.count).reduce(0, +))
+            categories.append("\(label(t)) (n = \(Int(total)))")
             widthShares.append(widths.map { w in Double(cs.filter { $0.width == w }.map(\.count).reduce(0, +)) / total })
             stepShares.append(steps.map { s in Double(cs.filter { $0.steps == s }.map(\.count).reduce(0, +)) / total })
         }
-        let categories = tiers.map(label)
         return Figure(panels: [
             StackedBarChart(title: "Width FlexGen picks, per tier (\(context))", xLabel: "quality requirement (tier)",
                             yLabel: "share of clients", categories: categories,
