@@ -13,7 +13,9 @@ struct Solve: ParsableCommand {
             (assignment by GLPK + allocation, certified Lagrangian gap). Writes a flexgen-solution/1 (with -o) that `flexgen check` accepts, and prints \
             a summary (or, with --json, the solution). Exit codes: 0 a checked allocation was found \
             (optimal, feasible, or stopped at a limit with one), 1 infeasible or no allocation \
-            (diagnostics on stderr), 2 bad input.
+            (diagnostics on stderr), 2 bad input. --solver NAME runs one of the comparison schemes \
+            instead (full-model, steps-only, width-only, equal-share, greedy) or the exact oracle \
+            (exhaustive, tiny instances); --compare runs them all and prints a table.
             """)
 
     @Argument(help: "The flexgen-problem/1 file.")
