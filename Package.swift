@@ -35,7 +35,7 @@ let package = Package(
         // Files: loading problems with relative profile paths, atomic writes.
         .target(name: "FlexGenIO", dependencies: ["FlexGenModel"]),
         // Instance generation and profile synthesis (seeded, deterministic). Pure Swift.
-        .target(name: "FlexGenScenarios", dependencies: ["FlexGenModel"]),
+        .target(name: "FlexGenScenarios", dependencies: ["FlexGenModel", "FlexGenNumerics"]),
         // Pure-Swift numerics: Lambert W, safeguarded 1-D searches.
         .target(name: "FlexGenNumerics"),
         // The only Swift module that imports GLPK.
@@ -43,7 +43,7 @@ let package = Package(
         // The only Swift module that imports LAPACKE / CBLAS.
         .target(name: "FlexGenLinearAlgebra", dependencies: ["CLAPACK"]),
         .target(name: "FlexGenSolver", dependencies: ["FlexGenModel", "FlexGenNumerics", "FlexGenGLPK"]),
-        .target(name: "FlexGenSampler", dependencies: ["FlexGenModel", "FlexGenIO", "FlexGenLinearAlgebra"],
+        .target(name: "FlexGenSampler", dependencies: ["FlexGenModel", "FlexGenIO", "FlexGenNumerics", "FlexGenLinearAlgebra"],
                 resources: [.copy("Resources")]),
         // `flexgen bench`: sweeps, statistics, CSV and SVG figures (not part of the umbrella).
         .target(name: "FlexGenBench", dependencies: ["FlexGenModel", "FlexGenIO", "FlexGenScenarios", "FlexGenSolver"]),
@@ -78,7 +78,7 @@ let package = Package(
         .testTarget(name: "FlexGenGLPKTests", dependencies: ["FlexGenGLPK"]),
         .testTarget(name: "FlexGenLinearAlgebraTests", dependencies: ["FlexGenLinearAlgebra"]),
         .testTarget(name: "FlexGenSolverTests", dependencies: ["FlexGenSolver", "FlexGenModel"]),
-        .testTarget(name: "FlexGenSamplerTests", dependencies: ["FlexGenSampler"]),
+        .testTarget(name: "FlexGenSamplerTests", dependencies: ["FlexGenSampler", "FlexGenNumerics"]),
         .testTarget(name: "FlexGenCLITests", dependencies: ["FlexGen"]),
         .testTarget(name: "FlexGenServiceTests", dependencies: [
             "FlexGen", "FlexGenService",

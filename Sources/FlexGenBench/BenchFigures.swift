@@ -29,20 +29,24 @@ public enum BenchFigures {
     }
 
     /// Share of each width and of each step count among FlexGen's clients, per quality tier.
-    public static func choicesFigure(_ choices: [ChoiceCount], metricName: String, context: String) -> Figure? {
+    /// Every width and step count of `profile` gets a legend entry (and so the same colour in
+    /// every figure), whether or not it was picked.
+    public static func choicesFigure(_ choices: [ChoiceCount], profile: Profile, context: String) -> Figure? {
         guard !choices.isEmpty else { return nil }
+        let metricName = profile.metric.name
         let tiers = Array(Set(choices.map { $0.requirement ?? .infinity })).sorted()
-        let widths = Array(Set(choices.map(\.width))).sorted()
-        let steps = Array(Set(choices.map(\.steps))).sorted()
+        let widths = Array(Set(profile.configs.map(\.width) + choices.map(\.width))).sorted()
+        let steps = Array(Set(profile.configs.map(\.steps) + choices.map(\.steps))).sorted()
         func label(_ t: Double) -> String { t.isFinite ? "\(metricName) ≤ \(Axis(scale: .linear, dataMin: 0, dataMax: 1).label(t))" : "none" }
         var widthShares: [[Double]] = [], stepShares: [[Double]] = []
+        var categories: [String] = []
         for t in tiers {
             let cs = choices.filter { ($0.requirement ?? .infinity) == t }
             let total = Double(cs.map(\.count).reduce(0, +))
+            categories.append("\(label(t)) (n = \(Int(total)))")
             widthShares.append(widths.map { w in Double(cs.filter { $0.width == w }.map(\.count).reduce(0, +)) / total })
             stepShares.append(steps.map { s in Double(cs.filter { $0.steps == s }.map(\.count).reduce(0, +)) / total })
         }
-        let categories = tiers.map(label)
         return Figure(panels: [
             StackedBarChart(title: "Width FlexGen picks, per tier (\(context))", xLabel: "quality requirement (tier)",
                             yLabel: "share of clients", categories: categories,
@@ -61,13 +65,16 @@ public enum BenchFigures {
         for t in targets {
             let rs = rows.filter { $0.target == t }
             time.append(ChartSeries(name: t, points: rs.compactMap { r in r.bestTimeS.map { ChartPoint(x: Double(r.clients), y: $0) } }))
+            // A rise below 0.1 MiB is not measurable (the solve fit in pages the process already
+            // held); such points are left out rather than drawn at a made-up floor.
             memory.append(ChartSeries(name: t, points: rs.compactMap { r in
-                r.peakMemoryBytes.map { ChartPoint(x: Double(r.clients), y: max($0 / 1_048_576, 0.01)) } }))
+                guard let bytes = r.peakMemoryBytes, bytes / 1_048_576 >= 0.1 else { return nil }
+                return ChartPoint(x: Double(r.clients), y: bytes / 1_048_576) }))
         }
         return Figure(panels: [
             LineChart(title: "Solve time vs number of clients", xLabel: "clients K", yLabel: "best wall time (s)",
                       xScale: .log10, yScale: .log10, series: time, uncertainty: .none, yIncludesZero: false),
-            LineChart(title: "Peak extra memory vs number of clients", xLabel: "clients K", yLabel: "peak extra RSS (MiB)",
+            LineChart(title: "Peak extra memory vs number of clients", xLabel: "clients K (points < 0.1 MiB omitted)", yLabel: "peak extra RSS (MiB)",
                       xScale: .log10, yScale: .log10, series: memory, uncertainty: .none, yIncludesZero: false),
         ], panelWidth: 640, panelHeight: 400)
     }

@@ -38,7 +38,7 @@ public enum BenchOutput {
             for (sweep, value, file, context) in [("clients", 20.0, "flexgen-choices-by-tier.svg", "paper-default"),
                                                   ("target", 0.5, "flexgen-choices-by-tier-target.svg", "service target 0.5")] {
                 let picks = r.runs.choices.filter { $0.sweep == sweep && $0.value == value && $0.variant == BenchVariants.reference }
-                if let figure = BenchFigures.choicesFigure(picks, metricName: "FID", context: context) {
+                if let figure = BenchFigures.choicesFigure(picks, profile: BenchScenarios.sdLikeProfile, context: context) {
                     try put(figure.svg, figures, file)
                 }
             }

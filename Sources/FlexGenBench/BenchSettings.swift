@@ -25,7 +25,7 @@ public struct BenchSettings: Sendable {
     /// Variants compared; FlexGen must be first.
     public var variantNames = BenchVariants.compared
     /// K of the scaling benchmark.
-    public var scalingSizes = [100, 1_000, 10_000, 100_000]
+    public var scalingSizes = [100, 300, 1_000, 3_000, 10_000, 30_000, 100_000]
     /// A scaling size is skipped when its linear projection from the previous size exceeds this (s).
     public var scalingProjectedLimitS = 150.0
     /// K and number of seeds of the optimality-gap instances.

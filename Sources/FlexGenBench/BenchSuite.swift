@@ -49,6 +49,16 @@ public struct BenchSuite: Sendable {
         if needsReference, available.first?.name != BenchVariants.reference {
             throw BenchError.referenceMissing(BenchVariants.reference)
         }
+        // Read the input files first: bad input fails before minutes of sweeps, not after.
+        func readable(_ path: String) -> Bool { settings.parts.contains(.paper) && FileManager.default.fileExists(atPath: path) }
+        let paperProblem: Problem?
+        let measuredProfile: Profile?
+        do {
+            paperProblem = readable(settings.paperDefaultPath) ? try ProblemFile.load(path: settings.paperDefaultPath) : nil
+        } catch let error as InputError { throw error.inFile(settings.paperDefaultPath) }
+        do {
+            measuredProfile = readable(settings.measuredProfilePath) ? try ProfileFile.load(path: settings.measuredProfilePath) : nil
+        } catch let error as InputError { throw error.inFile(settings.measuredProfilePath) }
         let seeds = (1...UInt64(max(settings.seedCount, 1))).map { $0 }
         let runner = SweepRunner(variants: available, seeds: seeds)
 
@@ -62,8 +72,7 @@ public struct BenchSuite: Sendable {
         }
 
         if settings.parts.contains(.paper) {
-            if FileManager.default.fileExists(atPath: settings.paperDefaultPath) {
-                let problem = try ProblemFile.load(path: settings.paperDefaultPath)
+            if let problem = paperProblem {
                 for variant in available {
                     let (record, _) = SweepRunner.runOne(problem: problem, variant: variant, sweep: "paper-default.json",
                                                          value: Double(problem.clients.count), seed: 0)
@@ -74,8 +83,7 @@ public struct BenchSuite: Sendable {
                 results.notes.append("\(settings.paperDefaultPath) not found: the single-instance table is missing.")
             }
             var sweeps = [profileSweep(name: "sd-like-512", profile: BenchScenarios.sdLikeProfile)]
-            if FileManager.default.fileExists(atPath: settings.measuredProfilePath) {
-                let measured = try ProfileFile.load(path: settings.measuredProfilePath)
+            if let measured = measuredProfile {
                 sweeps.append(profileSweep(name: "digits-measured",
                                            profile: ProfileAdapter.adapt(measured, onto: BenchScenarios.sdLikeProfile)))
             } else {

@@ -18,7 +18,7 @@ struct Bench: ParsableCommand {
     @Flag(help: "CI mode: two values per sweep, 3 seeds, K up to 1 000 in the scaling part (well under 2 minutes).")
     var quick = false
 
-    @Option(help: ArgumentHelp("Folder that receives results/ and figures/.", valueName: "dir"))
+    @Option(help: ArgumentHelp("Folder that receives results/ and figures/ (created if missing).", valueName: "dir"))
     var out = "benchmarks"
 
     @Option(help: "Seeded instances per sweep point (default: 20; --quick: 3).")
@@ -68,6 +68,9 @@ struct Bench: ParsableCommand {
             let names = variants.split(separator: ",").map(String.init)
             guard names.first == BenchVariants.reference else {
                 throw ValidationError("--variants: must start with \(BenchVariants.reference) (every ratio is taken against it)")
+            }
+            if let unknown = names.first(where: { BenchVariants.make($0) == nil }) {
+                throw ValidationError("--variants: unknown variant \"\(unknown)\" (known: \(BenchVariants.compared.joined(separator: ", ")), \(BenchVariants.exact))")
             }
         }
         if let scalingSizes {

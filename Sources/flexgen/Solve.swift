@@ -13,7 +13,9 @@ struct Solve: ParsableCommand {
             (assignment by GLPK + allocation, certified Lagrangian gap). Writes a flexgen-solution/1 (with -o) that `flexgen check` accepts, and prints \
             a summary (or, with --json, the solution). Exit codes: 0 a checked allocation was found \
             (optimal, feasible, or stopped at a limit with one), 1 infeasible or no allocation \
-            (diagnostics on stderr), 2 bad input.
+            (diagnostics on stderr), 2 bad input. --solver NAME runs one of the comparison schemes \
+            instead (full-model, steps-only, width-only, equal-share, greedy) or the exact oracle \
+            (exhaustive, tiny instances); --compare runs them all and prints a table.
             """)
 
     @Argument(help: "The flexgen-problem/1 file.")
@@ -25,6 +27,13 @@ struct Solve: ParsableCommand {
     @Option(help: "Wall-clock limit in seconds (default: none).")
     var timeLimit: Double?
 
+    @Option(help: ArgumentHelp("Solver variant: \(SolverVariant.allCases.map(\.rawValue).joined(separator: ", ")).",
+                               discussion: SolverVariant.allCases.map { "\($0.rawValue): \($0.summary)" }.joined(separator: "; ")))
+    var solver: SolverVariant = .flexgen
+
+    @Flag(help: "Run every solver variant on the instance and print energy, status and time side by side (exhaustive only when small).")
+    var compare = false
+
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
@@ -34,6 +43,12 @@ struct Solve: ParsableCommand {
         if let timeLimit, !(timeLimit > 0) {
             throw ValidationError("--time-limit: must be > 0, got \(timeLimit)")
         }
+        if compare, output.json || output.output != nil {
+            throw ValidationError("--compare prints a table; it cannot be combined with --json or -o")
+        }
+        if compare, solver != .flexgen {
+            throw ValidationError("--compare runs every solver; drop --solver")
+        }
     }
 
     func run() throws {
@@ -41,9 +56,27 @@ struct Solve: ParsableCommand {
         var settings = SolverSettings()
         settings.gapTolerance = gapTolerance
         if let timeLimit { settings.timeLimitS = timeLimit }
+        var variantSettings = VariantSettings()
+        variantSettings.decomposition.allocation = settings
+        if let timeLimit { variantSettings.decomposition.timeLimitS = timeLimit }
+        if compare {
+            let comparison: VariantComparison
+            do {
+                comparison = try VariantComparison(problem: problem, settings: variantSettings)
+            } catch SolverError.invalidProblem(let error) {
+                throw error
+            } catch let error as SolverError {
+                throw CLIError(error.description)
+            }
+            print("problem \(problem.name) (\(problem.clients.count) clients)")
+            print(comparison.table, terminator: "")
+            return
+        }
         let solution: Solution
         do {
-            solution = try FlexGenSolver(settings: settings).solve(problem)
+            solution = solver == .flexgen
+                ? try FlexGenSolver(settings: settings).solve(problem)
+                : try VariantSolver(solver, settings: variantSettings).solve(problem)
         } catch SolverError.invalidProblem(let error) {
             throw error
         } catch let error as SolverError {

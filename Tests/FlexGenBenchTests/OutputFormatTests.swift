@@ -34,6 +34,7 @@ import Testing
         let short = Axis(scale: .log10, dataMin: 2, dataMax: 30)
         #expect(short.ticks == [1, 2, 5, 10, 20, 50, 100])
         #expect(linear.label(1e6) == "1e6" && linear.label(0.5) == "0.5" && linear.label(20) == "20")
+        #expect(linear.label(1e5) == "1e5" && linear.label(20_000) == "20000" && linear.label(2e-4) == "2e-4")
         // A degenerate range is widened, not divided by zero.
         let flat = Axis(scale: .linear, dataMin: 5, dataMax: 5)
         #expect(flat.upper > flat.lower)

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import FlexGenModel
 @testable import FlexGenSampler
+import FlexGenNumerics
 
 /// A sampler with known behaviour: it returns real held-out digits blurred towards their mean by
 /// noise that shrinks with width and steps, so quality improves with both by construction, and it

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import FlexGenSampler
+import FlexGenNumerics
 
 @Suite("Slimmable denoiser")
 struct DenoiserTests {

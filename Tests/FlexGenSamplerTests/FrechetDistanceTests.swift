@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import FlexGenLinearAlgebra
 @testable import FlexGenSampler
+import FlexGenNumerics
 
 @Suite struct FrechetDistanceTests {
     @Test func diagonalCaseByHand() throws {

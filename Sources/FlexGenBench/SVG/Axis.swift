@@ -89,11 +89,11 @@ public struct Axis: Sendable {
         }
     }
 
-    /// A tick label: plain decimals between 1e-3 and 1e5, `1e6`-style outside.
+    /// A tick label: plain decimals from 1e-3 to below 1e5, `1e5`-style outside.
     public func label(_ value: Double) -> String {
         if value == 0 { return "0" }
         let e = Int(floor(Foundation.log10(abs(value)) + 1e-9))
-        if e < -3 || e > 5 {
+        if e < -3 || e > 4 {
             let mantissa = value / pow(10, Double(e))
             let m = abs(mantissa - mantissa.rounded()) < 1e-6 ? "\(Int(mantissa.rounded()))" : String(format: "%.1f", mantissa)
             return m == "1" ? "1e\(e)" : "\(m)e\(e)"

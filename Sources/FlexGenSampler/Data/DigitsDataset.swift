@@ -1,4 +1,5 @@
 import Foundation
+import FlexGenNumerics
 
 /// The UCI handwritten digits (1 797 8×8 grayscale images, pixel values 0…16, labels 0…9) shipped
 /// in this module's resources as `digits.csv` (attribution: `Resources/DATA-LICENSE.md`).

@@ -1,4 +1,5 @@
 import Foundation
+import FlexGenNumerics
 
 /// DDIM sampling (Song, Meng, Ermon 2021) with the slimmable denoiser, batched and seeded.
 ///

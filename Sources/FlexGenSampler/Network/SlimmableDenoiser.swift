@@ -1,5 +1,6 @@
 import Foundation
 import FlexGenLinearAlgebra
+import FlexGenNumerics
 
 /// The slimmable ε-prediction MLP (see `DenoiserArchitecture` for the equations) with its weights
 /// in one flat Float vector, a batched forward pass and a hand-written backward pass, both through

@@ -1,5 +1,6 @@
 import Foundation
 import FlexGenLinearAlgebra
+import FlexGenNumerics
 
 /// Settings for training `DigitsClassifier`; every default is the one the shipped weights used.
 public struct ClassifierTrainingSettings: Sendable, Equatable {

@@ -1,4 +1,5 @@
 import Foundation
+import FlexGenNumerics
 
 /// DDPM training of the slimmable denoiser with the sandwich rule (Yu & Huang 2019):
 ///

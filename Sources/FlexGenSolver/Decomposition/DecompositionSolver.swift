@@ -449,7 +449,7 @@ struct DecompositionRun {
                 lowerBoundJ: bestBound.isFinite ? bestBound : nil, gap: nil, computePrice: bestPrices.mu,
                 bandwidthPrice: bestPrices.lambda, targetPrices: bestPrices.nu, iterations: iterations,
                 enumeratedNodes: enumeratedNodes, allocationsSolved: allocations.count,
-                diagnostics: stopReason == nil ? budgetDiagnostics() : [], solveTimeS: elapsed)
+                diagnostics: diagnostics, solveTimeS: elapsed)
         }
         let bound = min(bestBound, best.energy)
         let gap = max(0, best.energy - bound) / best.energy

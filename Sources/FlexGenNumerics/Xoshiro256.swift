@@ -1,7 +1,7 @@
 import Foundation
 
-/// xoshiro256** (Blackman & Vigna, 2018): the sampler's only source of randomness, so that training
-/// and sampling are reproducible bit for bit under a seed on every platform (the system generator
+/// xoshiro256** (Blackman & Vigna, 2018): FlexGen's only source of randomness (generated instances,
+/// training, sampling), so that all of them are reproducible bit for bit under a seed on every platform (the system generator
 /// is neither seedable nor stable across platforms).
 ///
 /// The 256-bit state is filled from the 64-bit seed with SplitMix64, as the authors recommend;
@@ -61,6 +61,28 @@ public struct Xoshiro256: RandomNumberGenerator, Sendable {
         let angle = 2.0 * Double.pi * u2
         spareNormal = Float(radius * Foundation.sin(angle))
         return Float(radius * Foundation.cos(angle))
+    }
+
+    /// Uniform on [a, b): `a + (b − a)·U` with U from `nextUniform()`.
+    public mutating func uniform(_ a: Double, _ b: Double) -> Double { a + (b - a) * nextUniform() }
+
+    /// A standard normal deviate in double precision by Box–Muller (the cosine branch only, so
+    /// every call consumes exactly two uniforms: instance generators rely on that fixed stride).
+    public mutating func standardNormal() -> Double {
+        let u1 = 1 - nextUniform()  // (0, 1]: log stays finite
+        let u2 = nextUniform()
+        return (-2 * Foundation.log(u1)).squareRoot() * Foundation.cos(2 * Double.pi * u2)
+    }
+
+    /// An index drawn with probability proportional to `weights` (non-negative, not all zero).
+    public mutating func index(weights: [Double]) -> Int {
+        let total = weights.reduce(0, +)
+        var u = nextUniform() * total
+        for (i, w) in weights.enumerated() {
+            if u < w { return i }
+            u -= w
+        }
+        return weights.count - 1
     }
 
     private func rotl(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
