@@ -160,6 +160,7 @@ enum JSONSyntaxLocator {
 
 /// Decodes `T`, turning every failure into an `InputError` that names the JSON path.
 func decodeDocument<T: Decodable>(_ type: T.Type, from data: Data, decoder: JSONDecoder = JSONDecoder()) throws -> T {
+    try JSONNesting.check(data)
     do {
         return try decoder.decode(T.self, from: data)
     } catch let error as DecodingError {

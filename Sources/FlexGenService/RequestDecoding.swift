@@ -21,30 +21,13 @@ enum RequestDecoding {
         }
     }
 
-    /// Deepest array/object nesting accepted. The formats need 5 levels; Foundation's parser stops
-    /// at 512, and the recursive scanners behind its error messages would overflow a server
-    /// thread's stack long before the body limit on pathological input like `[[[[…`.
-    static let maxNesting = 64
-
-    /// Refuses bodies nested deeper than `maxNesting` with a 400, in one iterative pass.
+    /// Refuses bodies nested deeper than `JSONNesting.maximumDepth` with a 400, before any
+    /// recursive parser sees them (the same guard the file loaders use).
     static func checkNesting(_ data: Data) throws {
-        var depth = 0, inString = false, escaped = false
-        for byte in data {
-            if inString {
-                if escaped { escaped = false } else if byte == UInt8(ascii: "\\") { escaped = true }
-                else if byte == UInt8(ascii: "\"") { inString = false }
-                continue
-            }
-            switch byte {
-            case UInt8(ascii: "\""): inString = true
-            case UInt8(ascii: "["), UInt8(ascii: "{"):
-                depth += 1
-                if depth > maxNesting {
-                    throw APIError(.badRequest, reason: "not valid input: arrays/objects nested deeper than \(maxNesting) levels")
-                }
-            case UInt8(ascii: "]"), UInt8(ascii: "}"): depth -= 1
-            default: break
-            }
+        do {
+            try JSONNesting.check(data)
+        } catch let error as InputError {
+            throw APIError(.badRequest, reason: error.description)
         }
     }
 
