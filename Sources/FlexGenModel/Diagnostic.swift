@@ -20,10 +20,12 @@ public struct Diagnostic: Codable, Sendable, Hashable, CustomStringConvertible {
         self.constraint = constraint
         self.clients = clients
         self.message = message
-        self.minimumLatencyS = minimumLatencyS
-        self.requiredScale = requiredScale
+        // A figure that could not be computed (overflow, underflow) is left out rather than
+        // written as NaN or infinity, which the formats do not allow.
+        self.minimumLatencyS = minimumLatencyS.flatMap { $0.isFinite ? $0 : nil }
+        self.requiredScale = requiredScale.flatMap { $0.isFinite ? $0 : nil }
         self.serviceTarget = serviceTarget
-        self.bestReachableQuality = bestReachableQuality
+        self.bestReachableQuality = bestReachableQuality.flatMap { $0.isFinite ? $0 : nil }
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
