@@ -54,7 +54,7 @@ struct Check: ParsableCommand {
             printError("warning: the solution is for problem \"\(solution.problem)\", the problem file is \"\(problem.name)\"")
         }
         if output.json {
-            try output.emit(try FlexGenJSON.encode(CheckReport(problem: problem, solution: solution, evaluation: evaluation)))
+            try output.emit(try FlexGenJSON.encode(EvaluationReport(problem: problem, solution: solution, evaluation: evaluation)))
         } else {
             try output.emit(CheckTable.render(problem: problem, solution: solution, evaluation: evaluation))
         }

@@ -1,9 +1,7 @@
-import FlexGenModel
-
-/// `POST /v1/check`'s answer: the `Evaluation` in machine form, `flexgen-check/1` — the same
-/// fields `flexgen check --json` writes. Non-finite recomputed values are written as null.
+/// The `Evaluation` in machine form, `flexgen-check/1` (an extension of the contract): what
+/// `flexgen check --json` writes and `POST /v1/check` answers. Non-finite recomputed values are written as null.
 ///
-/// Decision: the HTTP status is 200 whenever the inputs are valid, whatever the verdict; the
+/// Over HTTP the status is 200 whenever the inputs are valid, whatever the verdict; the
 /// verdict is `passes` (nothing the solution claims is wrong) and `feasible` (it carries an
 /// allocation and every constraint holds within `relativeTolerance`), with every `violations`
 /// entry naming the constraint kind and the clients. A "no" is an answer, not an HTTP error.

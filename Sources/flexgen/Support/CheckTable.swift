@@ -1,54 +1,6 @@
 import Foundation
 import FlexGen
 
-/// `flexgen check --json`: the evaluation in machine form (`flexgen-check/1`, an extension).
-/// Non-finite recomputed values are written as null, never NaN.
-struct CheckReport: Encodable {
-    var format = "flexgen-check/1"
-    var problem: String
-    var solver: String
-    var status: SolutionStatus
-    var relativeTolerance: Double
-    var hasAllocation: Bool
-    var feasible: Bool
-    var passes: Bool
-    var totals: Totals
-    var clients: [ClientEvaluation]
-    var serviceTargets: [ServiceTargetEvaluation]
-    var violatedKinds: [ConstraintKind]
-    var violations: [Violation]
-
-    struct Totals: Encodable {
-        var totalEnergyJ: Double?
-        var totalComputeEnergyJ: Double?
-        var totalTxEnergyJ: Double?
-        var reportedTotalEnergyJ: Double?
-        var computeRateUsedFlopsPerS: Double?
-        var computeRateBudgetFlopsPerS: Double
-        var bandwidthUsedHz: Double?
-        var bandwidthBudgetHz: Double
-    }
-
-    init(problem: Problem, solution: Solution, evaluation e: Evaluation) {
-        func finite(_ x: Double) -> Double? { x.isFinite ? x : nil }
-        self.problem = problem.name
-        solver = solution.solver
-        status = solution.status
-        relativeTolerance = e.relativeTolerance
-        hasAllocation = e.hasAllocation
-        feasible = e.isFeasible
-        passes = e.passes
-        totals = Totals(totalEnergyJ: finite(e.totalEnergyJ), totalComputeEnergyJ: finite(e.totalComputeEnergyJ),
-                        totalTxEnergyJ: finite(e.totalTxEnergyJ), reportedTotalEnergyJ: solution.totalEnergyJ.flatMap(finite),
-                        computeRateUsedFlopsPerS: finite(e.computeRateUsed), computeRateBudgetFlopsPerS: e.computeRateBudget,
-                        bandwidthUsedHz: finite(e.bandwidthUsed), bandwidthBudgetHz: e.bandwidthBudget)
-        clients = e.clients
-        serviceTargets = e.serviceTargets
-        violatedKinds = e.violatedKinds
-        violations = e.violations
-    }
-}
-
 /// `flexgen check`'s human table.
 enum CheckTable {
     static func render(problem: Problem, solution: Solution, evaluation e: Evaluation) -> String {
