@@ -4,6 +4,7 @@ import Logging
 import ServiceLifecycle
 import FlexGenModel
 import FlexGenSolver
+import FlexGenSampler
 
 /// The FlexGen HTTP JSON service (`flexgen serve`): the library's solve and check over HTTP.
 ///
@@ -13,6 +14,10 @@ import FlexGenSolver
 ///   `time_limit`/`iteration_limit` with a checked solution); 503 when the time limit came before
 ///   any feasible solution; 500 for `numerical_error`.
 /// - `POST /v1/check`: `{"problem": …, "solution": …}` → `EvaluationReport` (200 whatever the verdict).
+/// - `POST /v1/validate`: `{"problem": …, "solution": …, "seeds": n, "samplesPerSeed": n}` →
+///   `ValidationReport` (200 whatever the verdict): the built-in digits model re-measures the
+///   solution's configurations with small, bounded sampling (`ValidationLimits`); no predicted
+///   times (they need the calibration timing file, which the service does not read).
 /// - `GET /v1/health`, `GET /metrics` (Prometheus text), `GET /v1/openapi.json`.
 ///
 /// Errors are JSON (`APIError`): 400 malformed JSON or schema violations (every issue, with its
@@ -43,6 +48,7 @@ public struct FlexGenHTTPService: Sendable {
         let router = Router(context: BasicRequestContext.self)
         router.post(RouterPath(Route.solve.path)) { request, _ in try await self.solve(request) }
         router.post(RouterPath(Route.check.path)) { request, _ in try await self.check(request) }
+        router.post(RouterPath(Route.validate.path)) { request, _ in try await self.validate(request) }
         router.get(RouterPath(Route.health.path)) { _, _ in self.health() }
         router.get(RouterPath(Route.metrics.path)) { _, _ in
             JSONResponse.raw(self.metrics.render(), contentType: "text/plain; version=0.0.4; charset=utf-8")
@@ -135,6 +141,38 @@ public struct FlexGenHTTPService: Sendable {
         }
         let evaluation = Evaluation(problem: body.problem, solution: body.solution)
         return JSONResponse.make(EvaluationReport(problem: body.problem, solution: body.solution, evaluation: evaluation))
+    }
+
+    func validate(_ request: Request) async throws -> Response {
+        if let key = request.uri.queryParameters.first?.key {
+            throw APIError(.badRequest, path: "query.\(key)", reason: "unknown query parameter (/v1/validate takes none)")
+        }
+        let body = try await Self.offPoolIfLarge(try await RequestDecoding.body(of: request, limit: configuration.maxBodyBytes),
+                                                 RequestDecoding.validateRequest(from:))
+        guard body.problem.clients.count <= configuration.maxClients else {
+            throw APIError(.unprocessableContent, path: "problem.clients",
+                           reason: "\(body.problem.clients.count) clients exceed this server's maximum of \(configuration.maxClients) (--max-clients)")
+        }
+        do { try SolutionValidator.check(problem: body.problem, solution: body.solution) } catch let error as ValidationInputError {
+            throw ValidationLimits.apiError(error)
+        }
+        let configurations = Set(body.solution.clients.map(\.configurationKey)).count
+        let settings = try ValidationLimits.settings(seeds: body.seeds, samplesPerSeed: body.samplesPerSeed,
+                                                     configurations: configurations)
+        let (problem, solution) = (body.problem, body.solution)
+        let report: ValidationReport
+        do {
+            report = try await BlockingWork.run { _ in
+                let validator = SolutionValidator(sampler: BuiltinSampler(model: try FlexibleDiffusionModel.loadShipped()),
+                                                  evaluator: try QualityEvaluator.shipped(), timing: nil)
+                return try validator.validate(problem: problem, solution: solution, settings: settings)
+            }
+        } catch let error as ValidationInputError {
+            throw ValidationLimits.apiError(error)
+        }
+        var response = JSONResponse.make(report)
+        response.headers[ServiceHeader.timing] = ValidationLimits.timingNote
+        return response
     }
 
     /// Decodes small bodies in place and large ones (over 1 MiB, ~100 ms of parsing and validation

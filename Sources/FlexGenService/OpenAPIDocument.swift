@@ -66,6 +66,27 @@ enum OpenAPIDocument {
         }
       }
     },
+    "/v1/validate": {
+      "post": {
+        "summary": "Re-measure a solution's quality with the built-in digits model",
+        "description": "Runs the built-in flexible digits diffusion model (shipped weights) on every configuration the solution uses, with fresh seeds, scores the images with the shipped classifier (FD-digits) and compares the realised quality, with its 95 % CI, against each client's requirement and each service target, as flexgen validate does. Only for profiles whose metric is FD-digits (written by flexgen calibrate); another metric is a 422. Sampling is small and bounded so that a request finishes within seconds: seeds (default 2, at most 5), samplesPerSeed (default 100, 2 to 500) and at most 5000 images in all (distinct configurations × seeds × samplesPerSeed); more is a 422 naming the field. No predicted compute times: they need the calibration timing file, which the service does not read (header FlexGen-Timing says so; timingSource, calibratedFlopsPerS and predicted* are absent). The verdicts are in the body: 200 whatever they are.",
+        "operationId": "validate",
+        "requestBody": {
+          "required": true,
+          "content": { "application/json": { "schema": { "$ref": "#/components/schemas/ValidateRequest" } } }
+        },
+        "responses": {
+          "200": {
+            "description": "The validation report (as flexgen validate --json writes it).",
+            "headers": { "FlexGen-Timing": { "schema": { "type": "string" }, "description": "Why the report has no predicted compute times." } },
+            "content": { "application/json": { "schema": { "$ref": "#/components/schemas/ValidationReport" } } }
+          },
+          "400": { "$ref": "#/components/responses/BadRequest" },
+          "413": { "$ref": "#/components/responses/TooLarge" },
+          "422": { "$ref": "#/components/responses/Unprocessable" }
+        }
+      }
+    },
     "/v1/health": {
       "get": {
         "summary": "Liveness, solver variants and limits",
@@ -110,6 +131,10 @@ enum OpenAPIDocument {
       },
       "TooManyClients": {
         "description": "The problem has more clients than the server's --max-clients.",
+        "content": { "application/json": { "schema": { "$ref": "#/components/schemas/ErrorBody" } } }
+      },
+      "Unprocessable": {
+        "description": "Valid input the route cannot serve: more clients than --max-clients, a profile metric other than FD-digits, a solution that does not fit the problem, or more sampling than the server allows; the path names the field.",
         "content": { "application/json": { "schema": { "$ref": "#/components/schemas/ErrorBody" } } }
       },
       "Error": {
@@ -281,6 +306,62 @@ enum OpenAPIDocument {
         "properties": {
           "problem": { "$ref": "#/components/schemas/Problem" },
           "solution": { "$ref": "#/components/schemas/Solution" }
+        }
+      },
+      "ValidateRequest": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": ["problem", "solution"],
+        "properties": {
+          "problem": { "$ref": "#/components/schemas/Problem" },
+          "solution": { "$ref": "#/components/schemas/Solution" },
+          "seeds": { "type": "integer", "minimum": 1, "maximum": 5, "default": 2 },
+          "samplesPerSeed": { "type": "integer", "minimum": 2, "maximum": 500, "default": 100 }
+        }
+      },
+      "QualityVerdict": { "type": "string", "enum": ["met", "met-within-noise", "missed-within-noise", "violated", "no-requirement"] },
+      "ValidationReport": {
+        "type": "object",
+        "required": ["problem", "metric", "samplesPerSeed", "seeds", "configurations", "clients", "serviceTargets"],
+        "properties": {
+          "problem": { "type": "string" },
+          "metric": { "type": "object" },
+          "samplesPerSeed": { "type": "integer" },
+          "seeds": { "type": "array", "items": { "type": "integer" } },
+          "configurations": { "type": "array", "items": { "type": "object" }, "description": "Per configuration: width, steps, flopsPerImage, profileQuality, qualityBySeed, qualityMean, qualityCI95, labelAccuracy, meanConfidence, measuredSecondsPerImage." },
+          "clients": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "required": ["id", "width", "steps", "realisedQuality", "realisedCI95", "verdict", "measuredComputeS", "plannedComputeS"],
+              "properties": {
+                "id": { "type": "string" },
+                "width": { "type": "number" },
+                "steps": { "type": "integer" },
+                "requirement": { "type": "number" },
+                "realisedQuality": { "type": "number" },
+                "realisedCI95": { "type": "number" },
+                "verdict": { "$ref": "#/components/schemas/QualityVerdict" },
+                "measuredComputeS": { "type": "number" },
+                "plannedComputeS": { "type": "number" }
+              }
+            }
+          },
+          "serviceTargets": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "required": ["index", "clients", "target", "realisedMean", "realisedCI95", "verdict"],
+              "properties": {
+                "index": { "type": "integer" },
+                "clients": { "type": "array", "items": { "type": "string" } },
+                "target": { "type": "number" },
+                "realisedMean": { "type": "number" },
+                "realisedCI95": { "type": "number" },
+                "verdict": { "$ref": "#/components/schemas/QualityVerdict" }
+              }
+            }
+          }
         }
       },
       "Violation": {

@@ -60,9 +60,20 @@ enum RequestDecoding {
     /// Decodes a check request `{"problem": …, "solution": …}`; the problem is validated, the
     /// solution only decoded (whether it is any good is the evaluation's verdict, not an input error).
     static func checkRequest(from data: Data) throws -> CheckRequest {
-        let request: CheckRequest
+        try problemAndSolution(CheckRequest.self, from: data)
+    }
+
+    /// Decodes a validate request `{"problem": …, "solution": …, "seeds": …, "samplesPerSeed": …}`
+    /// exactly as a check request (the counts are only decoded here; the handler bounds them).
+    static func validateRequest(from data: Data) throws -> ValidateRequest {
+        try problemAndSolution(ValidateRequest.self, from: data)
+    }
+
+    /// A body carrying a problem and a solution: decoded strictly, the problem validated.
+    private static func problemAndSolution<T: ProblemAndSolutionRequest>(_ type: T.Type, from data: Data) throws -> T {
+        let request: T
         do {
-            request = try decoder().decode(CheckRequest.self, from: data)
+            request = try decoder().decode(T.self, from: data)
         } catch let error as DecodingError {
             if case .dataCorrupted(let context) = error, context.codingPath.isEmpty {
                 // Not JSON at all: FlexGenIO's reader locates the syntax error by path and line.
@@ -82,28 +93,58 @@ enum RequestDecoding {
     private struct ProfileReference: Decodable { var profile: String }
 }
 
+/// A request body with a problem (validated on decoding) and a solution.
+protocol ProblemAndSolutionRequest: Decodable, Sendable {
+    var problem: Problem { get }
+}
+
+/// Any JSON object key, to find the unknown ones.
+private struct AnyKey: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+    init(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
+}
+
+/// Strict like the file formats: an unknown key is an error.
+private func refuseUnknownKeys<K: CodingKey & CaseIterable>(_ decoder: any Decoder, allowed: K.Type) throws {
+    let known = K.allCases.map(\.stringValue)
+    for key in try decoder.container(keyedBy: AnyKey.self).allKeys where !known.contains(key.stringValue) {
+        throw DecodingError.dataCorrupted(.init(codingPath: [key],
+                                                debugDescription: "unknown key (expected one of: \(known.joined(separator: ", ")))"))
+    }
+}
+
 /// The body of `POST /v1/check`. Strict like the file formats: an unknown key is an error.
-struct CheckRequest: Decodable, Sendable {
+struct CheckRequest: ProblemAndSolutionRequest {
     var problem: Problem
     var solution: Solution
 
     enum CodingKeys: String, CodingKey, CaseIterable { case problem, solution }
 
-    private struct AnyKey: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
-    }
-
     init(from decoder: any Decoder) throws {
-        let keys = try decoder.container(keyedBy: AnyKey.self).allKeys
-        for key in keys where CodingKeys(rawValue: key.stringValue) == nil {
-            throw DecodingError.dataCorrupted(.init(codingPath: [key],
-                                                    debugDescription: "unknown key (expected one of: problem, solution)"))
-        }
+        try refuseUnknownKeys(decoder, allowed: CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         problem = try c.decode(Problem.self, forKey: .problem)
         solution = try c.decode(Solution.self, forKey: .solution)
+    }
+}
+
+/// The body of `POST /v1/validate`: a check request plus the optional sampling effort.
+struct ValidateRequest: ProblemAndSolutionRequest {
+    var problem: Problem
+    var solution: Solution
+    var seeds: Int?
+    var samplesPerSeed: Int?
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case problem, solution, seeds, samplesPerSeed }
+
+    init(from decoder: any Decoder) throws {
+        try refuseUnknownKeys(decoder, allowed: CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        problem = try c.decode(Problem.self, forKey: .problem)
+        solution = try c.decode(Solution.self, forKey: .solution)
+        seeds = try c.decodeIfPresent(Int.self, forKey: .seeds)
+        samplesPerSeed = try c.decodeIfPresent(Int.self, forKey: .samplesPerSeed)
     }
 }

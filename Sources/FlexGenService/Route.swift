@@ -15,12 +15,13 @@ public struct Route: Sendable, Hashable, CustomStringConvertible {
 
     public static let solve = Route(.post, "/v1/solve")
     public static let check = Route(.post, "/v1/check")
+    public static let validate = Route(.post, "/v1/validate")
     public static let health = Route(.get, "/v1/health")
     public static let metrics = Route(.get, "/metrics")
     public static let openAPI = Route(.get, "/v1/openapi.json")
 
     /// Every route the service answers.
-    public static let all: [Route] = [solve, check, health, metrics, openAPI]
+    public static let all: [Route] = [solve, check, validate, health, metrics, openAPI]
 
     /// The methods a known path accepts; empty for an unknown path.
     static func methods(for path: String) -> [HTTPRequest.Method] {

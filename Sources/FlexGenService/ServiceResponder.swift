@@ -82,4 +82,6 @@ enum ServiceHeader {
     static let solverStatus = HTTPField.Name("FlexGen-Solver-Status")!
     /// The problem's client count.
     static let clients = HTTPField.Name("FlexGen-Clients")!
+    /// `POST /v1/validate`: why the report has no predicted compute times.
+    static let timing = HTTPField.Name("FlexGen-Timing")!
 }

@@ -6,7 +6,7 @@ import Logging
 /// `flexgen serve`: the HTTP JSON service (see docs/service.md and GET /v1/openapi.json).
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Serve the solver over HTTP: POST /v1/solve, POST /v1/check, GET /v1/health, /metrics, /v1/openapi.json.",
+        abstract: "Serve the solver over HTTP: POST /v1/solve, POST /v1/check, POST /v1/validate, GET /v1/health, /metrics, /v1/openapi.json.",
         discussion: """
             Prints "listening on http://HOST:PORT" once the socket is bound (with --port 0, the \
             port the system picked). SIGINT/SIGTERM stop accepting connections and finish the \

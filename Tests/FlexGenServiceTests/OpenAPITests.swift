@@ -39,7 +39,7 @@ import Testing
             let parameter = try #require((solve["parameters"] as? [[String: Any]])?.first)
             #expect((parameter["schema"] as? [String: Any])?["enum"] as? [String] == SolveEngine.library.solverNames)
             // … and a route that is not documented does not exist.
-            let reply1 = try await server.get("/v1/validate")
+            let reply1 = try await server.get("/v1/calibrate")
             #expect(reply1.status == 404)
             let reply2 = try await server.send(.DELETE, "/v1/solve")
             #expect(reply2.status == 405)
