@@ -77,7 +77,7 @@ let package = Package(
         .testTarget(name: "FlexGenNumericsTests", dependencies: ["FlexGenNumerics"]),
         .testTarget(name: "FlexGenGLPKTests", dependencies: ["FlexGenGLPK"]),
         .testTarget(name: "FlexGenLinearAlgebraTests", dependencies: ["FlexGenLinearAlgebra"]),
-        .testTarget(name: "FlexGenSolverTests", dependencies: ["FlexGenSolver", "FlexGenModel"]),
+        .testTarget(name: "FlexGenSolverTests", dependencies: ["FlexGenSolver", "FlexGenModel", "FlexGenScenarios"]),
         .testTarget(name: "FlexGenSamplerTests", dependencies: ["FlexGenSampler", "FlexGenNumerics"]),
         .testTarget(name: "FlexGenCLITests", dependencies: ["FlexGen"]),
         .testTarget(name: "FlexGenServiceTests", dependencies: [

@@ -14,11 +14,14 @@ import FlexGenModel
 /// 3. **Rounding.** A basic LP optimum splits at most (number of targets) clients; giving each
 ///    split client the best-quality candidate of its split keeps every target row satisfied
 ///    (all rows share the quality's sign), so this is a feasible incumbent.
-/// 4. **Reduced-cost fixing + branch-and-bound.** With Lagrangian costs L_kc = φ_kc + w_k s q_c
+/// 4. **Reduced-cost fixing + exact search.** With Lagrangian costs L_kc = φ_kc + w_k s q_c
 ///    (w_k = Σ_{j∋k} ν_j/|G_j|), every choice meeting the targets costs at least
 ///    LB + Σ_k (L_k,c_k − min_c L_kc); candidates whose own excess already exceeds
-///    incumbent − LB are dropped, and GLPK's branch-and-bound (`glp_intopt`) closes the small MILP
-///    that remains.
+///    incumbent − LB are dropped. The knapsack over the survivors is then solved exactly by
+///    `KnapsackDynamicProgram` (Pareto states with bound pruning: milliseconds where GLPK's
+///    branch-and-bound needs minutes, because many clients are nearly indifferent between
+///    neighbouring options), with GLPK's branch-and-bound (`glp_intopt`) as the fallback when the
+///    DP exceeds its state or work limit.
 public struct AssignmentSolver: Sendable {
     public var settings: AssignmentSettings
     public init(settings: AssignmentSettings = AssignmentSettings()) { self.settings = settings }
@@ -200,7 +203,16 @@ public struct AssignmentSolver: Sendable {
         }
         var proven = false
         let absoluteTolerance = settings.relativeGap * abs(incumbent)
-        if let improved = branchAndBound(problem, survivors: survivors, branching: branching, fixed: choice,
+        let exact = dynamicProgram(problem, survivors: survivors, branching: branching, fixed: choice,
+                                   targetsOf: targetsOf, coefficient: coefficient, nu: nu, incumbent: incumbent,
+                                   absoluteTolerance: absoluteTolerance)
+        if let exact {
+            if exact.cost < incumbent, problem.meetsTargets(exact.choice, relativeTolerance: settings.targetTolerance) {
+                choice = exact.choice
+                incumbent = exact.cost
+            }
+            proven = true
+        } else if let improved = branchAndBound(problem, survivors: survivors, branching: branching, fixed: choice,
                                          targetsOf: targetsOf, coefficient: coefficient,
                                          absoluteTolerance: absoluteTolerance) {
             if improved.cost <= incumbent {
@@ -303,6 +315,47 @@ public struct AssignmentSolver: Sendable {
                 guard let upgrade = best else { return }
                 choice[upgrade.k] = upgrade.c
             }
+        }
+    }
+
+    /// The exact knapsack over the surviving candidates of the branching clients (the others
+    /// fixed) by `KnapsackDynamicProgram`. Returns the optimal choice (the incumbent when nothing
+    /// beats it by more than the tolerance), or nil when the DP hit its state limit.
+    private func dynamicProgram(_ problem: AssignmentProblem, survivors: [[Int]], branching: [Int], fixed: [Int],
+                                targetsOf: [[Int]], coefficient: [[Double]], nu: [Double], incumbent: Double,
+                                absoluteTolerance: Double) -> (choice: [Int], cost: Double)? {
+        guard settings.dynamicProgramStateLimit > 0 else { return nil }
+        let s = problem.badnessSign
+        let branchingSet = Set(branching)
+        var rhs = problem.targets.map { s * $0.meanQualityTarget }
+        var fixedCost = 0.0
+        var choice = fixed
+        for k in problem.candidates.indices where !branchingSet.contains(k) {
+            choice[k] = survivors[k][0]
+            fixedCost += problem.candidates[k][choice[k]].cost
+            for (j, a) in zip(targetsOf[k], coefficient[k]) { rhs[j] -= a * s * problem.candidates[k][choice[k]].quality }
+        }
+        // Rows that some branching client enters.
+        var rows: [Int] = []
+        for k in branching { for j in targetsOf[k] where !rows.contains(j) { rows.append(j) } }
+        let rowIndex = Dictionary(uniqueKeysWithValues: rows.enumerated().map { ($0.element, $0.offset) })
+        let items = branching.map { k in
+            survivors[k].map { c -> KnapsackDynamicProgram.Item in
+                var weight = [Double](repeating: 0, count: rows.count)
+                for (j, a) in zip(targetsOf[k], coefficient[k]) { weight[rowIndex[j]!] += a * s * problem.candidates[k][c].quality }
+                return .init(cost: problem.candidates[k][c].cost, weight: weight)
+            }
+        }
+        let program = KnapsackDynamicProgram(items: items, capacity: rows.map { rhs[$0] }, prices: rows.map { nu[$0] },
+                                             cutoff: incumbent - fixedCost, absoluteTolerance: absoluteTolerance,
+                                             stateLimit: settings.dynamicProgramStateLimit,
+                                             workLimit: settings.dynamicProgramWorkLimit)
+        switch program.solve() {
+        case .stateLimit: return nil
+        case .incumbentOptimal: return (fixed, problem.cost(of: fixed))
+        case .improved(let picked, _):
+            for (i, k) in branching.enumerated() { choice[k] = survivors[k][picked[i]] }
+            return (choice, problem.cost(of: choice))
         }
     }
 

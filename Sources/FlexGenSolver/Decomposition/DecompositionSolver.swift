@@ -15,9 +15,12 @@ import Foundation
 /// 2. **Lower bound.** For *any* μ, λ ≥ 0, relaxing only the budgets,
 ///        LB(μ, λ) = min_{assignments meeting the targets} Σ_k φ_k,c_k(μ, λ) − μF − λB
 ///    is a lower bound on the optimal energy (weak duality; φ is each client's exact minimum).
-///    The inner minimum is replaced by its LP relaxation — smaller, so still valid. LB is concave
-///    (the LP value is concave and non-decreasing in φ, φ is concave in the prices) with
-///    supergradient (Σ x f − F, Σ x b − B) at the LP solution x. Once the alternation settles or
+///    The inner minimum is the knapsack's proven integer optimum (`AssignmentSolver` solves it
+///    exactly by dynamic programming) or, when that is not proven, its LP relaxation — smaller,
+///    so still valid. The integer minimum matters: at 20–50 clients the gap between the two is
+///    ~1e-3 of the energy, the whole of the certificate's slack. Either value is concave in the
+///    prices (a minimum of functions concave in φ, φ concave in the prices) with supergradient
+///    (Σ x f − F, Σ x b − B) at the minimiser x. Once the alternation settles or
 ///    cycles, a trust-region cutting-plane method maximises LB over (μ, λ); each of its points
 ///    also yields an assignment, so the primal side keeps improving too.
 /// 3. **Enumeration** (only while the gap exceeds the tolerance, i.e. on small instances):

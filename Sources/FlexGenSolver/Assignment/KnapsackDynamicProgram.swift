@@ -1,0 +1,139 @@
+/// Exact multiple-choice knapsack with a few "≤" rows, by dynamic programming over the clients
+/// with Pareto-dominance and Lagrangian bound pruning:
+///
+///     minimise Σ_k cost_k,c_k   subject to   Σ_k weight_k,c_k ≤ capacity  (componentwise)
+///
+/// Why not GLPK: with many clients nearly indifferent between neighbouring options (the normal
+/// case at the decomposition's prices) GLPK's branch-and-bound needs seconds to minutes to close a
+/// 50-client, one-row knapsack (measured: 20 s and still 2.2 J above its LP bound, while the DP
+/// proves the optimum in milliseconds). The number of Pareto-optimal partial sums stays small,
+/// and the bound prunes most of them.
+///
+/// States after deciding clients 0..<i are partial sums (weight vector, cost). A state is dropped
+/// when
+/// - another state is at least as light in every row and at least as cheap (dominance; for one
+///   row a sort, for more a pairwise filter);
+/// - it cannot be completed within the capacity even by the lightest options of the rest;
+/// - its cost plus a Lagrangian bound on the rest, Σ_rest min_c (cost + νᵀweight) − νᵀ(capacity −
+///   weight) for the given ν ≥ 0, reaches `cutoff` − `absoluteTolerance` (no completion can beat
+///   the incumbent by more than the tolerance).
+///
+/// Postcondition: when `solve` returns a choice, it is feasible and its cost is within
+/// `absoluteTolerance` of the optimum among choices cheaper than `cutoff`; nil means either no
+/// choice beats `cutoff` (the incumbent is optimal within the tolerance) — reported by
+/// `Outcome.incumbentOptimal` — or the state limit was hit (`Outcome.stateLimit`, proves nothing).
+struct KnapsackDynamicProgram {
+    struct Item {
+        var cost: Double
+        var weight: [Double]   // one entry per row
+    }
+
+    enum Outcome {
+        case improved(choice: [Int], cost: Double)
+        case incumbentOptimal
+        case stateLimit
+    }
+
+    var items: [[Item]]        // per client
+    var capacity: [Double]
+    var prices: [Double]       // ν ≥ 0 per row, for the completion bound
+    var cutoff: Double         // cost of the incumbent
+    var absoluteTolerance: Double
+    /// Most states kept after any client.
+    var stateLimit: Int
+    /// Most state expansions (state × option) in all; beyond it the search gives up.
+    var workLimit: Int
+
+    /// One layer of states: weights stored flat (state i's row r at i·m + r).
+    private struct Layer {
+        var weight: [Double] = []
+        var cost: [Double] = []
+        var parent: [Int32] = []
+        var option: [Int32] = []
+        var count: Int { cost.count }
+    }
+
+    func solve() -> Outcome {
+        let K = items.count, m = capacity.count
+        // Suffix sums of the lightest weight per row and of the least priced cost.
+        var lightestRest = [Double](repeating: 0, count: (K + 1) * m)
+        var boundRest = [Double](repeating: 0, count: K + 1)
+        for k in stride(from: K - 1, through: 0, by: -1) {
+            for r in 0..<m { lightestRest[k * m + r] = lightestRest[(k + 1) * m + r] + items[k].map { $0.weight[r] }.min()! }
+            let priced = items[k].map { item in item.cost + zip(prices, item.weight).reduce(0) { $0 + $1.0 * $1.1 } }
+            boundRest[k] = boundRest[k + 1] + priced.min()!
+        }
+        let limit = capacity.map { $0 + 1e-12 * max(abs($0), 1) }
+        var layers: [Layer] = [Layer(weight: [Double](repeating: 0, count: m), cost: [0], parent: [-1], option: [-1])]
+        layers.reserveCapacity(K + 1)
+        let target = cutoff - absoluteTolerance
+        var work = 0
+        var weight = [Double](repeating: 0, count: m)
+        for k in 0..<K {
+            let previous = layers[k]
+            var next = Layer()
+            work += previous.count * items[k].count
+            if work > workLimit { return .stateLimit }
+            for p in 0..<previous.count {
+                for (n, item) in items[k].enumerated() {
+                    var feasible = true
+                    var priceSlack = 0.0
+                    for r in 0..<m {
+                        weight[r] = previous.weight[p * m + r] + item.weight[r]
+                        if weight[r] + lightestRest[(k + 1) * m + r] > limit[r] { feasible = false; break }
+                        priceSlack += prices[r] * (limit[r] - weight[r])
+                    }
+                    guard feasible else { continue }
+                    let cost = previous.cost[p] + item.cost
+                    if cost + boundRest[k + 1] - priceSlack >= target { continue }
+                    next.weight.append(contentsOf: weight)
+                    next.cost.append(cost)
+                    next.parent.append(Int32(p))
+                    next.option.append(Int32(n))
+                }
+            }
+            if m > 1 && next.count > 4 * stateLimit { return .stateLimit }
+            next = Self.nondominated(next, rows: m)
+            if next.count > stateLimit { return .stateLimit }
+            if next.count == 0 { return .incumbentOptimal }
+            layers.append(next)
+        }
+        let last = layers[K]
+        guard let best = (0..<last.count).min(by: { last.cost[$0] < last.cost[$1] }) else { return .incumbentOptimal }
+        var choice = [Int](repeating: 0, count: K)
+        var index = best
+        for k in stride(from: K, to: 0, by: -1) {
+            choice[k - 1] = Int(layers[k].option[index])
+            index = Int(layers[k].parent[index])
+        }
+        return .improved(choice: choice, cost: last.cost[best])
+    }
+
+    private static func nondominated(_ layer: Layer, rows m: Int) -> Layer {
+        guard layer.count > 1 else { return layer }
+        var kept = Layer()
+        func keep(_ i: Int) {
+            kept.weight.append(contentsOf: layer.weight[(i * m)..<(i * m + m)])
+            kept.cost.append(layer.cost[i])
+            kept.parent.append(layer.parent[i])
+            kept.option.append(layer.option[i])
+        }
+        if m == 1 {
+            // Lightest first (cheapest first among equals); keep strictly cheaper ones only.
+            let order = (0..<layer.count).sorted {
+                layer.weight[$0] != layer.weight[$1] ? layer.weight[$0] < layer.weight[$1] : layer.cost[$0] < layer.cost[$1]
+            }
+            for i in order where kept.count == 0 || layer.cost[i] < kept.cost[kept.count - 1] { keep(i) }
+            return kept
+        }
+        // Cheapest first: a state can only be dominated by one before it.
+        let order = (0..<layer.count).sorted { layer.cost[$0] < layer.cost[$1] }
+        for i in order {
+            let dominated = (0..<kept.count).contains { q in
+                (0..<m).allSatisfy { kept.weight[q * m + $0] <= layer.weight[i * m + $0] }
+            }
+            if !dominated { keep(i) }
+        }
+        return kept
+    }
+}
