@@ -25,14 +25,21 @@ func threadCPUTime() -> Double {
 var sizes = [1_000, 10_000]
 var repeats = 5
 var firstSeed: UInt64 = 1
+var verbose = false
+var decompositionSettings = DecompositionSettings()
 var arguments = CommandLine.arguments.dropFirst().makeIterator()
 while let argument = arguments.next() {
     switch argument {
     case "--clients": sizes = arguments.next().map { $0.split(separator: ",").compactMap { Int($0) } } ?? sizes
     case "--repeats": repeats = arguments.next().flatMap { Int($0) } ?? repeats
     case "--seed": firstSeed = arguments.next().flatMap { UInt64($0) } ?? firstSeed
+    case "--verbose": verbose = true
+    case "--node-limit":
+        decompositionSettings.branchAndBoundNodeLimit = arguments.next().flatMap { Int($0) } ?? decompositionSettings.branchAndBoundNodeLimit
+    case "--gap-tolerance":
+        decompositionSettings.gapTolerance = arguments.next().flatMap { Double($0) } ?? decompositionSettings.gapTolerance
     default:
-        FileHandle.standardError.write("usage: flexgen-bench-assignment [--clients 1000,10000] [--repeats N] [--seed S]\n".data(using: .utf8)!)
+        FileHandle.standardError.write("usage: flexgen-bench-assignment [--clients 1000,10000] [--repeats N] [--seed S] [--node-limit N] [--gap-tolerance G] [--verbose]\n".data(using: .utf8)!)
         exit(2)
     }
 }
@@ -50,14 +57,22 @@ for clients in sizes {
         settings.server.bandwidthHz *= Double(clients) / 20
         let problem = ScenarioGenerator.generate(settings: settings, profile: profile, seed: firstSeed + UInt64(r))
         let start = Date(), cpuStart = threadCPUTime()
-        let result = try DecompositionSolver().solve(problem)
+        let result = try DecompositionSolver(settings: decompositionSettings).solve(problem)
         let elapsed = Date().timeIntervalSince(start)
         cpuTimes.append(threadCPUTime() - cpuStart)
         // The benchmark trusts nothing it did not check: the solution is re-evaluated.
-        let solution = try VariantSolver(.flexgen).solve(problem)
+        var variantSettings = VariantSettings()
+        variantSettings.decomposition = decompositionSettings
+        let solution = try VariantSolver(.flexgen, settings: variantSettings).solve(problem)
         let check = Evaluation(problem: problem, solution: solution)
         if !check.isFeasible { statuses["CHECK-FAILED", default: 0] += 1 }
         times.append(elapsed)
+        if verbose {
+            let rootBound = result.iterations.first?.lowerBoundJ ?? .nan
+            print(String(format: "  seed %3d  %-9@  energy %.6f J  bound %.6f J  gap %.2e  root bound %.6f J  nodes %d  allocations %d  %.3f s",
+                         Int(firstSeed) + r, result.status.rawValue, result.energyJ ?? .nan, result.lowerBoundJ ?? .nan,
+                         result.gap ?? .nan, rootBound, result.enumeratedNodes, result.allocationsSolved, elapsed))
+        }
         gaps.append(result.gap ?? .infinity)
         iterations.append(result.iterations.count)
         statuses[result.status.rawValue, default: 0] += 1
