@@ -13,7 +13,8 @@ import FlexGenModel
 /// cannot fit together (with the factor by which F or B must grow).
 ///
 /// Problems with service targets are handed to the decomposition (`VariantSolver(.flexgen)`),
-/// whose allocation steps use these settings.
+/// whose allocation steps use these settings; it reports `optimal` at a certified gap
+/// ≤ `settings.serviceTargetGapTolerance` (default 1e-3).
 ///
 /// Errors are thrown only for an invalid problem (`SolverError.invalidProblem`, the issues carry
 /// JSON paths) or invalid settings; every other outcome is a status.
@@ -36,6 +37,7 @@ public struct FlexGenSolver: Sendable {
             var variantSettings = VariantSettings()
             variantSettings.decomposition.allocation = settings
             variantSettings.decomposition.timeLimitS = settings.timeLimitS
+            variantSettings.decomposition.gapTolerance = settings.serviceTargetGapTolerance
             let solution = try VariantSolver(.flexgen, settings: variantSettings).solve(problem)
             return SolveInfo(solution: solution, configurationIndices: [], allocation: nil)
         }

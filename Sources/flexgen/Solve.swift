@@ -21,8 +21,8 @@ struct Solve: ParsableCommand {
     @Argument(help: "The flexgen-problem/1 file.")
     var problem: String
 
-    @Option(help: "Relative duality gap at or below which the solution is reported optimal.")
-    var gapTolerance: Double = SolverSettings().gapTolerance
+    @Option(help: "Relative duality gap at or below which the solution is reported optimal (default: 1e-9 without service targets, 1e-3 with them).")
+    var gapTolerance: Double?
 
     @Option(help: "Wall-clock limit in seconds (default: none).")
     var timeLimit: Double?
@@ -37,7 +37,7 @@ struct Solve: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        guard gapTolerance.isFinite, gapTolerance >= 0 else {
+        if let gapTolerance, !(gapTolerance.isFinite && gapTolerance >= 0) {
             throw ValidationError("--gap-tolerance: must be finite and >= 0, got \(gapTolerance)")
         }
         if let timeLimit, !(timeLimit > 0) {
@@ -54,10 +54,14 @@ struct Solve: ParsableCommand {
     func run() throws {
         let problem = try loadProblem(problem)
         var settings = SolverSettings()
-        settings.gapTolerance = gapTolerance
+        if let gapTolerance {
+            settings.gapTolerance = gapTolerance
+            settings.serviceTargetGapTolerance = gapTolerance
+        }
         if let timeLimit { settings.timeLimitS = timeLimit }
         var variantSettings = VariantSettings()
         variantSettings.decomposition.allocation = settings
+        variantSettings.decomposition.gapTolerance = settings.serviceTargetGapTolerance
         if let timeLimit { variantSettings.decomposition.timeLimitS = timeLimit }
         if compare {
             let comparison: VariantComparison

@@ -45,6 +45,26 @@ struct VariantsCommandTests {
         #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
     }
 
+    /// `--gap-tolerance` reaches the decomposition too: by default a service-target problem stops at
+    /// a certified 1e-3 (here ~2e-4), with 1e-6 it must prove more, and the energies agree.
+    @Test func gapToleranceReachesTheDecomposition() throws {
+        func solve(_ extra: [String]) throws -> [String: Any] {
+            let result = try runFlexgen(["solve", "problems/service-target-20.json", "--json"] + extra)
+            #expect(result.status == 0, "\(result.stderr)")
+            return try #require(JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        }
+        let standard = try solve([])
+        let tight = try solve(["--gap-tolerance", "1e-6"])
+        let standardGap = try #require(standard["gap"] as? Double)
+        let tightGap = try #require(tight["gap"] as? Double)
+        #expect(standardGap > 1e-6 && standardGap <= 1e-3)
+        #expect(tight["status"] as? String == "optimal")
+        #expect(tightGap <= 1e-6)
+        let e1 = try #require(standard["totalEnergyJ"] as? Double), e2 = try #require(tight["totalEnergyJ"] as? Double)
+        #expect(e2 <= e1 * (1 + 1e-12))
+        #expect(try #require(tight["lowerBoundJ"] as? Double) <= e2)
+    }
+
     /// A baseline that cannot meet the constraints says so (exit 1, diagnostics), never a late solution.
     @Test func infeasibleBaselineExitsWithDiagnostics() throws {
         let result = try runFlexgen(["solve", "problems/infeasible-deadline.json", "--solver", "equal-share"])
