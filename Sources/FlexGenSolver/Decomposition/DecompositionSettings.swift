@@ -19,8 +19,9 @@ public struct DecompositionSettings: Sendable, Hashable {
     public var localSearchMovesPerPass: Int = 120
     /// Node limit of the Lagrangian branch-and-bound (run only while the gap exceeds the
     /// tolerance). Default 150: each node costs a few dual probes (O(K × menu) oracle calls and a
-    /// tiny LP each). On tiny instances the tree closes the gap; on mid-size ones (20–50 clients)
-    /// it raises the bound a little before the enumeration takes over.
+    /// tiny LP each). It runs when the tolerance asks for less than the bound's own duality gap
+    /// (tiny instances, or `gapTolerance` far below 1e-3); on tiny instances the tree closes the
+    /// gap, on larger ones it raises the bound a little before the enumeration takes over.
     public var branchAndBoundNodeLimit: Int = 150
     /// Dual probes (cutting-plane steps) per branch-and-bound node. Default 6.
     public var branchAndBoundProbesPerNode: Int = 6
