@@ -47,7 +47,16 @@ public struct Diagnostic: Codable, Sendable, Hashable, CustomStringConvertible {
         bestReachableQuality = try c.decodeIfPresent(Double.self, forKey: .bestReachableQuality)
     }
 
+    /// One line for people: the constraint, the clients (the first `Self.describedClients`, then a
+    /// count, so a budget diagnostic over 100 000 clients stays readable; `clients` keeps them all),
+    /// and the message.
     public var description: String {
-        clients.isEmpty ? "\(constraint): \(message)" : "\(constraint) [\(clients.joined(separator: ", "))]: \(message)"
+        guard !clients.isEmpty else { return "\(constraint): \(message)" }
+        var names = clients.prefix(Self.describedClients).joined(separator: ", ")
+        if clients.count > Self.describedClients { names += ", … \(clients.count - Self.describedClients) more" }
+        return "\(constraint) [\(names)]: \(message)"
     }
+
+    /// Clients named in `description` before the rest are counted. 8.
+    public static let describedClients = 8
 }
