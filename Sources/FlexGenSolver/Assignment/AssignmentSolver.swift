@@ -318,6 +318,21 @@ public struct AssignmentSolver: Sendable {
         }
     }
 
+    /// The clients outside `branching` on their only survivor, and what each target row has left
+    /// for the branching clients (its badness allowance minus the settled clients' use).
+    private func settleNonBranching(_ problem: AssignmentProblem, survivors: [[Int]], branching: [Int], fixed: [Int],
+                                    targetsOf: [[Int]], coefficient: [[Double]]) -> (choice: [Int], rhs: [Double]) {
+        let s = problem.badnessSign
+        var choice = fixed
+        var rhs = problem.targets.map { s * $0.meanQualityTarget }
+        let branchingSet = Set(branching)
+        for k in problem.candidates.indices where !branchingSet.contains(k) {
+            choice[k] = survivors[k][0]
+            for (j, a) in zip(targetsOf[k], coefficient[k]) { rhs[j] -= a * s * problem.candidates[k][choice[k]].quality }
+        }
+        return (choice, rhs)
+    }
+
     /// The exact knapsack over the surviving candidates of the branching clients (the others
     /// fixed) by `KnapsackDynamicProgram`. Returns the optimal choice (the incumbent when nothing
     /// beats it by more than the tolerance), or nil when the DP hit its state limit.
@@ -326,14 +341,11 @@ public struct AssignmentSolver: Sendable {
                                 absoluteTolerance: Double) -> (choice: [Int], cost: Double)? {
         guard settings.dynamicProgramStateLimit > 0 else { return nil }
         let s = problem.badnessSign
+        var (choice, rhs) = settleNonBranching(problem, survivors: survivors, branching: branching, fixed: fixed,
+                                               targetsOf: targetsOf, coefficient: coefficient)
         let branchingSet = Set(branching)
-        var rhs = problem.targets.map { s * $0.meanQualityTarget }
-        var fixedCost = 0.0
-        var choice = fixed
-        for k in problem.candidates.indices where !branchingSet.contains(k) {
-            choice[k] = survivors[k][0]
-            fixedCost += problem.candidates[k][choice[k]].cost
-            for (j, a) in zip(targetsOf[k], coefficient[k]) { rhs[j] -= a * s * problem.candidates[k][choice[k]].quality }
+        let fixedCost = problem.candidates.indices.reduce(0.0) {
+            branchingSet.contains($1) ? $0 : $0 + problem.candidates[$1][choice[$1]].cost
         }
         // Rows that some branching client enters.
         var rows: [Int] = []
@@ -365,13 +377,8 @@ public struct AssignmentSolver: Sendable {
                                 targetsOf: [[Int]], coefficient: [[Double]],
                                 absoluteTolerance: Double) -> (choice: [Int], cost: Double, proven: Bool)? {
         let s = problem.badnessSign
-        var choice = fixed
-        var rhs = problem.targets.map { s * $0.meanQualityTarget }
-        let branchingSet = Set(branching)
-        for k in problem.candidates.indices where !branchingSet.contains(k) {
-            choice[k] = survivors[k][0]
-            for (j, a) in zip(targetsOf[k], coefficient[k]) { rhs[j] -= a * s * problem.candidates[k][choice[k]].quality }
-        }
+        var (choice, rhs) = settleNonBranching(problem, survivors: survivors, branching: branching, fixed: fixed,
+                                               targetsOf: targetsOf, coefficient: coefficient)
         if branching.isEmpty {
             return problem.meetsTargets(choice, relativeTolerance: settings.targetTolerance)
                 ? (choice, problem.cost(of: choice), true) : nil
