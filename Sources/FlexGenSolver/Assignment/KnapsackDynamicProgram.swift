@@ -93,6 +93,9 @@ struct KnapsackDynamicProgram {
                 }
             }
             if m > 1 && next.count > 4 * stateLimit { return .stateLimit }
+            // The pairwise filter of several rows costs up to n² comparisons: charge them too.
+            if m > 1 { work += next.count * min(next.count, stateLimit) / 2 }
+            if work > workLimit { return .stateLimit }
             next = Self.nondominated(next, rows: m)
             if next.count > stateLimit { return .stateLimit }
             if next.count == 0 { return .incumbentOptimal }
