@@ -155,11 +155,20 @@ public struct FlexGenHTTPService: Sendable {
             throw APIError(.badRequest, path: "query.\(key)", reason: "unknown query parameter (/v1/validate takes none)")
         }
         // The live server's body is the connection's stream, as this call requires (it would trap
-        // on a body a middleware had replaced; this service installs none).
-        return try await request.body.consumeWithCancellationOnInboundClose { body in
-            var request = request
-            request.body = body
-            return try await self.validate(request, received: received)
+        // on a body a middleware had replaced; this service installs none). Watching the
+        // connection makes Hummingbird close it after the response, so every answer says
+        // `Connection: close`: a client must not send its next request on it.
+        do {
+            var response = try await request.body.consumeWithCancellationOnInboundClose { body in
+                var request = request
+                request.body = body
+                return try await self.validate(request, received: received)
+            }
+            response.headers[.connection] = "close"
+            return response
+        } catch var error as APIError {
+            error.headers[.connection] = "close"
+            throw error
         }
     }
 
@@ -191,7 +200,7 @@ public struct FlexGenHTTPService: Sendable {
             keys.append(decision.configurationKey)
         }
         let cost = ValidationLimits.Cost(flopsPerS: configuration.validationFlopsPerS ?? resources.measuredFlopsPerS,
-                                         scoringSecondsPerBatch: resources.scoringSecondsPerBatch,
+                                         scoringSecondsPerBatch: configuration.validationScoringSecondsPerBatch ?? resources.scoringSecondsPerBatch,
                                          warmUpFlopsPerImage: try resources.model.flopsPerImage(width: 1, steps: 1))
         let settings = try ValidationLimits.settings(seeds: body.seeds, samplesPerSeed: body.samplesPerSeed,
                                                      flopsPerImage: flopsPerImage, cost: cost,
@@ -219,6 +228,11 @@ public struct FlexGenHTTPService: Sendable {
         } catch let error as SamplerError {
             throw APIError(.unprocessableContent, path: "solution.clients", reason: error.description)
         } catch let error as ValidationInterrupted {
+            // Debug level: the request's own line (info) already says 503; this says how far it got.
+            logger.debug("validation interrupted", metadata: [
+                "reason": .string(error.reason.rawValue), "completed_batches": .stringConvertible(error.completedBatches),
+                "total_batches": .stringConvertible(error.totalBatches), "elapsed_s": .stringConvertible(error.elapsedS),
+            ])
             switch error.reason {
             case .timeLimit:
                 throw APIError(.serviceUnavailable,

@@ -34,6 +34,7 @@ private let problemsFolder = URL(fileURLWithPath: #filePath).deletingLastPathCom
             #expect(report.seeds == [5000, 5001])
             #expect(report.timingSource == nil)
             #expect(reply.headers["flexgen-timing"]?.hasPrefix("none") == true)
+            #expect(reply.headers["connection"] == "close")
             #expect(Set(report.clients.map(\.id)) == Set(problem.clients.map(\.id)))
             #expect(report.serviceTargets.count == problem.serviceTargets.count)
             for client in report.clients {
@@ -108,30 +109,39 @@ private let problemsFolder = URL(fileURLWithPath: #filePath).deletingLastPathCom
         }
     }
 
-    /// Admitted (an assumed 10 PFLOP/s) but far more work than the 1 s limit allows on this
-    /// machine: the validator stops at its next batch after the deadline and the answer is a 503
-    /// saying so (the error table's status for a time limit reached without an answer).
+    /// Admitted (an assumed 10 PFLOP/s and free scoring: the estimate is ~0) but far more work
+    /// than the 1 s limit allows on this machine (6 batches of 1000 images, seconds each in a
+    /// debug build): the validator stops at its first batch boundary after the deadline and the
+    /// answer is a 503 saying so (the error table's status for a time limit reached without an answer).
     @Test func validationOverTheTimeLimitIs503() async throws {
         var body = try Self.digitsSmall().body
-        body["seeds"] = ValidationLimits.maxSeeds
-        body["samplesPerSeed"] = 200
-        try await withServer(ServiceConfiguration(timeLimitS: 1, validationFlopsPerS: 1e16)) { server in
+        body["seeds"] = 2
+        body["samplesPerSeed"] = 1000
+        let configuration = ServiceConfiguration(timeLimitS: 1, validationFlopsPerS: 1e16, validationScoringSecondsPerBatch: 0)
+        try await withServer(configuration) { server in
             let reply = try await server.post("/v1/validate", try Fixtures.data(body))
             #expect(reply.status == 503, "\(reply.text)")
             #expect(reply.error?.reason.contains("time limit of 1.0 s (--time-limit)") == true, "\(reply.text)")
+            #expect(reply.headers["connection"] == "close")
         }
     }
 
     /// A client that gives up closes its connection; the server must stop validating for it.
-    /// Without cancellation the request would run all 10 seeds × 2000 images of every
-    /// configuration (minutes) and log a 200; with it, the log shows a 503 soon after.
+    /// Without cancellation the request would run all 10 seeds × 400 images of each of the 3
+    /// configurations (tens of seconds in a debug build) and log a 200; with it, the log shows a
+    /// 503 within a batch of the disconnect.
     @Test func clientDisconnectStopsTheValidation() async throws {
         var body = try Self.digitsSmall().body
         body["seeds"] = ValidationLimits.maxSeeds
         body["samplesPerSeed"] = 400
         let records = LogRecords()
-        let logger = Logger(label: "flexgen.test") { _ in CapturingLogHandler(records: records) }
-        try await withServer(ServiceConfiguration(timeLimitS: 3_600, validationFlopsPerS: 1e16), logger: logger) { server in
+        let logger = Logger(label: "flexgen.test") { _ in
+            var handler = CapturingLogHandler(records: records)
+            handler.logLevel = .debug
+            return handler
+        }
+        let configuration = ServiceConfiguration(timeLimitS: 3_600, validationFlopsPerS: 1e16, validationScoringSecondsPerBatch: 0)
+        try await withServer(configuration, logger: logger) { server in
             // Loaded before the request so that the client's 1 s covers sampling, not loading.
             _ = try ValidationResources.cache.get()
             await #expect(throws: (any Error).self) {
@@ -144,6 +154,11 @@ private let problemsFolder = URL(fileURLWithPath: #filePath).deletingLastPathCom
         }
         let line = try #require(records.all.first { $0.message == "request" && $0.metadata["path"] == "/v1/validate" })
         #expect(line.metadata["status"] == "503")
+        // The validator itself was stopped (not merely the response dropped after a full run).
+        let stop = try #require(records.all.first { $0.message == "validation interrupted" })
+        #expect(stop.metadata["reason"] == "stopped")
+        let done = try #require(Int(stop.metadata["completed_batches"] ?? "")), total = try #require(Int(stop.metadata["total_batches"] ?? ""))
+        #expect(total == 30 && done < total)
     }
 
     /// The weights are loaded once per process: every `get` returns the copy loaded first (the
