@@ -16,8 +16,10 @@ import FlexGenSampler
 /// - `POST /v1/check`: `{"problem": …, "solution": …}` → `EvaluationReport` (200 whatever the verdict).
 /// - `POST /v1/validate`: `{"problem": …, "solution": …, "seeds": n, "samplesPerSeed": n}` →
 ///   `ValidationReport` (200 whatever the verdict): the built-in digits model re-measures the
-///   solution's configurations with small, bounded sampling (`ValidationLimits`); no predicted
-///   times (they need the calibration timing file, which the service does not read).
+///   solution's configurations with sampling admitted only if its estimated cost fits in the time
+///   limit (`ValidationLimits`, 422 otherwise), stopped at the deadline or when the client
+///   disconnects (503); no predicted times (they need the calibration timing file, which the
+///   service does not read).
 /// - `GET /v1/health`, `GET /metrics` (Prometheus text), `GET /v1/openapi.json`.
 ///
 /// Errors are JSON (`APIError`): 400 malformed JSON or schema violations (every issue, with its
