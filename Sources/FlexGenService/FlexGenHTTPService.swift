@@ -191,10 +191,11 @@ public struct FlexGenHTTPService: Sendable {
             resources = try await BlockingWork.run { _ in try ValidationResources.cache.get() }
         }
         // The model's cost of every distinct configuration, in the solution's order.
-        var keys: [Configuration.Key] = [], flopsPerImage: [Double] = []
+        var keys: [Configuration.Key] = [], costs: [ValidationLimits.ConfigurationCost] = []
         for (k, decision) in body.solution.clients.enumerated() where !keys.contains(decision.configurationKey) {
             do {
-                flopsPerImage.append(try resources.model.flopsPerImage(width: decision.width, steps: decision.steps))
+                costs.append(.init(flopsPerImage: try resources.model.flopsPerImage(width: decision.width, steps: decision.steps),
+                                   steps: decision.steps))
             } catch {
                 throw APIError(.unprocessableContent, path: "solution.clients[\(k)]",
                                reason: "configuration \(decision.configurationKey) cannot run on the built-in digits model: \(error)")
@@ -202,10 +203,11 @@ public struct FlexGenHTTPService: Sendable {
             keys.append(decision.configurationKey)
         }
         let cost = ValidationLimits.Cost(flopsPerS: configuration.validationFlopsPerS ?? resources.measuredFlopsPerS,
+                                         secondsPerImageStep: configuration.validationFlopsPerS == nil ? resources.secondsPerImageStep : 0,
                                          scoringSecondsPerBatch: configuration.validationScoringSecondsPerBatch ?? resources.scoringSecondsPerBatch,
                                          warmUpFlopsPerImage: try resources.model.flopsPerImage(width: 1, steps: 1))
         let settings = try ValidationLimits.settings(seeds: body.seeds, samplesPerSeed: body.samplesPerSeed,
-                                                     flopsPerImage: flopsPerImage, cost: cost,
+                                                     configurations: costs, cost: cost,
                                                      timeLimitS: configuration.timeLimitS)
         let (problem, solution, limitS) = (body.problem, body.solution, configuration.timeLimitS)
         let batches = keys.count * settings.seedCount

@@ -9,14 +9,18 @@ import FlexGenSampler
 /// request must finish within the service's time limit (`ServiceConfiguration.timeLimitS`), so
 /// the admissible work is derived from that limit and the request's cost:
 ///
-///     estimate = W + seeds · Σ_c (samplesPerSeed · F_c / R + S)
+///     estimate = W + seeds · Σ_c (samplesPerSeed · (F_c / R + s_c · α) + S)
 ///     admitted ⇔ estimate ≤ admissibleFraction · timeLimitS   (and the hard caps below hold)
 ///
 /// where c runs over the distinct configurations (w, s) the solution uses, F_c is the model's
 /// analytic FLOPs per image (denoiser FLOPs per step × s, `FlexibleDiffusionModel.flopsPerImage`),
-/// R the denoiser throughput (FLOP/s: `ServiceConfiguration.validationFlopsPerS`, or measured once
-/// when the model is loaded), S the measured time to score one batch, and W the validator's
-/// warm-up (16 images of one step at width 1). A request over the budget is a 422 naming the field
+/// s_c its steps, R the denoiser's marginal throughput (FLOP/s) and α a fixed time per image and
+/// step (the elementwise work that does not scale like the matrix products: narrow widths run at
+/// a fifth of the FLOP rate of width 1). R and α are fitted exactly through two timed probes, at
+/// width 1 and 0.25, when the model is loaded (`ValidationResources`); a fixed
+/// `ServiceConfiguration.validationFlopsPerS` sets R and α = 0. S is the time to score one batch
+/// (`validationScoringSecondsPerBatch`, or measured at load), W the validator's warm-up (16 images
+/// of one step at width 1). A request over the budget is a 422 naming the field
 /// to lower, the estimate and the limit, and the largest value that fits.
 ///
 /// Why only half of the limit: the estimate leaves out other requests sharing the cores and the
@@ -46,31 +50,51 @@ public enum ValidationLimits {
 
     /// The machine figures the estimate uses.
     public struct Cost: Sendable, Hashable {
-        /// Denoiser throughput R (FLOP/s), > 0.
+        /// Marginal denoiser throughput R (FLOP/s), > 0 (+∞ allowed: only α counts).
         public var flopsPerS: Double
+        /// Fixed time α per image and denoising step (s), ≥ 0.
+        public var secondsPerImageStep: Double
         /// Time S to score one batch (s), ≥ 0.
         public var scoringSecondsPerBatch: Double
         /// FLOPs of one image at width 1 and one step (the warm-up's unit).
         public var warmUpFlopsPerImage: Double
-        public init(flopsPerS: Double, scoringSecondsPerBatch: Double, warmUpFlopsPerImage: Double) {
+        public init(flopsPerS: Double, secondsPerImageStep: Double = 0, scoringSecondsPerBatch: Double, warmUpFlopsPerImage: Double) {
             self.flopsPerS = flopsPerS
+            self.secondsPerImageStep = secondsPerImageStep
             self.scoringSecondsPerBatch = scoringSecondsPerBatch
             self.warmUpFlopsPerImage = warmUpFlopsPerImage
         }
+
+        /// Estimated seconds to generate one image of `flopsPerImage` FLOPs in `steps` steps.
+        public func secondsPerImage(flopsPerImage: Double, steps: Int) -> Double {
+            flopsPerImage / flopsPerS + Double(steps) * secondsPerImageStep
+        }
     }
 
-    /// The estimate above (s) for `flopsPerImage` = [F_c] over the distinct configurations.
-    public static func estimatedSeconds(flopsPerImage: [Double], seeds: Int, samplesPerSeed: Int, cost: Cost) -> Double {
-        let perSeed = flopsPerImage.reduce(0) { $0 + Double(samplesPerSeed) * $1 / cost.flopsPerS + cost.scoringSecondsPerBatch }
-        return warmUpImages * cost.warmUpFlopsPerImage / cost.flopsPerS + Double(seeds) * perSeed
+    /// One distinct configuration's cost: the model's FLOPs per image F_c and its steps s_c.
+    public struct ConfigurationCost: Sendable, Hashable {
+        public var flopsPerImage: Double
+        public var steps: Int
+        public init(flopsPerImage: Double, steps: Int) {
+            self.flopsPerImage = flopsPerImage
+            self.steps = steps
+        }
+    }
+
+    /// The estimate above (s) over the distinct configurations.
+    public static func estimatedSeconds(_ configurations: [ConfigurationCost], seeds: Int, samplesPerSeed: Int, cost: Cost) -> Double {
+        let perSeed = configurations.reduce(0) {
+            $0 + Double(samplesPerSeed) * cost.secondsPerImage(flopsPerImage: $1.flopsPerImage, steps: $1.steps) + cost.scoringSecondsPerBatch
+        }
+        return warmUpImages * cost.secondsPerImage(flopsPerImage: cost.warmUpFlopsPerImage, steps: 1) + Double(seeds) * perSeed
     }
 
     /// The validator's settings for a request, or a 422 naming the field that asks for too much:
     /// a hard cap, or the estimate over `admissibleFraction · timeLimitS`.
     /// - Parameters:
-    ///   - flopsPerImage: F_c of every distinct configuration of the solution (the model's).
+    ///   - configurations: F_c and s_c of every distinct configuration of the solution (the model's).
     ///   - timeLimitS: the service's per-request time limit (`--time-limit`).
-    static func settings(seeds: Int?, samplesPerSeed: Int?, flopsPerImage: [Double], cost: Cost,
+    static func settings(seeds: Int?, samplesPerSeed: Int?, configurations costs: [ConfigurationCost], cost: Cost,
                          timeLimitS: Double) throws -> ValidationSettings {
         var settings = ValidationSettings()
         settings.seedCount = seeds ?? defaultSeeds
@@ -89,28 +113,29 @@ public enum ValidationLimits {
             let reason = problem.split(separator: ":", maxSplits: 1).last.map { $0.trimmingCharacters(in: .whitespaces) } ?? problem
             throw APIError(.unprocessableContent, path: field, reason: reason)
         }
-        let configurations = flopsPerImage.count
+        let configurations = costs.count
         let images = configurations * settings.seedCount * settings.samplesPerSeed
         if images > maxImages {
             throw APIError(.unprocessableContent, path: "samplesPerSeed",
                            reason: "\(configurations) configurations × \(settings.seedCount) seeds × \(settings.samplesPerSeed) images = \(images) images exceed this server's maximum of \(maxImages) per request: ask for fewer seeds or samplesPerSeed")
         }
         let budget = admissibleFraction * timeLimitS
-        let estimate = estimatedSeconds(flopsPerImage: flopsPerImage, seeds: settings.seedCount,
+        let estimate = estimatedSeconds(costs, seeds: settings.seedCount,
                                         samplesPerSeed: settings.samplesPerSeed, cost: cost)
         guard estimate > budget else { return settings }
 
-        let totalFlops = flopsPerImage.reduce(0, +) * Double(settings.seedCount * settings.samplesPerSeed)
-        let what = "\(configurations) configuration\(configurations == 1 ? "" : "s") × \(settings.seedCount) seed\(settings.seedCount == 1 ? "" : "s") × \(settings.samplesPerSeed) images = \(format(totalFlops)) FLOP, estimated \(format(estimate)) s at \(format(cost.flopsPerS / 1e9)) GFLOP/s (scoring included), exceed the \(format(budget)) s this server admits (\(format(admissibleFraction * 100))% of its \(format(timeLimitS)) s time limit, --time-limit)"
+        let totalFlops = costs.reduce(0) { $0 + $1.flopsPerImage } * Double(settings.seedCount * settings.samplesPerSeed)
+        let perStep = cost.secondsPerImageStep > 0 ? " + \(format(cost.secondsPerImageStep * 1e6)) µs per image and step" : ""
+        let what = "\(configurations) configuration\(configurations == 1 ? "" : "s") × \(settings.seedCount) seed\(settings.seedCount == 1 ? "" : "s") × \(settings.samplesPerSeed) images = \(format(totalFlops)) FLOP, estimated \(format(estimate)) s at \(format(cost.flopsPerS / 1e9)) GFLOP/s\(perStep) (scoring included), exceed the \(format(budget)) s this server admits (\(format(admissibleFraction * 100))% of its \(format(timeLimitS)) s time limit, --time-limit)"
         // The largest samplesPerSeed that fits with these seeds (the estimate is affine in it).
         if let fit = largest(in: 2...maxSamplesPerSeed, where: { n in
-            estimatedSeconds(flopsPerImage: flopsPerImage, seeds: settings.seedCount, samplesPerSeed: n, cost: cost) <= budget
+            estimatedSeconds(costs, seeds: settings.seedCount, samplesPerSeed: n, cost: cost) <= budget
         }) {
             throw APIError(.unprocessableContent, path: "samplesPerSeed",
                            reason: "\(what): ask for samplesPerSeed ≤ \(fit) with \(settings.seedCount) seeds, or run flexgen validate")
         }
         if let fit = largest(in: 1...maxSeeds, where: { k in
-            estimatedSeconds(flopsPerImage: flopsPerImage, seeds: k, samplesPerSeed: 2, cost: cost) <= budget
+            estimatedSeconds(costs, seeds: k, samplesPerSeed: 2, cost: cost) <= budget
         }) {
             throw APIError(.unprocessableContent, path: "seeds",
                            reason: "\(what): even 2 images per seed need seeds ≤ \(fit), or run flexgen validate")

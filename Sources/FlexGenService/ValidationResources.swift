@@ -11,17 +11,20 @@ import FlexGenSampler
 struct ValidationResources: Sendable {
     let model: FlexibleDiffusionModel
     let evaluator: QualityEvaluator
-    /// Denoiser throughput measured once at load (FLOP/s of `model.flopsPerImage`): the lower of
-    /// a batch at width 1 and one at width 0.25 (narrow widths use the cores less well), so the
-    /// estimate errs on the slow side for every width in between.
+    /// Marginal denoiser throughput R (FLOP/s) and fixed time α per image and step (s) of the
+    /// cost model t(w) = α + F_step(w)/R per image and step, fitted exactly through two probes
+    /// timed once at load, at widths 1 and 0.25 (the ends of the shipped profiles). Narrow
+    /// widths run at about a fifth of width 1's FLOP rate (elementwise work, DDIM update), which
+    /// a single rate could only cover by overcharging wide configurations ~4×.
     let measuredFlopsPerS: Double
+    let secondsPerImageStep: Double
     /// Time to score one batch (classifier features, moments, Fréchet distance), measured once at
     /// load on `Self.probeCount` images; charged per batch by the admission rule.
     let scoringSecondsPerBatch: Double
 
-    /// Images per probe batch and steps per probe image: ~0.6 GFLOP at width 1, tens of ms in a
-    /// release build; large enough that BLAS runs in its blocked regime as validation batches do.
-    static let probeCount = 256
+    /// Images per probe batch and steps per probe image: ~1.3 GFLOP at width 1, ~20 ms in a
+    /// release build; 512 rows put BLAS in the blocked regime validation batches run in.
+    static let probeCount = 512
     static let probeSteps = 4
 
     /// Loads the shipped weights and times the probes (best of two per width: the first run of a
@@ -30,23 +33,36 @@ struct ValidationResources: Sendable {
         let model = try FlexibleDiffusionModel.loadShipped()
         let evaluator = try QualityEvaluator.shipped()
         let clock = ContinuousClock()
-        var rate = Double.infinity
         var probe: [[Float]] = []
-        for width in [1.0, 0.25] {
-            let flops = try model.flopsPerImage(width: width, steps: probeSteps) * Double(probeCount)
+        /// Best seconds per image and step at `width`, and that width's FLOPs per step.
+        func time(width: Double) throws -> (seconds: Double, flops: Double) {
             var best = Double.infinity
             for _ in 0..<2 {
                 let start = clock.now
                 probe = try model.generate(width: width, steps: probeSteps, count: probeCount, seed: 1)
                 best = min(best, seconds(clock.now - start))
             }
-            rate = min(rate, flops / max(best, 1e-9))
+            return (max(best, 1e-9) / Double(probeCount * probeSteps), try model.flopsPerStep(width: width))
         }
+        let narrow = try time(width: 0.25), wide = try time(width: 1)
+        let (rate, perStep) = fit(narrow: narrow, wide: wide)
         let labels = FlexibleDiffusionModel.defaultLabels(count: probeCount)
         let start = clock.now
         _ = try evaluator.score(probe, requestedLabels: labels)
         let scoring = seconds(clock.now - start)
-        return ValidationResources(model: model, evaluator: evaluator, measuredFlopsPerS: rate, scoringSecondsPerBatch: scoring)
+        return ValidationResources(model: model, evaluator: evaluator, measuredFlopsPerS: rate,
+                                   secondsPerImageStep: perStep, scoringSecondsPerBatch: scoring)
+    }
+
+    /// The line t = α + F/R through two probes (seconds per image-step, FLOPs per step), F_narrow
+    /// < F_wide. If noise makes the slope non-positive or the intercept negative, the line is
+    /// replaced by the slower of the two pure rates (α = 0): never an estimate below either probe.
+    static func fit(narrow: (seconds: Double, flops: Double), wide: (seconds: Double, flops: Double))
+        -> (flopsPerS: Double, secondsPerImageStep: Double) {
+        let slope = (wide.seconds - narrow.seconds) / (wide.flops - narrow.flops)
+        let intercept = narrow.seconds - slope * narrow.flops
+        if slope > 0, intercept >= 0, slope.isFinite { return (1 / slope, intercept) }
+        return (min(narrow.flops / narrow.seconds, wide.flops / wide.seconds), 0)
     }
 
     /// A duration in seconds.

@@ -203,6 +203,11 @@ private let problemsFolder = URL(fileURLWithPath: #filePath).deletingLastPathCom
     /// R = 10 GFLOP/s, S = 10 ms, warm-up 16 images of 1 MFLOP (1.6 ms).
     static let cost = ValidationLimits.Cost(flopsPerS: 1e10, scoringSecondsPerBatch: 0.01, warmUpFlopsPerImage: 1e6)
 
+    /// Configurations of the given FLOPs per image, one step each (α = 0 makes steps irrelevant).
+    static func unitSteps(_ flops: [Double]) -> [ValidationLimits.ConfigurationCost] {
+        flops.map { ValidationLimits.ConfigurationCost(flopsPerImage: $0, steps: 1) }
+    }
+
     static func reason(_ body: () throws -> ValidationSettings) -> (path: String, reason: String)? {
         do { _ = try body(); return nil } catch let error as APIError {
             return (error.issues[0].path, error.issues[0].reason)
@@ -211,17 +216,47 @@ private let problemsFolder = URL(fileURLWithPath: #filePath).deletingLastPathCom
 
     @Test func estimateIsTheHandSum() {
         // 0.0016 + 2 · (7 · 0.4 + 0.02) = 5.6416 s
-        let estimate = ValidationLimits.estimatedSeconds(flopsPerImage: [1e9, 3e9], seeds: 2, samplesPerSeed: 7, cost: Self.cost)
+        let estimate = ValidationLimits.estimatedSeconds(Self.unitSteps([1e9, 3e9]), seeds: 2, samplesPerSeed: 7, cost: Self.cost)
         #expect(abs(estimate - 5.6416) < 1e-12)
+    }
+
+    /// With a fixed time per image-step α = 1 ms, configurations of (1 GFLOP, 10 steps) and
+    /// (3 GFLOP, 40 steps) cost 0.1 + 0.01 and 0.3 + 0.04 s per image; the warm-up 16 · (1e-4 + 1e-3):
+    /// 0.0176 + 2 · (5 · 0.45 + 0.02) = 4.5576 s.
+    @Test func fixedTimePerImageStepIsCharged() {
+        var cost = Self.cost
+        cost.secondsPerImageStep = 1e-3
+        let configurations = [ValidationLimits.ConfigurationCost(flopsPerImage: 1e9, steps: 10),
+                              ValidationLimits.ConfigurationCost(flopsPerImage: 3e9, steps: 40)]
+        let estimate = ValidationLimits.estimatedSeconds(configurations, seeds: 2, samplesPerSeed: 5, cost: cost)
+        #expect(abs(estimate - 4.5576) < 1e-12)
+        let refused = Self.reason {
+            try ValidationLimits.settings(seeds: 2, samplesPerSeed: 6, configurations: configurations, cost: cost, timeLimitS: 10)
+        }
+        #expect(refused?.reason.contains("10 GFLOP/s + 1e+03 µs per image and step") == true, "\(refused?.reason ?? "")")
+    }
+
+    /// The probe fit: two exact points of t = α + F/R give back α and R; noisy points that would
+    /// give a negative slope or intercept fall back to the slower pure rate with α = 0.
+    @Test func probeFitIsExactOnALineAndConservativeOtherwise() {
+        // α = 4 µs, R = 100 GFLOP/s: F = 5e4 → 4.5 µs; F = 6e5 → 10 µs.
+        let line = ValidationResources.fit(narrow: (4.5e-6, 5e4), wide: (10e-6, 6e5))
+        #expect(abs(line.flopsPerS / 1e11 - 1) < 1e-9 && abs(line.secondsPerImageStep / 4e-6 - 1) < 1e-9)
+        // Wide faster per image than narrow: slope < 0 → the slower rate, 5e4 / 8e-6 = 6.25 GFLOP/s.
+        let noisy = ValidationResources.fit(narrow: (8e-6, 5e4), wide: (6e-6, 6e5))
+        #expect(noisy.secondsPerImageStep == 0 && abs(noisy.flopsPerS / 6.25e9 - 1) < 1e-9)
+        // Negative intercept (narrow relatively cheap): rates 5e4/1e-7 = 500 G and 6e5/1e-5 = 60 G → 60 GFLOP/s.
+        let steep = ValidationResources.fit(narrow: (1e-7, 5e4), wide: (1e-5, 6e5))
+        #expect(steep.secondsPerImageStep == 0 && abs(steep.flopsPerS / 6e10 - 1) < 1e-9)
     }
 
     /// Two configurations of 1 and 3 GFLOP/image, 2 seeds, limit 10 s (budget 5 s):
     /// 0.0416 + 0.8 n ≤ 5 ⇔ n ≤ 6.198, so 6 images per seed are admitted and 7 are not.
     @Test func budgetBoundaryOnSamplesPerSeed() throws {
-        let fits = try ValidationLimits.settings(seeds: 2, samplesPerSeed: 6, flopsPerImage: [1e9, 3e9], cost: Self.cost, timeLimitS: 10)
+        let fits = try ValidationLimits.settings(seeds: 2, samplesPerSeed: 6, configurations: Self.unitSteps([1e9, 3e9]), cost: Self.cost, timeLimitS: 10)
         #expect(fits.samplesPerSeed == 6 && fits.seedCount == 2)
         let refused = try #require(Self.reason {
-            try ValidationLimits.settings(seeds: 2, samplesPerSeed: 7, flopsPerImage: [1e9, 3e9], cost: Self.cost, timeLimitS: 10)
+            try ValidationLimits.settings(seeds: 2, samplesPerSeed: 7, configurations: Self.unitSteps([1e9, 3e9]), cost: Self.cost, timeLimitS: 10)
         })
         #expect(refused.path == "samplesPerSeed")
         #expect(refused.reason.contains("2 configurations × 2 seeds × 7 images = 5.6e+10 FLOP, estimated 5.64 s"), "\(refused.reason)")
@@ -229,10 +264,10 @@ private let problemsFolder = URL(fileURLWithPath: #filePath).deletingLastPathCom
         #expect(refused.reason.contains("samplesPerSeed ≤ 6 with 2 seeds"))
         // Twice the time limit admits twice the work: 0.0416 + 0.8 n ≤ 10 ⇔ n ≤ 12.448.
         #expect(throws: Never.self) {
-            try ValidationLimits.settings(seeds: 2, samplesPerSeed: 12, flopsPerImage: [1e9, 3e9], cost: Self.cost, timeLimitS: 20)
+            try ValidationLimits.settings(seeds: 2, samplesPerSeed: 12, configurations: Self.unitSteps([1e9, 3e9]), cost: Self.cost, timeLimitS: 20)
         }
         #expect(Self.reason {
-            try ValidationLimits.settings(seeds: 2, samplesPerSeed: 13, flopsPerImage: [1e9, 3e9], cost: Self.cost, timeLimitS: 20)
+            try ValidationLimits.settings(seeds: 2, samplesPerSeed: 13, configurations: Self.unitSteps([1e9, 3e9]), cost: Self.cost, timeLimitS: 20)
         }?.reason.contains("samplesPerSeed ≤ 12") == true)
     }
 
@@ -240,7 +275,7 @@ private let problemsFolder = URL(fileURLWithPath: #filePath).deletingLastPathCom
     /// 2 can (0.0016 + 2 · 2.01 = 4.0216): the field to lower is `seeds`.
     @Test func tooManySeedsEvenAtTwoImages() {
         let refused = Self.reason {
-            try ValidationLimits.settings(seeds: 5, samplesPerSeed: 2, flopsPerImage: [1e10], cost: Self.cost, timeLimitS: 10)
+            try ValidationLimits.settings(seeds: 5, samplesPerSeed: 2, configurations: Self.unitSteps([1e10]), cost: Self.cost, timeLimitS: 10)
         }
         #expect(refused?.path == "seeds")
         #expect(refused?.reason.contains("seeds ≤ 2") == true, "\(refused?.reason ?? "")")
@@ -249,7 +284,7 @@ private let problemsFolder = URL(fileURLWithPath: #filePath).deletingLastPathCom
     /// 10 s per image: nothing fits; the configurations themselves are the cost.
     @Test func configurationsTooCostlyForAnySampling() {
         let refused = Self.reason {
-            try ValidationLimits.settings(seeds: 1, samplesPerSeed: 2, flopsPerImage: [1e11], cost: Self.cost, timeLimitS: 10)
+            try ValidationLimits.settings(seeds: 1, samplesPerSeed: 2, configurations: Self.unitSteps([1e11]), cost: Self.cost, timeLimitS: 10)
         }
         #expect(refused?.path == "solution.clients")
     }
@@ -257,20 +292,20 @@ private let problemsFolder = URL(fileURLWithPath: #filePath).deletingLastPathCom
     @Test func hardCapsHoldWhateverTheTimeLimit() {
         let cheap = ValidationLimits.Cost(flopsPerS: 1e300, scoringSecondsPerBatch: 0, warmUpFlopsPerImage: 1)
         #expect(Self.reason {
-            try ValidationLimits.settings(seeds: ValidationLimits.maxSeeds + 1, samplesPerSeed: 2, flopsPerImage: [1], cost: cheap, timeLimitS: 1e9)
+            try ValidationLimits.settings(seeds: ValidationLimits.maxSeeds + 1, samplesPerSeed: 2, configurations: Self.unitSteps([1]), cost: cheap, timeLimitS: 1e9)
         }?.path == "seeds")
         #expect(Self.reason {
-            try ValidationLimits.settings(seeds: 1, samplesPerSeed: ValidationLimits.maxSamplesPerSeed + 1, flopsPerImage: [1], cost: cheap, timeLimitS: 1e9)
+            try ValidationLimits.settings(seeds: 1, samplesPerSeed: ValidationLimits.maxSamplesPerSeed + 1, configurations: Self.unitSteps([1]), cost: cheap, timeLimitS: 1e9)
         }?.path == "samplesPerSeed")
         // 30 configurations × 10 seeds × 200 images = 60 000 > 50 000.
         let many = Self.reason {
-            try ValidationLimits.settings(seeds: 10, samplesPerSeed: 200, flopsPerImage: Array(repeating: 1, count: 30), cost: cheap, timeLimitS: 1e9)
+            try ValidationLimits.settings(seeds: 10, samplesPerSeed: 200, configurations: Self.unitSteps(Array(repeating: 1, count: 30)), cost: cheap, timeLimitS: 1e9)
         }
         #expect(many?.path == "samplesPerSeed" && many?.reason.contains("60000 images exceed") == true)
         #expect(Self.reason {
-            try ValidationLimits.settings(seeds: 1, samplesPerSeed: 1, flopsPerImage: [1], cost: cheap, timeLimitS: 1e9)
+            try ValidationLimits.settings(seeds: 1, samplesPerSeed: 1, configurations: Self.unitSteps([1]), cost: cheap, timeLimitS: 1e9)
         }?.path == "samplesPerSeed")  // < 2 images: no FD
-        let defaults = try? ValidationLimits.settings(seeds: nil, samplesPerSeed: nil, flopsPerImage: [1], cost: cheap, timeLimitS: 1)
+        let defaults = try? ValidationLimits.settings(seeds: nil, samplesPerSeed: nil, configurations: Self.unitSteps([1]), cost: cheap, timeLimitS: 1)
         #expect(defaults?.seedCount == ValidationLimits.defaultSeeds && defaults?.samplesPerSeed == ValidationLimits.defaultSamplesPerSeed)
     }
 }
