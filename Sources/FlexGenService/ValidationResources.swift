@@ -19,7 +19,9 @@ struct ValidationResources: Sendable {
     let measuredFlopsPerS: Double
     let secondsPerImageStep: Double
     /// Time to score one batch (classifier features, moments, Fréchet distance), measured once at
-    /// load on `Self.probeCount` images; charged per batch by the admission rule.
+    /// load on a batch of the default size (`ValidationLimits.defaultSamplesPerSeed` images: the
+    /// fixed part, the matrix square root of the Fréchet distance, dominates at that size);
+    /// charged per batch by the admission rule.
     let scoringSecondsPerBatch: Double
 
     /// Images per probe batch and steps per probe image: ~1.3 GFLOP at width 1, ~20 ms in a
@@ -46,9 +48,9 @@ struct ValidationResources: Sendable {
         }
         let narrow = try time(width: 0.25), wide = try time(width: 1)
         let (rate, perStep) = fit(narrow: narrow, wide: wide)
-        let labels = FlexibleDiffusionModel.defaultLabels(count: probeCount)
+        let scored = Array(probe.prefix(ValidationLimits.defaultSamplesPerSeed))
         let start = clock.now
-        _ = try evaluator.score(probe, requestedLabels: labels)
+        _ = try evaluator.score(scored, requestedLabels: FlexibleDiffusionModel.defaultLabels(count: scored.count))
         let scoring = seconds(clock.now - start)
         return ValidationResources(model: model, evaluator: evaluator, measuredFlopsPerS: rate,
                                    secondsPerImageStep: perStep, scoringSecondsPerBatch: scoring)
