@@ -231,6 +231,12 @@ public struct FlexGenHTTPService: Sendable {
             throw ValidationLimits.apiError(error)
         } catch let error as SamplerError {
             throw APIError(.unprocessableContent, path: "solution.clients", reason: error.description)
+        } catch is CancellationError {
+            // Withdrawn while still queued for a solve thread: nothing was sampled.
+            logger.debug("validation interrupted", metadata: ["reason": "withdrawn", "completed_batches": "0",
+                                                              "total_batches": .stringConvertible(batches)])
+            throw APIError(.serviceUnavailable,
+                           reason: "the validation was cancelled (client disconnected or server shutting down) before it started")
         } catch let error as ValidationInterrupted {
             // Debug level: the request's own line (info) already says 503; this says how far it got.
             logger.debug("validation interrupted", metadata: [

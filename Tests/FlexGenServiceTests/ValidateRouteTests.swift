@@ -156,7 +156,8 @@ private let problemsFolder = URL(fileURLWithPath: #filePath).deletingLastPathCom
         #expect(line.metadata["status"] == "503")
         // The validator itself was stopped (not merely the response dropped after a full run).
         let stop = try #require(records.all.first { $0.message == "validation interrupted" })
-        #expect(stop.metadata["reason"] == "stopped")
+        // "withdrawn": still queued behind other work (a busy test run) when the client left.
+        #expect(stop.metadata["reason"] == "stopped" || stop.metadata["reason"] == "withdrawn")
         let done = try #require(Int(stop.metadata["completed_batches"] ?? "")), total = try #require(Int(stop.metadata["total_batches"] ?? ""))
         #expect(total == 30 && done < total)
     }
