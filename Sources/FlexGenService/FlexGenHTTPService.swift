@@ -16,8 +16,10 @@ import FlexGenSampler
 /// - `POST /v1/check`: `{"problem": …, "solution": …}` → `EvaluationReport` (200 whatever the verdict).
 /// - `POST /v1/validate`: `{"problem": …, "solution": …, "seeds": n, "samplesPerSeed": n}` →
 ///   `ValidationReport` (200 whatever the verdict): the built-in digits model re-measures the
-///   solution's configurations with small, bounded sampling (`ValidationLimits`); no predicted
-///   times (they need the calibration timing file, which the service does not read).
+///   solution's configurations with sampling admitted only if its estimated cost fits in the time
+///   limit (`ValidationLimits`, 422 otherwise), stopped at the deadline or when the client
+///   disconnects (503); no predicted times (they need the calibration timing file, which the
+///   service does not read).
 /// - `GET /v1/health`, `GET /metrics` (Prometheus text), `GET /v1/openapi.json`.
 ///
 /// Errors are JSON (`APIError`): 400 malformed JSON or schema violations (every issue, with its
@@ -143,10 +145,36 @@ public struct FlexGenHTTPService: Sendable {
         return JSONResponse.make(EvaluationReport(problem: body.problem, solution: body.solution, evaluation: evaluation))
     }
 
+    /// `POST /v1/validate`. The work is bounded three ways: admission (`ValidationLimits`: the
+    /// estimated sampling must fit in the time limit), the deadline (the validator checks it
+    /// between batches and the request answers 503 once it passes), and the client (the handler
+    /// runs under `consumeWithCancellationOnInboundClose`, so a client that closes its connection
+    /// cancels the task, which stops the validator at its next batch instead of burning a core for
+    /// nobody). The model and classifier are loaded once per process (`ValidationResources`).
     func validate(_ request: Request) async throws -> Response {
+        let received = ContinuousClock.now
         if let key = request.uri.queryParameters.first?.key {
             throw APIError(.badRequest, path: "query.\(key)", reason: "unknown query parameter (/v1/validate takes none)")
         }
+        // The live server's body is the connection's stream, as this call requires (it would trap
+        // on a body a middleware had replaced; this service installs none). Watching the
+        // connection makes Hummingbird close it after the response, so every answer says
+        // `Connection: close`: a client must not send its next request on it.
+        do {
+            var response = try await request.body.consumeWithCancellationOnInboundClose { body in
+                var request = request
+                request.body = body
+                return try await self.validate(request, received: received)
+            }
+            response.headers[.connection] = "close"
+            return response
+        } catch var error as APIError {
+            error.headers[.connection] = "close"
+            throw error
+        }
+    }
+
+    private func validate(_ request: Request, received: ContinuousClock.Instant) async throws -> Response {
         let body = try await Self.offPoolIfLarge(try await RequestDecoding.body(of: request, limit: configuration.maxBodyBytes),
                                                  RequestDecoding.validateRequest(from:))
         guard body.problem.clients.count <= configuration.maxClients else {
@@ -156,19 +184,73 @@ public struct FlexGenHTTPService: Sendable {
         do { try SolutionValidator.check(problem: body.problem, solution: body.solution) } catch let error as ValidationInputError {
             throw ValidationLimits.apiError(error)
         }
-        let configurations = Set(body.solution.clients.map(\.configurationKey)).count
+        let resources: ValidationResources
+        if let loaded = ValidationResources.cache.ifLoaded {
+            resources = loaded
+        } else {
+            resources = try await BlockingWork.run { _ in try ValidationResources.cache.get() }
+        }
+        // The model's cost of every distinct configuration, in the solution's order.
+        var keys: [Configuration.Key] = [], costs: [ValidationLimits.ConfigurationCost] = []
+        for (k, decision) in body.solution.clients.enumerated() where !keys.contains(decision.configurationKey) {
+            do {
+                costs.append(.init(flopsPerImage: try resources.model.flopsPerImage(width: decision.width, steps: decision.steps),
+                                   steps: decision.steps))
+            } catch {
+                throw APIError(.unprocessableContent, path: "solution.clients[\(k)]",
+                               reason: "configuration \(decision.configurationKey) cannot run on the built-in digits model: \(error)")
+            }
+            keys.append(decision.configurationKey)
+        }
+        let cost = ValidationLimits.Cost(flopsPerS: configuration.validationFlopsPerS ?? resources.measuredFlopsPerS,
+                                         secondsPerImageStep: configuration.validationFlopsPerS == nil ? resources.secondsPerImageStep : 0,
+                                         scoringSecondsPerBatch: configuration.validationScoringSecondsPerBatch ?? resources.scoringSecondsPerBatch,
+                                         warmUpFlopsPerImage: try resources.model.flopsPerImage(width: 1, steps: 1))
         let settings = try ValidationLimits.settings(seeds: body.seeds, samplesPerSeed: body.samplesPerSeed,
-                                                     configurations: configurations)
-        let (problem, solution) = (body.problem, body.solution)
+                                                     configurations: costs, cost: cost,
+                                                     timeLimitS: configuration.timeLimitS)
+        let (problem, solution, limitS) = (body.problem, body.solution, configuration.timeLimitS)
+        let batches = keys.count * settings.seedCount
         let report: ValidationReport
         do {
-            report = try await BlockingWork.run { _ in
-                let validator = SolutionValidator(sampler: BuiltinSampler(model: try FlexibleDiffusionModel.loadShipped()),
-                                                  evaluator: try QualityEvaluator.shipped(), timing: nil)
-                return try validator.validate(problem: problem, solution: solution, settings: settings)
+            report = try await BlockingWork.run { stop in
+                // The deadline counts from the request's arrival: queueing behind solves uses it up too.
+                let remaining = limitS - ValidationResources.seconds(ContinuousClock.now - received)
+                guard remaining > 0 else {
+                    throw ValidationInterrupted(reason: .timeLimit, completedBatches: 0,
+                                                totalBatches: batches, elapsedS: 0)
+                }
+                var limited = settings
+                limited.timeLimitS = remaining
+                let validator = SolutionValidator(sampler: BuiltinSampler(model: resources.model),
+                                                  evaluator: resources.evaluator, timing: nil)
+                return try validator.validate(problem: problem, solution: solution, settings: limited,
+                                              shouldStop: { stop.isStopped })
             }
         } catch let error as ValidationInputError {
             throw ValidationLimits.apiError(error)
+        } catch let error as SamplerError {
+            throw APIError(.unprocessableContent, path: "solution.clients", reason: error.description)
+        } catch is CancellationError {
+            // Withdrawn while still queued for a solve thread: nothing was sampled.
+            logger.debug("validation interrupted", metadata: ["reason": "withdrawn", "completed_batches": "0",
+                                                              "total_batches": .stringConvertible(batches)])
+            throw APIError(.serviceUnavailable,
+                           reason: "the validation was cancelled (client disconnected or server shutting down) before it started")
+        } catch let error as ValidationInterrupted {
+            // Debug level: the request's own line (info) already says 503; this says how far it got.
+            logger.debug("validation interrupted", metadata: [
+                "reason": .string(error.reason.rawValue), "completed_batches": .stringConvertible(error.completedBatches),
+                "total_batches": .stringConvertible(error.totalBatches), "elapsed_s": .stringConvertible(error.elapsedS),
+            ])
+            switch error.reason {
+            case .timeLimit:
+                throw APIError(.serviceUnavailable,
+                               reason: "the validation reached the time limit of \(limitS) s (--time-limit) with \(error.completedBatches) of \(error.totalBatches) batches sampled: ask for fewer seeds or samplesPerSeed, or run flexgen validate")
+            case .stopped:
+                throw APIError(.serviceUnavailable,
+                               reason: "the validation was cancelled (client disconnected or server shutting down) after \(error.completedBatches) of \(error.totalBatches) batches")
+            }
         }
         var response = JSONResponse.make(report)
         response.headers[ServiceHeader.timing] = ValidationLimits.timingNote

@@ -69,7 +69,7 @@ enum OpenAPIDocument {
     "/v1/validate": {
       "post": {
         "summary": "Re-measure a solution's quality with the built-in digits model",
-        "description": "Runs the built-in flexible digits diffusion model (shipped weights) on every configuration the solution uses, with fresh seeds, scores the images with the shipped classifier (FD-digits) and compares the realised quality, with its 95 % CI, against each client's requirement and each service target, as flexgen validate does. Only for profiles whose metric is FD-digits (written by flexgen calibrate); another metric is a 422. Sampling is small and bounded so that a request finishes within seconds: seeds (default 2, at most 5), samplesPerSeed (default 100, 2 to 500) and at most 5000 images in all (distinct configurations × seeds × samplesPerSeed); more is a 422 naming the field. No predicted compute times: they need the calibration timing file, which the service does not read (header FlexGen-Timing says so; timingSource, calibratedFlopsPerS and predicted* are absent). The verdicts are in the body: 200 whatever they are.",
+        "description": "Runs the built-in flexible digits diffusion model (shipped weights) on every configuration the solution uses, with fresh seeds, scores the images with the shipped classifier (FD-digits) and compares the realised quality, with its 95 % CI, against each client's requirement and each service target, as flexgen validate does. Only for profiles whose metric is FD-digits (written by flexgen calibrate); another metric is a 422. Sampling must fit in the server's per-request time limit (--time-limit, also in GET /v1/health): the estimated cost, W + seeds × Σ_c (samplesPerSeed × (F_c / R + s_c × α) + S) with F_c the model's FLOPs per image of each distinct configuration (denoiser FLOPs per step × steps s_c), R the denoiser throughput and α a fixed time per image and step (both fitted once, when the model loads, through timed probes at widths 0.25 and 1), S the time to score one batch and W the warm-up, must be at most half the limit; otherwise a 422 names the field to lower (samplesPerSeed, seeds, or solution.clients), the estimate, the limit and the largest value that fits. Hard caps hold whatever the limit: seeds (default 2) at most 10, samplesPerSeed (default 100) 2 to 2000, at most 50000 images in all (distinct configurations × seeds × samplesPerSeed). An admitted validation still running when the time limit (counted from the request's arrival) passes is stopped at its next batch and answered 503; a client that closes its connection stops it too. The response to this route closes the connection (the server watches the connection for the client going away). No predicted compute times: they need the calibration timing file, which the service does not read (header FlexGen-Timing says so; timingSource, calibratedFlopsPerS and predicted* are absent). The verdicts are in the body: 200 whatever they are.",
         "operationId": "validate",
         "requestBody": {
           "required": true,
@@ -83,7 +83,8 @@ enum OpenAPIDocument {
           },
           "400": { "$ref": "#/components/responses/BadRequest" },
           "413": { "$ref": "#/components/responses/TooLarge" },
-          "422": { "$ref": "#/components/responses/Unprocessable" }
+          "422": { "$ref": "#/components/responses/Unprocessable" },
+          "503": { "$ref": "#/components/responses/Error" }
         }
       }
     },
@@ -315,8 +316,8 @@ enum OpenAPIDocument {
         "properties": {
           "problem": { "$ref": "#/components/schemas/Problem" },
           "solution": { "$ref": "#/components/schemas/Solution" },
-          "seeds": { "type": "integer", "minimum": 1, "maximum": 5, "default": 2 },
-          "samplesPerSeed": { "type": "integer", "minimum": 2, "maximum": 500, "default": 100 }
+          "seeds": { "type": "integer", "minimum": 1, "maximum": 10, "default": 2 },
+          "samplesPerSeed": { "type": "integer", "minimum": 2, "maximum": 2000, "default": 100 }
         }
       },
       "QualityVerdict": { "type": "string", "enum": ["met", "met-within-noise", "missed-within-noise", "violated", "no-requirement"] },

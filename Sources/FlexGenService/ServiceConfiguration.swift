@@ -12,15 +12,28 @@ public struct ServiceConfiguration: Sendable, Hashable {
     public var maxClients: Int
     /// Wall-clock limit of one solve (s). A solve that reaches it answers with its best checked
     /// solution (status `time_limit`), or 503 when it has none. Default 10 s.
+    /// Also the wall-clock limit of one `POST /v1/validate`, from the request's arrival: the
+    /// admissible sampling is derived from it (`ValidationLimits`), and a validation still running
+    /// at it is stopped (503).
     public var timeLimitS: Double
+    /// Denoiser throughput (FLOP/s) `POST /v1/validate`'s admission rule assumes. Default nil:
+    /// measured once, when the digits model is first loaded (`ValidationResources`). Set it to
+    /// make admission reproducible (tests) or to reserve headroom on a shared machine.
+    public var validationFlopsPerS: Double?
+    /// Seconds `POST /v1/validate`'s admission rule charges for scoring one batch. Default nil:
+    /// measured once at model load, like `validationFlopsPerS` (set both for a fixed rule).
+    public var validationScoringSecondsPerBatch: Double?
 
     public init(host: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = 8 << 20,
-                maxClients: Int = 10_000, timeLimitS: Double = 10) {
+                maxClients: Int = 10_000, timeLimitS: Double = 10, validationFlopsPerS: Double? = nil,
+                validationScoringSecondsPerBatch: Double? = nil) {
         self.host = host
         self.port = port
         self.maxBodyBytes = maxBodyBytes
         self.maxClients = maxClients
         self.timeLimitS = timeLimitS
+        self.validationFlopsPerS = validationFlopsPerS
+        self.validationScoringSecondsPerBatch = validationScoringSecondsPerBatch
     }
 
     /// Every field's problems, as `field: reason` lines (empty: valid).
@@ -31,6 +44,12 @@ public struct ServiceConfiguration: Sendable, Hashable {
         if maxBodyBytes < 1 { issues.append("maxBodyBytes: must be >= 1, got \(maxBodyBytes)") }
         if maxClients < 1 { issues.append("maxClients: must be >= 1, got \(maxClients)") }
         if !(timeLimitS.isFinite && timeLimitS > 0) { issues.append("timeLimitS: must be finite and > 0, got \(timeLimitS)") }
+        if let rate = validationFlopsPerS, !(rate.isFinite && rate > 0) {
+            issues.append("validationFlopsPerS: must be finite and > 0, got \(rate)")
+        }
+        if let scoring = validationScoringSecondsPerBatch, !(scoring.isFinite && scoring >= 0) {
+            issues.append("validationScoringSecondsPerBatch: must be finite and ≥ 0, got \(scoring)")
+        }
         return issues
     }
 }

@@ -59,7 +59,7 @@ extension FlexGenCommand {
                 throw ValidationError("--steps: must be ≤ \(model.schedule.timesteps) for this model, got \(steps)")
             }
             let start = Date()
-            let samples = SampleSet(model: model, width: width, steps: steps, count: count, seed: seed,
+            let samples = try SampleSet(model: model, width: width, steps: steps, count: count, seed: seed,
                                     labels: label.map { Array(repeating: $0, count: count) }, eta: eta)
             let seconds = Date().timeIntervalSince(start)
             try samples.writePNG(to: output, grid: DigitGrid(scale: scale))

@@ -123,7 +123,7 @@ final class KnownSampler: Sampler {
         // The built-in sampler reports D1's analytic count, which calibration copies into the profile.
         let model = try FlexibleDiffusionModel.loadShipped()
         let batch = try BuiltinSampler(model: model).generate(SampleRequest(width: 0.5, steps: 2, count: 3, seed: 1))
-        #expect(batch.flopsPerImage == model.flopsPerImage(width: 0.5, steps: 2))
+        #expect(try batch.flopsPerImage == model.flopsPerImage(width: 0.5, steps: 2))
         #expect(batch.samples?.count == 3 && batch.wallTimeS >= 0)
         #expect(throws: SamplerError.self) { try BuiltinSampler(model: model).generate(SampleRequest(width: 1.5, steps: 2, count: 3, seed: 1)) }
     }

@@ -12,17 +12,17 @@ struct DDIMTests {
     }
 
     /// Two deterministic DDIM steps recomputed by hand from `predictNoise` and the formulas.
-    @Test func twoStepsMatchTheUpdateFormula() {
+    @Test func twoStepsMatchTheUpdateFormula() throws {
         let model = SlimmableDenoiser(architecture: DenoiserArchitecture(hiddenWidth: 8, residualBlocks: 1, timeFeatures: 4), seed: 4)
         let schedule = NoiseSchedule.standard
         let labels = [3, 10, 7]
-        let sampled = DDIMSampler(denoiser: model, schedule: schedule).sample(width: 0.5, steps: 2, labels: labels, seed: 21)
+        let sampled = try DDIMSampler(denoiser: model, schedule: schedule).sample(width: 0.5, steps: 2, labels: labels, seed: 21)
         #expect(schedule.ddimTimesteps(steps: 2) == [999, 499])
         for (i, label) in labels.enumerated() {
             var x = initialNoise(seed: 21, image: i).map(Double.init)
             for (t, tPrevious) in [(999, 499), (499, -1)] {
                 let a = schedule.alphaBar[t], ap = tPrevious < 0 ? 1 : schedule.alphaBar[tPrevious]
-                let eps = model.predictNoise(x: x.map(Float.init), timesteps: [t], labels: [label], width: 0.5).map(Double.init)
+                let eps = try model.predictNoise(x: x.map(Float.init), timesteps: [t], labels: [label], width: 0.5).map(Double.init)
                 x = (0..<64).map { j in
                     let x0 = min(max((x[j] - (1 - a).squareRoot() * eps[j]) / a.squareRoot(), -1), 1)
                     let e = (x[j] - a.squareRoot() * x0) / (1 - a).squareRoot()
@@ -35,12 +35,12 @@ struct DDIMTests {
         }
     }
 
-    @Test func oneStepIsTheClippedDenoisedGuess() {
+    @Test func oneStepIsTheClippedDenoisedGuess() throws {
         let model = SlimmableDenoiser(architecture: DenoiserArchitecture(hiddenWidth: 8, residualBlocks: 1, timeFeatures: 4), seed: 4)
         let schedule = NoiseSchedule.standard
-        let out = DDIMSampler(denoiser: model, schedule: schedule).sample(width: 1, steps: 1, labels: [2], seed: 3, eta: 1)
+        let out = try DDIMSampler(denoiser: model, schedule: schedule).sample(width: 1, steps: 1, labels: [2], seed: 3, eta: 1)
         let x = initialNoise(seed: 3, image: 0)
-        let eps = model.predictNoise(x: x, timesteps: [999], labels: [2], width: 1)
+        let eps = try model.predictNoise(x: x, timesteps: [999], labels: [2], width: 1)
         let a = Float(schedule.alphaBar[999])
         for j in 0..<64 {
             let expected = min(max((x[j] - (1 - a).squareRoot() * eps[j]) / a.squareRoot(), -1), 1)
@@ -52,23 +52,23 @@ struct DDIMTests {
         let model = try FlexibleDiffusionModel.loadShipped()
         #expect(model.architecture == .standard)
         #expect(model.training["stepsTrained"] != nil)
-        let a = model.generate(width: 0.5, steps: 8, count: 12, seed: 1)
-        let b = model.generate(width: 0.5, steps: 8, count: 12, seed: 1)
-        let c = model.generate(width: 0.5, steps: 8, count: 12, seed: 2)
+        let a = try model.generate(width: 0.5, steps: 8, count: 12, seed: 1)
+        let b = try model.generate(width: 0.5, steps: 8, count: 12, seed: 1)
+        let c = try model.generate(width: 0.5, steps: 8, count: 12, seed: 2)
         #expect(a == b)
         #expect(a != c)
         #expect(a.count == 12 && a.allSatisfy { $0.count == 64 && $0.allSatisfy { $0 >= 0 && $0 <= 16 } })
         // Image i does not depend on how many are generated with it, up to float rounding (BLAS
         // may block a 5-row product differently from a 12-row one; observed differences ~1e-5).
-        let fewer = model.generate(width: 0.5, steps: 8, count: 5, seed: 1)
+        let fewer = try model.generate(width: 0.5, steps: 8, count: 5, seed: 1)
         #expect(zip(a.prefix(5), fewer).allSatisfy { zip($0, $1).allSatisfy { abs($0 - $1) < 1e-3 } })
         // η > 0 is seeded too, and differs from η = 0.
-        let stochastic = model.generate(width: 0.5, steps: 8, count: 4, seed: 1, eta: 1)
-        #expect(stochastic == model.generate(width: 0.5, steps: 8, count: 4, seed: 1, eta: 1))
+        let stochastic = try model.generate(width: 0.5, steps: 8, count: 4, seed: 1, eta: 1)
+        #expect(try stochastic == model.generate(width: 0.5, steps: 8, count: 4, seed: 1, eta: 1))
         #expect(stochastic != Array(a.prefix(4)))
         // Explicit labels are honoured (label 3 everywhere differs from the default 0,1,2,3).
-        #expect(model.generate(width: 0.5, steps: 8, count: 4, seed: 1, labels: [3, 3, 3, 3]) != Array(a.prefix(4)))
-        #expect(model.generate(width: 1, steps: 1, count: 0, seed: 1).isEmpty)
+        #expect(try model.generate(width: 0.5, steps: 8, count: 4, seed: 1, labels: [3, 3, 3, 3]) != Array(a.prefix(4)))
+        #expect(try model.generate(width: 1, steps: 1, count: 0, seed: 1).isEmpty)
     }
 
     /// The shipped model draws digits, not noise: the mean generated image correlates strongly
@@ -76,7 +76,7 @@ struct DDIMTests {
     @Test func shippedModelImitatesTheData() throws {
         let model = try FlexibleDiffusionModel.loadShipped()
         let data = try DigitsDataset.loadShipped()
-        let images = model.generate(width: 1, steps: 20, count: 200, seed: 3)
+        let images = try model.generate(width: 1, steps: 20, count: 200, seed: 3)
         func meanImage(_ xs: [[Float]]) -> [Double] {
             (0..<64).map { j in xs.reduce(0.0) { $0 + Double($1[j]) } / Double(xs.count) }
         }
@@ -98,9 +98,9 @@ struct DDIMTests {
 
     @Test func samplesWriteAsPNGAndJSON() throws {
         let model = try FlexibleDiffusionModel.loadShipped()
-        let set = SampleSet(model: model, width: 0.25, steps: 4, count: 6, seed: 9)
+        let set = try SampleSet(model: model, width: 0.25, steps: 4, count: 6, seed: 9)
         #expect(set.activeWidth == 64)
-        #expect(set.flopsPerImage == 4 * model.flopsPerStep(width: 0.25))
+        #expect(try set.flopsPerImage == 4 * model.flopsPerStep(width: 0.25))
         let folder = NSTemporaryDirectory() + "flexgen-d1-\(UInt64.random(in: 0...UInt64.max))"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }

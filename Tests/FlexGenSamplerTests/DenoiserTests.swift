@@ -18,21 +18,21 @@ struct DenoiserTests {
     }
 
     /// ½‖ε̂ − target‖² in double precision.
-    func loss(_ model: SlimmableDenoiser, _ b: (x: [Float], t: [Int], labels: [Int], target: [Float]), width: Double) -> Double {
-        let out = model.predictNoise(x: b.x, timesteps: b.t, labels: b.labels, width: width)
+    func loss(_ model: SlimmableDenoiser, _ b: (x: [Float], t: [Int], labels: [Int], target: [Float]), width: Double) throws -> Double {
+        let out = try model.predictNoise(x: b.x, timesteps: b.t, labels: b.labels, width: width)
         return zip(out, b.target).reduce(0.0) { $0 + 0.5 * Double($1.0 - $1.1) * Double($1.0 - $1.1) }
     }
 
     /// The hand-written backward pass against central finite differences of the loss, at full and
     /// at partial width; entries outside the active slices must get exactly zero gradient.
     @Test(arguments: [1.0, 0.5])
-    func gradientMatchesFiniteDifferences(width: Double) {
+    func gradientMatchesFiniteDifferences(width: Double) throws {
         var model = SlimmableDenoiser(architecture: tiny, seed: 3)
         // Make the output layer large enough that upstream gradients are not tiny.
         let layout = model.layout
         for i in layout.outputWeight..<(layout.outputWeight + 64 * 6) { model.parameters[i] *= 10 }
         let b = batch(rows: 5, seed: 11)
-        let rows = 5, active = tiny.activeWidth(width)
+        let rows = 5, active = try tiny.activeWidth(width)
         let ws = DenoiserWorkspace(architecture: tiny, rows: rows)
         b.x.withUnsafeBufferPointer { ws.input.update(from: $0.baseAddress!, count: $0.count) }
         model.forward(workspace: ws, rows: rows, timesteps: b.t, labels: b.labels, active: active)
@@ -46,7 +46,7 @@ struct DenoiserTests {
             let h: Float = 1e-2
             plus.parameters[i] += h
             minus.parameters[i] -= h
-            let numeric = (loss(plus, b, width: width) - loss(minus, b, width: width)) / Double(2 * h)
+            let numeric = (try loss(plus, b, width: width) - loss(minus, b, width: width)) / Double(2 * h)
             let analytic = Double(gradient[i])
             if numeric == 0 {
                 #expect(analytic == 0, "parameter \(i): analytic \(analytic) but loss does not depend on it")
@@ -66,7 +66,7 @@ struct DenoiserTests {
     }
 
     /// Width w must compute exactly the network of hidden width ⌈w·H⌉ built from the leading slices.
-    @Test func partialWidthEqualsTheSlicedNetwork() {
+    @Test func partialWidthEqualsTheSlicedNetwork() throws {
         let model = SlimmableDenoiser(architecture: tiny, seed: 5)
         let small = DenoiserArchitecture(hiddenWidth: 3, residualBlocks: 2, timeFeatures: 4)
         let bigLayout = model.layout, smallLayout = ParameterLayout(small)
@@ -81,41 +81,41 @@ struct DenoiserTests {
         }
         let sliced = SlimmableDenoiser(architecture: small, parameters: parameters)
         let b = batch(rows: 4, seed: 2)
-        let slim = model.predictNoise(x: b.x, timesteps: b.t, labels: b.labels, width: 0.5)
-        let reference = sliced.predictNoise(x: b.x, timesteps: b.t, labels: b.labels, width: 1)
+        let slim = try model.predictNoise(x: b.x, timesteps: b.t, labels: b.labels, width: 0.5)
+        let reference = try sliced.predictNoise(x: b.x, timesteps: b.t, labels: b.labels, width: 1)
         #expect(zip(slim, reference).allSatisfy { abs($0 - $1) <= 1e-5 * max(1, abs($1)) })
         // And it differs from the full width (the extra units do something).
-        let full = model.predictNoise(x: b.x, timesteps: b.t, labels: b.labels, width: 1)
+        let full = try model.predictNoise(x: b.x, timesteps: b.t, labels: b.labels, width: 1)
         #expect(full != slim)
     }
 
-    @Test func activeWidthIsTheCeilingAndRejectsNothingInRange() {
+    @Test func activeWidthIsTheCeilingAndRejectsNothingInRange() throws {
         let a = DenoiserArchitecture(hiddenWidth: 256, residualBlocks: 1, timeFeatures: 2)
-        #expect(a.activeWidth(1) == 256)
-        #expect(a.activeWidth(0.75) == 192)
-        #expect(a.activeWidth(0.25) == 64)
-        #expect(a.activeWidth(0.3) == 77)                  // 76.8 → 77
-        #expect(a.activeWidth(1e-9) == 1)                  // never zero units
-        #expect(a.activeWidth(Double.leastNonzeroMagnitude) == 1)
-        #expect(DenoiserArchitecture(hiddenWidth: 10, residualBlocks: 0, timeFeatures: 2).activeWidth(0.1) == 1)
+        #expect(try a.activeWidth(1) == 256)
+        #expect(try a.activeWidth(0.75) == 192)
+        #expect(try a.activeWidth(0.25) == 64)
+        #expect(try a.activeWidth(0.3) == 77)                  // 76.8 → 77
+        #expect(try a.activeWidth(1e-9) == 1)                  // never zero units
+        #expect(try a.activeWidth(Double.leastNonzeroMagnitude) == 1)
+        #expect(try DenoiserArchitecture(hiddenWidth: 10, residualBlocks: 0, timeFeatures: 2).activeWidth(0.1) == 1)
     }
 
     /// FLOPs of a tiny network counted by hand: H = 4, L = 1, E = 2, w = 0.5 → a = 2, P = 64.
-    @Test func flopCountMatchesAHandCount() {
+    @Test func flopCountMatchesAHandCount() throws {
         let arch = DenoiserArchitecture(hiddenWidth: 4, residualBlocks: 1, timeFeatures: 2)
         // time: 2 sin/cos + (2·2·2 = 8 product) + 2 bias + 2 label add                  =   14
         // input: 2·64·2 = 256 product + 2 bias + 2 conditioning + 4·2 SiLU              =  268
         // block: 2·2·2 = 8 product + 2 bias + 2 conditioning + 8 SiLU + 2 residual      =   22
         // output: 2·2·64 = 256 product + 64 bias                                        =  320
         // DDIM update: 11 per pixel · 64                                                =  704
-        #expect(arch.flopsPerStep(width: 0.5) == 1_328)
-        #expect(arch.flopsPerImage(width: 0.5, steps: 7) == 7 * 1_328)
+        #expect(try arch.flopsPerStep(width: 0.5) == 1_328)
+        #expect(try arch.flopsPerImage(width: 0.5, steps: 7) == 7 * 1_328)
         // Width 1 (a = 4): (2+16+4+4) + (512+4+4+16) + (32+4+4+16+4) + (512+64) + 704 = 26+536+60+576+704
-        #expect(arch.flopsPerStep(width: 1) == 1_902)
+        #expect(try arch.flopsPerStep(width: 1) == 1_902)
         // Monotone in width for the shipped shape, and the gemm terms dominate.
         let standard = DenoiserArchitecture.standard
         let widths = stride(from: 0.05, through: 1.0, by: 0.05).map { $0 }
-        let flops = widths.map { standard.flopsPerStep(width: $0) }
+        let flops = try widths.map { try standard.flopsPerStep(width: $0) }
         #expect(zip(flops, flops.dropFirst()).allSatisfy { $0 < $1 })
     }
 

@@ -20,7 +20,7 @@ struct TrainingTests {
         let data = try DigitsDataset.loadShipped()
         let settings = smallSettings(steps: 300)
         let training = try DenoiserTraining(settings: settings, examples: data.training)
-        let before = DenoiserTraining.evaluationLoss(of: training.model(averaged: false), schedule: settings.schedule,
+        let before = try DenoiserTraining.evaluationLoss(of: training.model(averaged: false), schedule: settings.schedule,
                                                      examples: data.heldOut, width: 1, rows: 256)
         var firstLosses: [Float] = [], lastLosses: [Float] = []
         for step in 0..<settings.steps {
@@ -29,9 +29,9 @@ struct TrainingTests {
             if step < 20 { firstLosses.append(info.loss) }
             if step >= settings.steps - 20 { lastLosses.append(info.loss) }
         }
-        let afterRaw = DenoiserTraining.evaluationLoss(of: training.model(averaged: false), schedule: settings.schedule,
+        let afterRaw = try DenoiserTraining.evaluationLoss(of: training.model(averaged: false), schedule: settings.schedule,
                                                        examples: data.heldOut, width: 1, rows: 256)
-        let afterNarrow = DenoiserTraining.evaluationLoss(of: training.model(averaged: false), schedule: settings.schedule,
+        let afterNarrow = try DenoiserTraining.evaluationLoss(of: training.model(averaged: false), schedule: settings.schedule,
                                                           examples: data.heldOut, width: 0.25, rows: 256)
         // An untrained ε-predictor scores ≈ 1 (the noise variance); 300 steps of this small network
         // must cut that clearly at full width (observed ≈ 0.71×) and also at the narrowest trained

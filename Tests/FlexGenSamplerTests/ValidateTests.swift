@@ -110,8 +110,8 @@ import FlexGenModel
 
     static func solutionJSON(configs: [(Double, Int)], in folder: URL, name: String) throws -> String {
         let model = try FlexibleDiffusionModel.loadShipped()
-        let clients: [[String: Any]] = configs.enumerated().map { k, c in
-            ["id": "d\(k + 1)", "width": c.0, "steps": c.1, "flops": model.flopsPerImage(width: c.0, steps: c.1), "quality": 1.0,
+        let clients: [[String: Any]] = try configs.enumerated().map { k, c in
+            ["id": "d\(k + 1)", "width": c.0, "steps": c.1, "flops": try model.flopsPerImage(width: c.0, steps: c.1), "quality": 1.0,
              "computeRateFlopsPerS": 1e9, "bandwidthHz": 1e5, "txPowerW": 0.1, "txTimeS": 0.01, "latencyS": 0.02,
              "computeEnergyJ": 1e-5, "txEnergyJ": 1e-3]
         }
@@ -156,7 +156,7 @@ import FlexGenModel
         let profile = try JSONDecoder().decode(Profile.self, from: Data(contentsOf: root.appendingPathComponent("problems/profiles/digits-measured.json")))
         let model = try FlexibleDiffusionModel.loadShipped()
         #expect(profile.metric == QualityEvaluator.metric && profile.configs.count == 16)
-        for c in profile.configs { #expect(c.flops == model.flopsPerImage(width: c.width, steps: c.steps)) }
+        for c in profile.configs { #expect(try c.flops == model.flopsPerImage(width: c.width, steps: c.steps)) }
         let csv = try String(contentsOf: root.appendingPathComponent("problems/profiles/digits-measured.csv"), encoding: .utf8)
         var ci: [Configuration.Key: Double] = [:]
         for line in csv.split(separator: "\n").dropFirst() {

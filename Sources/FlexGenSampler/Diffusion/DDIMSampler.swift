@@ -29,11 +29,15 @@ public struct DDIMSampler: Sendable {
 
     /// Samples `labels.count` images; returns them row-major (count × 64) in the model's scale
     /// (values in [-1, 1] after the final clipped step).
-    /// Preconditions (checked): 0 < width ≤ 1, 1 ≤ steps ≤ T, η ≥ 0 finite, labels in 0…10.
-    public func sample(width: Double, steps: Int, labels: [Int], seed: UInt64, eta: Double = 0) -> [Float] {
-        precondition(eta.isFinite && eta >= 0, "eta must be finite and ≥ 0, got \(eta)")
-        precondition(labels.allSatisfy { (0..<DenoiserArchitecture.labelCount).contains($0) }, "labels must be in 0…10")
-        let active = denoiser.architecture.activeWidth(width)
+    /// - Throws: `DiffusionInputError` unless 0 < width ≤ 1, 1 ≤ steps ≤ T, η ≥ 0 finite and
+    ///   every label is in 0…10 (checked before any work).
+    public func sample(width: Double, steps: Int, labels: [Int], seed: UInt64, eta: Double = 0) throws(DiffusionInputError) -> [Float] {
+        guard eta.isFinite && eta >= 0 else { throw .eta(eta) }
+        if let bad = labels.first(where: { !(0..<DenoiserArchitecture.labelCount).contains($0) }) {
+            throw .label(bad, maximum: DenoiserArchitecture.labelCount - 1)
+        }
+        guard steps >= 1 && steps <= schedule.timesteps else { throw .steps(steps, maximum: schedule.timesteps) }
+        let active = try denoiser.architecture.activeWidth(width)
         let sequence = schedule.ddimTimesteps(steps: steps)
         let p = DenoiserArchitecture.pixelCount
         var result = [Float](repeating: 0, count: labels.count * p)

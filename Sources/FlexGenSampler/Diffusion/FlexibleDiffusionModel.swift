@@ -5,8 +5,10 @@ import Foundation
 /// the toolkit (calibrate, validate, the sampler worker) calls.
 ///
 ///     let model = try FlexibleDiffusionModel.loadShipped()
-///     let images = model.generate(width: 0.5, steps: 20, count: 100, seed: 7)   // 100 × 64 pixels in 0…16
-///     let cost = model.flopsPerImage(width: 0.5, steps: 20)
+///     let images = try model.generate(width: 0.5, steps: 20, count: 100, seed: 7)   // 100 × 64 pixels in 0…16
+///     let cost = try model.flopsPerImage(width: 0.5, steps: 20)
+///
+/// Out-of-range arguments throw `DiffusionInputError` (naming the argument); nothing traps.
 public struct FlexibleDiffusionModel: Sendable {
     public let denoiser: SlimmableDenoiser
     public let schedule: NoiseSchedule
@@ -62,22 +64,36 @@ public struct FlexibleDiffusionModel: Sendable {
     ///   - eta: DDIM η ≥ 0 (0 = deterministic DDIM, 1 = ancestral).
     /// - Returns: `count` arrays of 64 pixel values in 0…16 (row-major 8×8, like the data set;
     ///   continuous, not rounded). Same arguments → bit-identical output on the same machine.
-    /// Preconditions (checked, trap): the ranges above; `labels?.count == count`.
+    /// - Throws: `DiffusionInputError` for any argument outside the ranges above (width NaN, ±∞,
+    ///   ≤ 0 or > 1; steps < 1 or > T; count < 0; `labels?.count != count`; a label outside
+    ///   0…10; η negative or not finite), checked before any work, also when `count` is 0.
     public func generate(width: Double, steps: Int, count: Int, seed: UInt64,
-                         labels: [Int]? = nil, eta: Double = 0) -> [[Float]] {
-        precondition(count >= 0, "count must be ≥ 0")
+                         labels: [Int]? = nil, eta: Double = 0) throws(DiffusionInputError) -> [[Float]] {
+        guard count >= 0 else { throw .count(count) }
+        try Self.check(width: width, steps: steps, timesteps: schedule.timesteps)
         let chosen = labels ?? Self.defaultLabels(count: count)
-        precondition(chosen.count == count, "labels.count (\(chosen.count)) must equal count (\(count))")
+        guard chosen.count == count else { throw .labelCount(chosen.count, expected: count) }
         guard count > 0 else { return [] }
-        let flat = DDIMSampler(denoiser: denoiser, schedule: schedule)
+        let flat = try DDIMSampler(denoiser: denoiser, schedule: schedule)
             .sample(width: width, steps: steps, labels: chosen, seed: seed, eta: eta)
         let p = DenoiserArchitecture.pixelCount
         return (0..<count).map { i in flat[(i * p)..<((i + 1) * p)].map(DigitsDataset.scaleFromModel) }
     }
 
     /// Analytic FLOPs per denoising step and image at `width` (see `DenoiserArchitecture.flopsPerStep`).
-    public func flopsPerStep(width: Double) -> Double { architecture.flopsPerStep(width: width) }
+    /// Throws `DiffusionInputError.width` for a width outside (0, 1].
+    public func flopsPerStep(width: Double) throws(DiffusionInputError) -> Double { try architecture.flopsPerStep(width: width) }
 
     /// Analytic FLOPs per image: steps · flopsPerStep(width) (pixel space: no decoder).
-    public func flopsPerImage(width: Double, steps: Int) -> Double { architecture.flopsPerImage(width: width, steps: steps) }
+    /// Throws `DiffusionInputError` for a width outside (0, 1] or steps outside 1…T.
+    public func flopsPerImage(width: Double, steps: Int) throws(DiffusionInputError) -> Double {
+        try Self.check(width: width, steps: steps, timesteps: schedule.timesteps)
+        return try architecture.flopsPerImage(width: width, steps: steps)
+    }
+
+    /// The configuration checks every entry point shares: 0 < w ≤ 1 (finite), 1 ≤ s ≤ T.
+    static func check(width: Double, steps: Int, timesteps: Int) throws(DiffusionInputError) {
+        guard width.isFinite && width > 0 && width <= 1 else { throw .width(width) }
+        guard steps >= 1 && steps <= timesteps else { throw .steps(steps, maximum: timesteps) }
+    }
 }

@@ -123,13 +123,20 @@ public final class BuiltinSampler: Sampler {
             throw SamplerError.badRequest("steps: must be ≤ \(model.schedule.timesteps), got \(request.steps)")
         }
         let clock = ContinuousClock()
-        var images: [[Float]] = []
+        var images: Result<[[Float]], DiffusionInputError> = .success([])
         let elapsed = clock.measure {
-            images = model.generate(width: request.width, steps: request.steps, count: request.count, seed: request.seed,
-                                    labels: request.effectiveLabels, eta: request.eta ?? 0)
+            images = Result { () throws(DiffusionInputError) in
+                try model.generate(width: request.width, steps: request.steps, count: request.count, seed: request.seed,
+                                   labels: request.effectiveLabels, eta: request.eta ?? 0)
+            }
         }
-        return SampleBatch(samples: images, wallTimeS: elapsed.seconds,
-                           flopsPerImage: model.flopsPerImage(width: request.width, steps: request.steps))
+        do throws(DiffusionInputError) {
+            return SampleBatch(samples: try images.get(), wallTimeS: elapsed.seconds,
+                               flopsPerImage: try model.flopsPerImage(width: request.width, steps: request.steps))
+        } catch {
+            // Unreachable after `request.problem` and the steps check above; kept as a typed error, not a trap.
+            throw SamplerError.badRequest(error.description)
+        }
     }
 }
 

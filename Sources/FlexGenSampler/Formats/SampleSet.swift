@@ -19,17 +19,18 @@ public struct SampleSet: Codable, Sendable, Equatable {
     public var images: [[Float]]
 
     /// Generates `count` images with `model` (labels nil → i mod 10).
+    /// Throws `DiffusionInputError` for arguments `FlexibleDiffusionModel.generate` refuses.
     public init(model: FlexibleDiffusionModel, width: Double, steps: Int, count: Int, seed: UInt64,
-                labels: [Int]? = nil, eta: Double = 0) {
+                labels: [Int]? = nil, eta: Double = 0) throws(DiffusionInputError) {
         let chosen = labels ?? FlexibleDiffusionModel.defaultLabels(count: count)
         self.width = width
         self.steps = steps
         self.eta = eta
         self.seed = seed
-        self.activeWidth = model.architecture.activeWidth(width)
-        self.flopsPerImage = model.flopsPerImage(width: width, steps: steps)
+        self.activeWidth = try model.architecture.activeWidth(width)
+        self.flopsPerImage = try model.flopsPerImage(width: width, steps: steps)
         self.labels = chosen
-        self.images = model.generate(width: width, steps: steps, count: count, seed: seed, labels: chosen, eta: eta)
+        self.images = try model.generate(width: width, steps: steps, count: count, seed: seed, labels: chosen, eta: eta)
     }
 
     /// Writes the images as a PNG grid (atomically).

@@ -41,10 +41,19 @@ public struct DenoiserArchitecture: Sendable, Equatable, Codable {
     /// ceiling so that widths like 0.75·256 = 192 that are exact in decimal but not in binary do not
     /// round up to 193.
     ///
-    /// Precondition: 0 < w ≤ 1 and w finite (checked).
-    public func activeWidth(_ width: Double) -> Int {
-        precondition(width.isFinite && width > 0 && width <= 1, "width must be in (0, 1], got \(width)")
+    /// - Throws: `DiffusionInputError.width` unless 0 < w ≤ 1 and w finite (NaN, ±∞, 0, negative
+    ///   and > 1 are all refused; the smallest positive subnormal gives 1 unit).
+    public func activeWidth(_ width: Double) throws(DiffusionInputError) -> Int {
+        guard width.isFinite && width > 0 && width <= 1 else { throw .width(width) }
+        return activeUnits(width)
+    }
+
+    /// `activeWidth` without the check, for callers that validated the width before (training,
+    /// whose settings refuse widths outside (0, 1]). Clamped to 1…H whatever the input, so even a
+    /// wrong width cannot index outside the weights.
+    func activeUnits(_ width: Double) -> Int {
         let product = width * Double(hiddenWidth) * (1 - 1e-12)
+        guard product.isFinite else { return hiddenWidth }
         return min(hiddenWidth, max(1, Int(product.rounded(.up))))
     }
 
@@ -67,8 +76,9 @@ public struct DenoiserArchitecture: Sendable, Equatable, Codable {
     ///     DDIM update      11P
     ///
     /// Postcondition: strictly increasing in a (hence non-decreasing in w), positive.
-    public func flopsPerStep(width: Double) -> Double {
-        let a = Double(activeWidth(width))
+    /// - Throws: `DiffusionInputError.width` for a width outside (0, 1] (see `activeWidth`).
+    public func flopsPerStep(width: Double) throws(DiffusionInputError) -> Double {
+        let a = Double(try activeWidth(width))
         let p = Double(Self.pixelCount), e = Double(timeFeatures), l = Double(residualBlocks)
         let silu = Double(Self.siluFlops)
         let time = e + 2 * e * a + a + a
@@ -80,10 +90,12 @@ public struct DenoiserArchitecture: Sendable, Equatable, Codable {
     }
 
     /// FLOPs for one image with `steps` denoising steps: steps · flopsPerStep(width). The model
-    /// works in pixel space, so there is no decoder to add. Precondition: steps ≥ 1.
-    public func flopsPerImage(width: Double, steps: Int) -> Double {
-        precondition(steps >= 1, "steps must be ≥ 1, got \(steps)")
-        return Double(steps) * flopsPerStep(width: width)
+    /// works in pixel space, so there is no decoder to add.
+    /// - Throws: `DiffusionInputError.steps` for steps < 1 (the architecture does not know the
+    ///   schedule's T; `FlexibleDiffusionModel.flopsPerImage` also checks s ≤ T), `.width` as above.
+    public func flopsPerImage(width: Double, steps: Int) throws(DiffusionInputError) -> Double {
+        guard steps >= 1 else { throw .steps(steps, maximum: nil) }
+        return Double(steps) * (try flopsPerStep(width: width))
     }
 
     /// Number of trainable parameters.

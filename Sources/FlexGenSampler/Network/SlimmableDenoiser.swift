@@ -50,12 +50,14 @@ public struct SlimmableDenoiser: Sendable, Equatable {
 
     /// Predicts ε for `count` rows of noisy pixels `x` (count × 64, model scale [-1, 1] plus noise),
     /// timesteps `t` (0…T−1) and labels (0…9, or 10 = null) at width `width`; returns count × 64.
-    public func predictNoise(x: [Float], timesteps: [Int], labels: [Int], width: Double) -> [Float] {
+    /// Throws `DiffusionInputError.width` for a width outside (0, 1].
+    public func predictNoise(x: [Float], timesteps: [Int], labels: [Int], width: Double) throws(DiffusionInputError) -> [Float] {
+        let active = try architecture.activeWidth(width)
         let count = timesteps.count
         precondition(x.count == count * DenoiserArchitecture.pixelCount && labels.count == count, "predictNoise: shape mismatch")
         let workspace = DenoiserWorkspace(architecture: architecture, rows: count)
         x.withUnsafeBufferPointer { workspace.input.update(from: $0.baseAddress!, count: $0.count) }
-        forward(workspace: workspace, rows: count, timesteps: timesteps, labels: labels, active: architecture.activeWidth(width))
+        forward(workspace: workspace, rows: count, timesteps: timesteps, labels: labels, active: active)
         return Array(UnsafeBufferPointer(start: workspace.output, count: count * DenoiserArchitecture.pixelCount))
     }
 

@@ -45,7 +45,7 @@ extension DenoiserTraining {
         let wall = Date().timeIntervalSince(start)
         let model = training.model()
         let widths = [0.25, 0.5, 0.75, 1.0]
-        let heldOut = widths.map { (width: $0, loss: evaluationLoss(of: model, schedule: settings.schedule, examples: data.heldOut, width: $0)) }
+        let heldOut = try widths.map { (width: $0, loss: try evaluationLoss(of: model, schedule: settings.schedule, examples: data.heldOut, width: $0)) }
         let finalLoss = recent.reduce(0, +) / Float(max(recent.count, 1))
         var facts: [String: String] = [
             "seed": String(settings.seed), "stepsTrained": String(settings.steps),

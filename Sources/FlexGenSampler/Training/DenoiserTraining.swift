@@ -88,7 +88,7 @@ public final class DenoiserTraining {
         let scale = 2 / Float(n * p)
         gradient.withUnsafeMutableBufferPointer { g in
             for (index, width) in widths.enumerated() {
-                let active = settings.architecture.activeWidth(width)
+                let active = settings.architecture.activeUnits(width)  // widths in [minWidth, 1], validated
                 denoiser.forward(workspace: workspace, rows: n, timesteps: timesteps, labels: batchLabels, active: active)
                 let out = workspace.output
                 var loss: Float = 0
@@ -140,7 +140,7 @@ public final class DenoiserTraining {
     /// from `examples` (same t, noise and labels for every call with the same seed): a loss that
     /// can be compared before and after training.
     public static func evaluationLoss(of model: SlimmableDenoiser, schedule: NoiseSchedule,
-                                      examples: [DigitsDataset.Example], width: Double, rows: Int = 512, seed: UInt64 = 99) -> Float {
+                                      examples: [DigitsDataset.Example], width: Double, rows: Int = 512, seed: UInt64 = 99) throws(DiffusionInputError) -> Float {
         var generator = Xoshiro256(seed: seed)
         let p = DenoiserArchitecture.pixelCount
         var x = [Float](repeating: 0, count: rows * p), noise = x
@@ -156,7 +156,7 @@ public final class DenoiserTraining {
                 x[r * p + j] = a * DigitsDataset.scaleToModel(example.pixels[j]) + b * e
             }
         }
-        let prediction = model.predictNoise(x: x, timesteps: timesteps, labels: labels, width: width)
+        let prediction = try model.predictNoise(x: x, timesteps: timesteps, labels: labels, width: width)
         var sum: Double = 0
         for k in 0..<(rows * p) { let d = Double(prediction[k] - noise[k]); sum += d * d }
         return Float(sum / Double(rows * p))

@@ -15,6 +15,11 @@ public struct ValidationSettings: Sendable, Equatable {
     public var eta = 0.0
     /// Relative tolerance on requirements (default 1e-6, the contract's).
     public var relativeTolerance = 1e-6
+    /// Wall-clock limit (s) of one `validate` call, warm-up included, checked before every batch
+    /// (one seed of one configuration). Default +∞ (no limit). A batch that has started is finished,
+    /// so a call can overrun the limit by at most one batch; reaching it throws
+    /// `ValidationInterrupted` (`.timeLimit`), never a partial report.
+    public var timeLimitS = Double.infinity
 
     public init() {}
 
@@ -22,7 +27,38 @@ public struct ValidationSettings: Sendable, Equatable {
         if samplesPerSeed < 2 { return "samples: must be ≥ 2, got \(samplesPerSeed)" }
         if seedCount < 1 { return "seeds: must be ≥ 1, got \(seedCount)" }
         if !(eta.isFinite && eta >= 0) { return "eta: must be ≥ 0, got \(eta)" }
+        if !(timeLimitS > 0) { return "timeLimitS: must be > 0, got \(timeLimitS)" }
         return nil
+    }
+}
+
+/// A validation stopped before its report was complete: the outcome of reaching
+/// `ValidationSettings.timeLimitS` or of the caller's `shouldStop` (cancellation). Not bad input:
+/// the same request may succeed with more time or fewer images.
+public struct ValidationInterrupted: Error, Sendable, Equatable, CustomStringConvertible {
+    public enum Reason: String, Sendable, Equatable {
+        /// `ValidationSettings.timeLimitS` was reached.
+        case timeLimit = "time_limit"
+        /// The caller's `shouldStop` returned true (client gone, shutdown, …).
+        case stopped
+    }
+    public var reason: Reason
+    /// Batches (seed × configuration) finished before the stop, and how many the report needed.
+    public var completedBatches: Int
+    public var totalBatches: Int
+    /// Wall time from the start of `validate` to the stop (s).
+    public var elapsedS: Double
+
+    public init(reason: Reason, completedBatches: Int, totalBatches: Int, elapsedS: Double) {
+        self.reason = reason
+        self.completedBatches = completedBatches
+        self.totalBatches = totalBatches
+        self.elapsedS = elapsedS
+    }
+
+    public var description: String {
+        let what = reason == .timeLimit ? "reached its time limit" : "was stopped"
+        return "validation \(what) after \(String(format: "%.3f", elapsedS)) s, with \(completedBatches) of \(totalBatches) batches done"
     }
 }
 
@@ -159,24 +195,48 @@ public struct SolutionValidator {
         }
     }
 
+    /// Samples `settings.seedCount` batches of `settings.samplesPerSeed` images for every distinct
+    /// configuration of `solution`, scores them and judges every client and service target.
+    ///
+    /// Cooperative cancellation: before each batch (and before the warm-up) the call stops with
+    /// `ValidationInterrupted` when `shouldStop()` returns true (`.stopped`) or when
+    /// `settings.timeLimitS` has elapsed since the call began (`.timeLimit`). `shouldStop` is
+    /// called on the validating thread, once per batch: it must be cheap and thread-safe (e.g.
+    /// read a flag another thread sets).
+    /// - Throws: `ValidationInputError` for bad input or settings, `SamplerError`/classifier
+    ///   errors from the sampler, `ValidationInterrupted` when stopped.
     public func validate(problem: Problem, solution: Solution, settings: ValidationSettings = .init(),
-                         progress: ((Int, Int, String) -> Void)? = nil) throws -> ValidationReport {
+                         progress: ((Int, Int, String) -> Void)? = nil,
+                         shouldStop: () -> Bool = { false }) throws -> ValidationReport {
+        let clock = ContinuousClock()
+        let start = clock.now
         if let p = settings.problem { throw ValidationInputError(p) }
         try Self.check(problem: problem, solution: solution)
         let metric = problem.profile.metric
         var keys: [Configuration.Key] = []
         for d in solution.clients where !keys.contains(d.configurationKey) { keys.append(d.configurationKey) }
         let seeds = (0..<settings.seedCount).map { settings.baseSeed + UInt64($0) }
+        var done = 0
+        /// Throws if the caller asked to stop or the time limit has passed; called before each batch.
+        func checkpoint() throws {
+            let reason: ValidationInterrupted.Reason? = shouldStop() ? .stopped
+                : (clock.now - start).seconds >= settings.timeLimitS ? .timeLimit : nil
+            if let reason {
+                throw ValidationInterrupted(reason: reason, completedBatches: done, totalBatches: keys.count * seeds.count,
+                                            elapsedS: (clock.now - start).seconds)
+            }
+        }
+        try checkpoint()
         // Warm-up, untimed (page faults, BLAS threads).
         _ = try sampler.generate(SampleRequest(width: 1, steps: 1, count: 16, seed: 0))
         var results: [Configuration.Key: ValidationReport.ConfigurationResult] = [:]
-        var done = 0
         for key in keys {
             let profileEntry = problem.profile.configuration(key)!
             var fds: [Double] = [], acc: [Double] = [], conf: [Double] = []
             var perImageBySeed: [Double] = []
             var flops = profileEntry.flops
             for seed in seeds {
+                try checkpoint()
                 let request = SampleRequest(width: key.width, steps: key.steps, count: settings.samplesPerSeed, seed: seed, eta: settings.eta)
                 let batch = try sampler.generate(request)
                 guard let samples = batch.samples else {
