@@ -167,9 +167,12 @@ public enum ClientOracle {
         func tauOf(_ x: Double) -> Double { min(max(tauMax * sigma(x), tauLow), tauHigh) }
         var x = 0.0
         if let start, start > 0, start < tauMax { x = log(start / (tauMax - start)) }
-        // Bracket in x by the sign of J' (J' < 0 left of the root), and in τ for the fallback.
+        // Bracket in x by the sign of J' (J' < 0 left of the root) with φ at its ends, and in τ for
+        // the fallback.
         var low = -Double.infinity, high = Double.infinity
+        var phiLow = -Double.infinity, phiHigh = Double.infinity
         var tauBelow = 0.0, tauAbove = tauMax
+        let w = task.windowS, t0 = task.minimumTxTimeS
         var iterations = 0
         var latest: Split?
         let budget = max(1, maxIterations / 2)
@@ -184,18 +187,46 @@ public enum ClientOracle {
             // J' is a sum of terms of magnitude `slopeScale`, so it is known only to a few ulps of
             // that: below it, τ is a root to working precision.
             if abs(s.slope) <= 8 * Double.ulpOfOne * s.slopeScale { return (tau, s, iterations) }
-            if s.slope < 0 { low = x; tauBelow = max(tauBelow, tau) } else { high = x; tauAbove = min(tauAbove, tau) }
-            if tauAbove - tauBelow <= 4 * Double.ulpOfOne * tau { return (tau, s, iterations) }
-            // φ and dφ/dx; dτ/dx = τ_max·σ(x)σ(−x) = τ·σ(−x) (σ(−x) directly: no cancellation near τ_max).
             let phi = log(s.txMarginal) - log(s.computeMarginal)
+            if s.slope < 0 {
+                low = x; phiLow = phi; tauBelow = max(tauBelow, tau)
+            } else {
+                high = x; phiHigh = phi; tauAbove = min(tauAbove, tau)
+            }
+            if tauAbove - tauBelow <= 4 * Double.ulpOfOne * tau { return (tau, s, iterations) }
             let dPhiDTau = s.txCurvature / s.txMarginal + s.computeCurvature / s.computeMarginal
-            let dTauDx = tau * sigma(-x)
-            var next = x - phi / (dPhiDTau * dTauDx)
+            var next: Double
+            if s.capped {
+                // Newton in x: dτ/dx = τ_max·σ(x)σ(−x) = τ·σ(−x) (σ(−x) directly: no cancellation
+                // near τ_max). P has its pole at t₀ here, so x is the variable in which φ is linear.
+                next = x - phi / (dPhiDTau * tau * sigma(-x))
+            } else {
+                // Uncapped, P ∝ t^{−(2−q)} has no pole at t₀: the natural variable is
+                // ξ = log(τ/t) (dτ/dξ = τt/W), in which φ is linear even when t − t₀ ≪ t (where
+                // dφ/dx → 0 and a step in x would shoot far past the root). Mapped back to x.
+                let t = w - tau
+                let xi = log(tau / t) - phi / (dPhiDTau * tau * t / w)
+                let rest = w * sigma(-xi) - t0   // τ_max − τ at the new point
+                next = rest > 0 ? log(w * sigma(xi) / rest) : .infinity
+            }
+            if next.isFinite && abs(tauOf(next) - tau) <= 4 * Double.ulpOfOne * tau {
+                // Quadratic convergence: the correction is the error, τ is within 4 ulps of the root.
+                // (Tested before the bracket: a correction at rounding level may land on an end.)
+                return (tau, s, iterations)
+            }
             if !(next.isFinite && next > low && next < high) {
-                // A step that leaves the bracket (or no usable step): bisect in x, or step out by a
-                // factor e⁸ in τ/(τ_max − τ) while one side is still open.
+                // A step that leaves the bracket (or no usable step): false position on φ between
+                // the bracket ends (φ is log-scaled, so nearly linear), kept an eighth of the width
+                // away from them so the bracket keeps shrinking; bisection in x if φ is not finite
+                // at an end; or a step of e⁸ in τ/(τ_max − τ) while one side is still open.
                 if low.isFinite && high.isFinite {
-                    next = low + (high - low) / 2
+                    let width = high - low
+                    let secant = low - phiLow * width / (phiHigh - phiLow)
+                    if phiLow.isFinite && phiHigh.isFinite && secant.isFinite {
+                        next = min(max(secant, low + width / 8), high - width / 8)
+                    } else {
+                        next = low + width / 2
+                    }
                 } else if low.isFinite {
                     next = low + 8
                 } else if high.isFinite {
@@ -203,9 +234,6 @@ public enum ClientOracle {
                 } else {
                     next = x + (s.slope < 0 ? 8 : -8)
                 }
-            } else if abs(tauOf(next) - tau) <= 4 * Double.ulpOfOne * tau {
-                // Quadratic convergence: the correction is the error, τ is within 4 ulps of the root.
-                return (tau, s, iterations)
             }
             if next == x { return (tau, s, iterations) }
             x = next
@@ -372,3 +400,4 @@ public enum ClientOracle {
         return y
     }
 }
+
