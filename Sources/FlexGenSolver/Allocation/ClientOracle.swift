@@ -176,9 +176,10 @@ public enum ClientOracle {
         var iterations = 0
         var latest: Split?
         let budget = max(1, maxIterations / 2)
+        var tauAtX = tauOf(x)
         while iterations < budget {
             iterations += 1
-            let tau = tauOf(x)
+            let tau = tauAtX
             let s = split(task, tau: tau, mu: mu, lambda: lambda, efficiencyHint: efficiencyHint)
             efficiencyHint = s.freeEfficiency
             latest = s
@@ -187,7 +188,8 @@ public enum ClientOracle {
             // J' is a sum of terms of magnitude `slopeScale`, so it is known only to a few ulps of
             // that: below it, τ is a root to working precision.
             if abs(s.slope) <= 8 * Double.ulpOfOne * s.slopeScale { return (tau, s, iterations) }
-            let phi = log(s.txMarginal) - log(s.computeMarginal)
+            let ratio = s.txMarginal / s.computeMarginal
+            let phi = ratio > 0 && ratio.isFinite ? log(ratio) : log(s.txMarginal) - log(s.computeMarginal)
             if s.slope < 0 {
                 low = x; phiLow = phi; tauBelow = max(tauBelow, tau)
             } else {
@@ -209,12 +211,14 @@ public enum ClientOracle {
                 let rest = w * sigma(-xi) - t0   // τ_max − τ at the new point
                 next = rest > 0 ? log(w * sigma(xi) / rest) : .infinity
             }
-            if next.isFinite && abs(tauOf(next) - tau) <= 4 * Double.ulpOfOne * tau {
+            let tauAtNewton = next.isFinite ? tauOf(next) : .nan
+            if abs(tauAtNewton - tau) <= 4 * Double.ulpOfOne * tau {
                 // Quadratic convergence: the correction is the error, τ is within 4 ulps of the root.
                 // (Tested before the bracket: a correction at rounding level may land on an end.)
                 return (tau, s, iterations)
             }
-            if !(next.isFinite && next > low && next < high) {
+            let newtonInBracket = next.isFinite && next > low && next < high
+            if !newtonInBracket {
                 // A step that leaves the bracket (or no usable step): false position on φ between
                 // the bracket ends (φ is log-scaled, so nearly linear), kept an eighth of the width
                 // away from them so the bracket keeps shrinking; bisection in x if φ is not finite
@@ -236,6 +240,7 @@ public enum ClientOracle {
                 }
             }
             if next == x { return (tau, s, iterations) }
+            tauAtX = newtonInBracket ? tauAtNewton : tauOf(next)
             x = next
         }
         if iterations >= maxIterations, let latest { return (latest.tau, latest, iterations) }
