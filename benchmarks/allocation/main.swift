@@ -3,7 +3,7 @@
 //
 //     swift build -c release --product flexgen-bench-allocation
 //     .build/release/flexgen-bench-allocation [--family synthetic|scenario] [--clients 1000,10000]
-//                                             [--repeats N] [--quick]
+//                                             [--repeats N] [--compute-scale S] [--quick]
 //
 // Families:
 // - `synthetic` (default): per-client work, window, image size and channel drawn from fixed ranges
@@ -13,6 +13,8 @@
 //   builds them (`ScalingBenchmark.problem`: paper-default settings with K clients, F and B scaled
 //   by K/20, the sd-like-512 profile law, seed 1), each client on its least-work admissible
 //   configuration. Compute is slack there (μ = 0) and only the band is priced.
+// `--compute-scale S` multiplies the server's compute rate F (e.g. 0.1 makes it bind on both
+// families, μ > 0). The `mu>0` column says whether the compute budget binds at the solution.
 import Foundation
 import FlexGenModel
 import FlexGenScenarios
@@ -87,7 +89,8 @@ func peakRSSKiB() -> Int {
 
 func usage() -> Never {
     FileHandle.standardError.write("""
-        usage: flexgen-bench-allocation [--family synthetic|scenario] [--clients 1000,10000,100000] [--repeats N] [--quick]
+        usage: flexgen-bench-allocation [--family synthetic|scenario] [--clients 1000,10000,100000] [--repeats N]
+                                        [--compute-scale S] [--quick]
 
         """.data(using: .utf8)!)
     exit(2)
@@ -97,6 +100,7 @@ var family = "synthetic"
 var sizes: [Int]?
 var repeats: Int?
 var quick = false
+var computeScale = 1.0
 var arguments = CommandLine.arguments.dropFirst().makeIterator()
 while let argument = arguments.next() {
     switch argument {
@@ -108,6 +112,9 @@ while let argument = arguments.next() {
         guard let list = arguments.next().map({ $0.split(separator: ",").map { Int($0) } }),
               !list.isEmpty, list.allSatisfy({ ($0 ?? 0) > 0 }) else { usage() }
         sizes = list.map { $0! }
+    case "--compute-scale":
+        guard let value = arguments.next().flatMap({ Double($0) }), value > 0, value.isFinite else { usage() }
+        computeScale = value
     case "--repeats":
         guard let value = arguments.next().flatMap({ Int($0) }), value > 0 else { usage() }
         repeats = value
@@ -118,10 +125,11 @@ let defaultSizes = family == "scenario" ? [10_000, 100_000] : [1_000, 10_000, 10
 let chosenSizes = sizes ?? (quick ? [1_000, 10_000] : defaultSizes)
 let runs = repeats ?? (quick ? 3 : 7)
 
-print("family: \(family), \(runs) runs per size (median)")
+print("family: \(family), compute scale \(computeScale), \(runs) runs per size (median)")
 print("K        wall_median_s  cpu_median_s  cpu_per_client_us  sweeps     inner_its/client  mu>0  status   gap        peak_rss_MiB")
 for k in chosenSizes {
-    let instance = family == "scenario" ? scenarioInstance(clients: k, seed: 1) : syntheticInstance(clients: k, seed: 42)
+    var instance = family == "scenario" ? scenarioInstance(clients: k, seed: 1) : syntheticInstance(clients: k, seed: 42)
+    instance.computeRate *= computeScale
     var times: [Double] = []
     var cpuTimes: [Double] = []
     var last: AllocationResult?
