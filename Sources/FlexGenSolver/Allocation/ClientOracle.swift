@@ -34,13 +34,16 @@ import FlexGenNumerics
 ///   J' ∝ t⁻² as t → 0 — typical when compute is unpriced (μ = 0) and a client spends almost its
 ///   whole window computing — and then fell back to bisection: 16 steps per client on a cold start
 ///   and 40 after a 100× price change on the scenario generator's instances, against ~5 now.
-///   The search keeps a bracket in x (by the sign of J'), bisects in x when a step leaves it (or
-///   steps out by e⁸ in τ/(τ_max − τ) while a side is open), and stops when |J'| is at rounding
-///   level or the Newton correction moves τ by at most 4 ulps (quadratic convergence: τ is then
-///   within ~4 ulps of the root). φ is continuous across the switch to the capped branch; only its
-///   slope jumps, which costs at most a few bisections. Should it not converge within
-///   `maxIterations / 2` steps (not observed), the bracketed safeguarded Newton on J' in τ
-///   (`SafeguardedRoot`) finishes from the bracket found.
+///   Where the power cap does not bind, P ∝ t^{−(2−q)} has no pole at t₀ and the step is taken in
+///   ξ = log(τ/t) instead (in x, dφ/dx → 0 when t − t₀ ≪ t). Both steps map back to τ with one exp.
+///   The search keeps a bracket in τ (by the sign of J'), takes false position on φ in x between
+///   its ends when a step leaves it (or steps out by e⁸ in τ/(τ_max − τ) while a side is open),
+///   and stops when |J'| is at rounding level or the Newton correction moves τ by at most 4 ulps
+///   (quadratic convergence: τ is then within ~4 ulps of the root). φ is continuous across the
+///   switch to the capped branch; only its slope jumps, which costs a few extra steps when the
+///   root lies just past the switch. Should it not converge within `maxIterations / 2` steps (not
+///   observed), the bracketed safeguarded Newton on J' in τ (`SafeguardedRoot`) finishes from the
+///   bracket found.
 /// - There is no closed form for the split even with μ = 0: stationarity reads 2κC³/τ³ = λb(t)/t
 ///   (uncapped) with τ = W − t, a polynomial-times-Lambert-W equation in t.
 ///
@@ -151,35 +154,35 @@ public enum ClientOracle {
 
     /// The root τ of J' on (0, τ_max), with the split evaluated there when the search ended on an
     /// evaluation (nil: evaluate it at `tau`). See the type's documentation for the method.
+    ///
+    /// The state is τ itself; the Newton steps are taken in x = log(τ/(τ_max − τ)) (capped) or
+    /// ξ = log(τ/t) (uncapped) without forming them: a step x → x − δ maps to
+    /// τ' = τ_max·τ/(τ + (τ_max − τ)·e^δ), and ξ → ξ − δ to τ' = W·τ/(τ + t·e^δ) — one exp per step.
     @usableFromInline
     static func splitSearch(_ task: ClientTask, mu: Double, lambda: Double, tauMax: Double, start: Double?,
                             efficiencyHint hint: Double, maxIterations: Int) -> (tau: Double, split: Split?, iterations: Int) {
         // The unconstrained efficiency of the previous evaluation seeds the next one (successive τ
         // are close, so Newton on h needs one or two steps instead of a Lambert-W evaluation).
         var efficiencyHint = hint
-        // τ(x) = τ_max·σ(x), kept strictly inside (0, τ_max) in floating point (the ends are singular).
-        let tauHigh = tauMax.nextDown, tauLow = Double.leastNormalMagnitude
-        func sigma(_ x: Double) -> Double {
-            if x >= 0 { return 1 / (1 + exp(-x)) }
-            let e = exp(x)
-            return e / (1 + e)
-        }
-        func tauOf(_ x: Double) -> Double { min(max(tauMax * sigma(x), tauLow), tauHigh) }
-        var x = 0.0
-        if let start, start > 0, start < tauMax { x = log(start / (tauMax - start)) }
-        // Bracket in x by the sign of J' (J' < 0 left of the root) with φ at its ends, and in τ for
-        // the fallback.
-        var low = -Double.infinity, high = Double.infinity
-        var phiLow = -Double.infinity, phiHigh = Double.infinity
-        var tauBelow = 0.0, tauAbove = tauMax
         let w = task.windowS, t0 = task.minimumTxTimeS
+        // The ends are singular: every evaluated τ lies strictly inside (0, τ_max) in floating point.
+        let tauHigh = tauMax.nextDown, tauLow = Double.leastNormalMagnitude
+        func clamped(_ tau: Double) -> Double { min(max(tau, tauLow), tauHigh) }
+        /// τ after the step x → x + δ.
+        func movedInX(_ tau: Double, by delta: Double) -> Double {
+            let rest = tauMax - tau
+            return delta >= 0 ? tauMax * tau / (tau + rest * exp(-delta)) : tauMax * tau * exp(delta) / (tau * exp(delta) + rest)
+        }
+        func logit(_ tau: Double) -> Double { log(tau / (tauMax - tau)) }
+        var tau = clamped(start.flatMap { $0 > 0 && $0 < tauMax ? $0 : nil } ?? tauMax / 2)
+        // Bracket by the sign of J' (J' < 0 below the root), with φ at its ends.
+        var tauBelow = 0.0, tauAbove = tauMax
+        var phiBelow = -Double.infinity, phiAbove = Double.infinity
         var iterations = 0
         var latest: Split?
         let budget = max(1, maxIterations / 2)
-        var tauAtX = tauOf(x)
         while iterations < budget {
             iterations += 1
-            let tau = tauAtX
             let s = split(task, tau: tau, mu: mu, lambda: lambda, efficiencyHint: efficiencyHint)
             efficiencyHint = s.freeEfficiency
             latest = s
@@ -190,63 +193,55 @@ public enum ClientOracle {
             if abs(s.slope) <= 8 * Double.ulpOfOne * s.slopeScale { return (tau, s, iterations) }
             let ratio = s.txMarginal / s.computeMarginal
             let phi = ratio > 0 && ratio.isFinite ? log(ratio) : log(s.txMarginal) - log(s.computeMarginal)
-            if s.slope < 0 {
-                low = x; phiLow = phi; tauBelow = max(tauBelow, tau)
-            } else {
-                high = x; phiHigh = phi; tauAbove = min(tauAbove, tau)
-            }
+            if s.slope < 0 { tauBelow = tau; phiBelow = phi } else { tauAbove = tau; phiAbove = phi }
             if tauAbove - tauBelow <= 4 * Double.ulpOfOne * tau { return (tau, s, iterations) }
             let dPhiDTau = s.txCurvature / s.txMarginal + s.computeCurvature / s.computeMarginal
             var next: Double
             if s.capped {
-                // Newton in x: dτ/dx = τ_max·σ(x)σ(−x) = τ·σ(−x) (σ(−x) directly: no cancellation
-                // near τ_max). P has its pole at t₀ here, so x is the variable in which φ is linear.
-                next = x - phi / (dPhiDTau * tau * sigma(-x))
+                // Newton in x (dτ/dx = τ(τ_max − τ)/τ_max): P has its pole at t₀ here, so x is the
+                // variable in which φ is linear.
+                next = movedInX(tau, by: -phi / (dPhiDTau * tau * (tauMax - tau) / tauMax))
             } else {
-                // Uncapped, P ∝ t^{−(2−q)} has no pole at t₀: the natural variable is
-                // ξ = log(τ/t) (dτ/dξ = τt/W), in which φ is linear even when t − t₀ ≪ t (where
-                // dφ/dx → 0 and a step in x would shoot far past the root). Mapped back to x.
+                // Uncapped, P ∝ t^{−(2−q)} has no pole at t₀: the natural variable is ξ = log(τ/t)
+                // (dτ/dξ = τt/W), in which φ is linear even when t − t₀ ≪ t (where dφ/dx → 0 and a
+                // step in x would shoot far past the root).
                 let t = w - tau
-                let xi = log(tau / t) - phi / (dPhiDTau * tau * t / w)
-                let rest = w * sigma(-xi) - t0   // τ_max − τ at the new point
-                next = rest > 0 ? log(w * sigma(xi) / rest) : .infinity
+                let delta = phi / (dPhiDTau * tau * t / w)
+                next = delta <= 0 ? w * tau / (tau + t * exp(delta)) : w * tau * exp(-delta) / (tau * exp(-delta) + t)
             }
-            let tauAtNewton = next.isFinite ? tauOf(next) : .nan
-            if abs(tauAtNewton - tau) <= 4 * Double.ulpOfOne * tau {
+            if abs(next - tau) <= 4 * Double.ulpOfOne * tau {
                 // Quadratic convergence: the correction is the error, τ is within 4 ulps of the root.
                 // (Tested before the bracket: a correction at rounding level may land on an end.)
                 return (tau, s, iterations)
             }
-            let newtonInBracket = next.isFinite && next > low && next < high
-            if !newtonInBracket {
-                // A step that leaves the bracket (or no usable step): false position on φ between
-                // the bracket ends (φ is log-scaled, so nearly linear), kept an eighth of the width
-                // away from them so the bracket keeps shrinking; bisection in x if φ is not finite
-                // at an end; or a step of e⁸ in τ/(τ_max − τ) while one side is still open.
-                if low.isFinite && high.isFinite {
+            if !(next > tauBelow && next < tauAbove) {
+                // A step that leaves the bracket (or no usable step): false position on φ in x
+                // between the bracket ends (φ is log-scaled, nearly linear in x), kept an eighth of
+                // the width away from them so the bracket keeps shrinking; bisection in x if φ is
+                // not finite at an end; or a step of e⁸ in τ/(τ_max − τ) while a side is open.
+                if tauBelow > 0 && tauAbove < tauMax {
+                    let low = logit(tauBelow), high = logit(tauAbove)
                     let width = high - low
-                    let secant = low - phiLow * width / (phiHigh - phiLow)
-                    if phiLow.isFinite && phiHigh.isFinite && secant.isFinite {
-                        next = min(max(secant, low + width / 8), high - width / 8)
-                    } else {
-                        next = low + width / 2
-                    }
-                } else if low.isFinite {
-                    next = low + 8
-                } else if high.isFinite {
-                    next = high - 8
+                    let secant = low - phiBelow * width / (phiAbove - phiBelow)
+                    let x = phiBelow.isFinite && phiAbove.isFinite && secant.isFinite
+                        ? min(max(secant, low + width / 8), high - width / 8) : low + width / 2
+                    next = movedInX(tauBelow, by: x - low)
+                } else if tauBelow > 0 {
+                    next = movedInX(tauBelow, by: 8)
+                } else if tauAbove < tauMax {
+                    next = movedInX(tauAbove, by: -8)
                 } else {
-                    next = x + (s.slope < 0 ? 8 : -8)
+                    next = movedInX(tau, by: s.slope < 0 ? 8 : -8)
                 }
             }
-            if next == x { return (tau, s, iterations) }
-            tauAtX = newtonInBracket ? tauAtNewton : tauOf(next)
-            x = next
+            next = clamped(next)
+            if next == tau { return (tau, s, iterations) }
+            tau = next
         }
         if iterations >= maxIterations, let latest { return (latest.tau, latest, iterations) }
         // Fallback (not observed): the bracketed safeguarded Newton on J' in τ from the bracket found.
         var last: Split?
-        let root = SafeguardedRoot.increasing(in: tauBelow, tauAbove, start: tauOf(x),
+        let root = SafeguardedRoot.increasing(in: tauBelow, tauAbove, start: tau,
                                               maxIterations: max(1, maxIterations - iterations)) { tau in
             let s = split(task, tau: tau, mu: mu, lambda: lambda, efficiencyHint: efficiencyHint)
             efficiencyHint = s.freeEfficiency
