@@ -3,7 +3,7 @@
 //
 //     swift build -c release --product flexgen-bench-allocation
 //     .build/release/flexgen-bench-allocation [--family synthetic|scenario] [--clients 1000,10000]
-//                                             [--repeats N] [--compute-scale S] [--quick]
+//                                             [--repeats N] [--compute-scale S] [--split-detail] [--quick]
 //
 // Families:
 // - `synthetic` (default): per-client work, window, image size and channel drawn from fixed ranges
@@ -14,7 +14,12 @@
 //   by K/20, the sd-like-512 profile law, seed 1), each client on its least-work admissible
 //   configuration. Compute is slack there (μ = 0) and only the band is priced.
 // `--compute-scale S` multiplies the server's compute rate F (e.g. 0.1 makes it bind on both
-// families, μ > 0). The `mu>0` column says whether the compute budget binds at the solution.
+// families, μ > 0). The `mu>0` column says whether the compute budget binds at the solution,
+// `F_used` is Σf/F, `capped` the number of clients on the power cap.
+// `--split-detail`: after each size, replays the accepted price iterates through
+// `ClientOracle.evaluate`, each client warm-started from its previous response (as the solver's
+// sweeps do; rejected line-search trials are not replayed), and prints the split steps per client
+// (mean and max) at each iterate.
 import Foundation
 import FlexGenModel
 import FlexGenScenarios
@@ -90,7 +95,7 @@ func peakRSSKiB() -> Int {
 func usage() -> Never {
     FileHandle.standardError.write("""
         usage: flexgen-bench-allocation [--family synthetic|scenario] [--clients 1000,10000,100000] [--repeats N]
-                                        [--compute-scale S] [--quick]
+                                        [--compute-scale S] [--split-detail] [--quick]
 
         """.data(using: .utf8)!)
     exit(2)
@@ -101,10 +106,12 @@ var sizes: [Int]?
 var repeats: Int?
 var quick = false
 var computeScale = 1.0
+var splitDetail = false
 var arguments = CommandLine.arguments.dropFirst().makeIterator()
 while let argument = arguments.next() {
     switch argument {
     case "--quick": quick = true
+    case "--split-detail": splitDetail = true
     case "--family":
         guard let value = arguments.next(), value == "synthetic" || value == "scenario" else { usage() }
         family = value
@@ -126,7 +133,7 @@ let chosenSizes = sizes ?? (quick ? [1_000, 10_000] : defaultSizes)
 let runs = repeats ?? (quick ? 3 : 7)
 
 print("family: \(family), compute scale \(computeScale), \(runs) runs per size (median)")
-print("K        wall_median_s  cpu_median_s  cpu_per_client_us  sweeps     inner_its/client  mu>0  status   gap        peak_rss_MiB")
+print("K        wall_median_s  cpu_median_s  cpu_per_client_us  sweeps     inner_its/client  mu>0  F_used  capped  status   gap        peak_rss_MiB")
 for k in chosenSizes {
     var instance = family == "scenario" ? scenarioInstance(clients: k, seed: 1) : syntheticInstance(clients: k, seed: 42)
     instance.computeRate *= computeScale
@@ -147,7 +154,24 @@ for k in chosenSizes {
     let median = times[times.count / 2]
     let cpuMedian = cpuTimes[cpuTimes.count / 2]
     let r = last!
-    print(String(format: "%-8d %-14.4f %-13.4f %-18.3f %-10d %-17.1f %-5@ %-8@ %-10.2e %.1f",
+    let capped = r.clients.filter(\.powerCapActive).count
+    print(String(format: "%-8d %-14.4f %-13.4f %-18.3f %-10d %-17.1f %-5@ %-7.4f %-7d %-8@ %-10.2e %.1f",
                  k, median, cpuMedian, cpuMedian / Double(k) * 1e6, r.sweeps, Double(r.innerIterations) / Double(k),
-                 r.computePrice > 0 ? "yes" : "no", r.status.rawValue, r.gap ?? .nan, Double(peakRSSKiB()) / 1024))
+                 r.computePrice > 0 ? "yes" : "no", r.computeRateUsed / instance.computeRate, capped,
+                 r.status.rawValue, r.gap ?? .nan, Double(peakRSSKiB()) / 1024))
+    if splitDetail {
+        var previous: [ClientResponse?] = Array(repeating: nil, count: k)
+        for (n, iterate) in r.iterations.enumerated() {
+            var total = 0, worst = 0
+            for i in 0..<k {
+                let response = ClientOracle.evaluate(instance.tasks[i], computePrice: iterate.computePrice,
+                                                     bandwidthPrice: iterate.bandwidthPrice, warmStart: previous[i])
+                total += response.iterations
+                worst = max(worst, response.iterations)
+                previous[i] = response
+            }
+            print(String(format: "  iterate %d: mu %.4e lambda %.4e  split steps per client: mean %.2f, max %d",
+                         n + 1, iterate.computePrice, iterate.bandwidthPrice, Double(total) / Double(k), worst))
+        }
+    }
 }
