@@ -68,7 +68,8 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Allocation speed benchmark (issue 3): `swift run -c release flexgen-bench-allocation`.
-        .executableTarget(name: "flexgen-bench-allocation", dependencies: ["FlexGenSolver"], path: "benchmarks/allocation"),
+        .executableTarget(name: "flexgen-bench-allocation", dependencies: ["FlexGenSolver", "FlexGenScenarios", "FlexGenModel"],
+                          path: "benchmarks/allocation"),
         .executableTarget(name: "flexgen-bench-assignment", dependencies: ["FlexGenSolver", "FlexGenScenarios", "FlexGenModel"],
                           path: "benchmarks/assignment"),
 

@@ -17,10 +17,35 @@ import FlexGenNumerics
 /// - Power cap: p ≤ P_max ⇔ expm1(y)/y ≤ R = t/t₀ (t₀ = a/P_max) ⇔ y ≤ y_max(t), i.e.
 ///   b ≥ b_min(t) = ln2·D/(t₀·expm1(y_max)) with **y_max = −W₋₁(−s·e^{−s}) − s**, s = t₀/t.
 ///   The cost is unimodal in y, so the capped optimum is min(y, y_max).
-/// - Split: with τ = C/f and t = W − τ the remaining cost J(τ) = κC³/τ² + μC/τ + H(W − τ) is convex
-///   on (0, W − t₀); J'(τ) = −2κC³/τ³ − μC/τ² + λb/t (uncapped, by the envelope theorem) or
-///   −2κC³/τ³ − μC/τ² − P_max − λ·b_min'(t) (capped). J' increases from −∞ to +∞, and its root is
-///   found by safeguarded Newton (analytic J'') with a shrinking bracket (`SafeguardedRoot`).
+/// - Split: with τ = C/f and t = W − τ the remaining cost J(τ) = κC³/τ² + μC/τ + H(t) is convex
+///   on (0, τ_max), τ_max = W − t₀, where H(t) is the transmit cost (energy + λb) at its best band.
+///   J'(τ) = P(t) − N(τ) with the compute marginal N(τ) = 2κC³/τ³ + μC/τ² and the transmit
+///   marginal P(t) = −H'(t) = λb/t (uncapped, by the envelope theorem) or −P_max − λ·b_min'(t)
+///   (capped). P > 0 on both branches (H is convex and decreasing: at the branch switch P = λb/t,
+///   and on the capped side t is shorter) and continuous; N > 0 decreases in τ, P increases in τ.
+/// - Split search: Newton on **φ(x) = log P − log N = 0 in x = log(τ/(τ_max − τ))**, not on J' in τ.
+///   Why: P and N are close to power laws, so φ is nearly linear in x. With σ the logistic function,
+///   dφ/dx = σ(−x)·n + σ(x)·p where n = −τN'/N ∈ [2, 3] (N ∝ τ⁻³ or τ⁻²) and p = (t − t₀)P'/P
+///   = (2 − q)(1 − t₀/t) uncapped (P ∝ t^{−(2−q)}, q = h(y)/(y²eʸ) ∈ (0, ½]) and → 2 capped near
+///   t₀ (P ∝ (t − t₀)⁻², the pole of b_min). So dφ/dx > 0 is of order 1 and tends to constants at
+///   both ends (it is larger only on the capped branch next to the switch when P ≪ P_max): Newton
+///   from any start takes a handful of steps. Newton on J' in τ instead (the
+///   previous method) overshoots out of its bracket whenever the root sits near an end, since
+///   J' ∝ t⁻² as t → 0 — typical when compute is unpriced (μ = 0) and a client spends almost its
+///   whole window computing — and then fell back to bisection: 16 steps per client on a cold start
+///   and 40 after a 100× price change on the scenario generator's instances, against ~5 now.
+///   Where the power cap does not bind, P ∝ t^{−(2−q)} has no pole at t₀ and the step is taken in
+///   ξ = log(τ/t) instead (in x, dφ/dx → 0 when t − t₀ ≪ t). Both steps map back to τ with one exp.
+///   The search keeps a bracket in τ (by the sign of J'), takes false position on φ in x between
+///   its ends when a step leaves it (or steps out by e⁸ in τ/(τ_max − τ) while a side is open),
+///   and stops when |J'| is at rounding level or the Newton correction moves τ by at most 4 ulps
+///   (quadratic convergence: τ is then within ~4 ulps of the root). φ is continuous across the
+///   switch to the capped branch; only its slope jumps, which costs a few extra steps when the
+///   root lies just past the switch. Should it not converge within `maxIterations / 2` steps (not
+///   observed), the bracketed safeguarded Newton on J' in τ (`SafeguardedRoot`) finishes from the
+///   bracket found.
+/// - There is no closed form for the split even with μ = 0: stationarity reads 2κC³/τ³ = λb(t)/t
+///   (uncapped) with τ = W − t, a polynomial-times-Lambert-W equation in t.
 ///
 /// Each closed form is polished by Newton on an equation that is evaluated without cancellation
 /// (h via its series near 0, expm1(y)/y), so y is correct to a few ulps even where the Lambert-W
@@ -37,6 +62,7 @@ import FlexGenNumerics
 /// ## Postconditions and tolerance
 /// τ is the root of J' to within 4 ulps (or |J'| at rounding level); the value is then exact to
 /// rounding (J is flat at its minimum), so summing values gives a valid Lagrangian lower bound.
+/// τ + t ≤ W holds in floating point (t = W − τ rounded; τ is stepped down an ulp if needed).
 /// f·τ = C, τ + t = W up to one rounding; p ≤ P_max·(1 + 4 ulp).
 public enum ClientOracle {
     @usableFromInline static let ln2 = 0.6931471805599453
@@ -95,22 +121,18 @@ public enum ClientOracle {
                                   stationarityResidual: 0, iterations: 0, isFeasible: true)
         }
 
-        let start = startComputeTimeS ?? tauMax / 2
-        // The unconstrained efficiency of the previous evaluation seeds the next one (successive τ
-        // are close, so Newton on h needs one or two steps instead of a Lambert-W evaluation).
-        var efficiencyHint = hint
-        var last: Split?
-        let root = SafeguardedRoot.increasing(in: 0, tauMax, start: start, maxIterations: maxIterations) { tau in
-            let s = split(task, tau: tau, mu: mu, lambda: lambda, efficiencyHint: efficiencyHint)
-            efficiencyHint = s.freeEfficiency
-            last = s
-            // J' is a sum of terms of magnitude `slopeScale`, so it is known only to a few ulps of
-            // that: below it, τ is a root to working precision (stop without a confirming probe).
-            let atRoundingLevel = abs(s.slope) <= 8 * Double.ulpOfOne * s.slopeScale
-            return (atRoundingLevel ? 0 : s.slope, s.curvature)
+        let root = splitSearch(task, mu: mu, lambda: lambda, tauMax: tauMax, start: startComputeTimeS,
+                               efficiencyHint: hint, maxIterations: maxIterations)
+        var tau = root.tau
+        var found = root.split
+        // τ + t must not exceed W after rounding (t = W − τ is rounded when τ < W/2): step τ down
+        // by an ulp until it fits (at most a few; within the root's 4-ulp tolerance).
+        for _ in 0..<4 where tau + (w - tau) > w && tau > 0 {
+            tau = tau.nextDown
+            found = nil
         }
-        let tau = root.x
-        let s = (last != nil && root.x == last!.tau) ? last! : split(task, tau: tau, mu: mu, lambda: lambda)
+        let s = found ?? split(task, tau: tau, mu: mu, lambda: lambda)
+        let iterations = root.iterations + (found == nil ? 1 : 0)
         let f = c / tau
         let computeEnergy = fixedComputeEnergy + kappaC3 / (tau * tau)
         // Implicit differentiation of J'(τ; μ, λ) = 0.
@@ -127,7 +149,108 @@ public enum ClientOracle {
             dBandwidthDComputePrice: -s.dBandwidthDTxTime * dTauDMu,
             dBandwidthDBandwidthPrice: s.dBandwidthDLambda - s.dBandwidthDTxTime * dTauDLambda,
             stationarityResidual: abs(s.slope) / max(s.slopeScale, .leastNormalMagnitude),
-            iterations: root.iterations, isFeasible: true)
+            iterations: iterations, isFeasible: true)
+    }
+
+    /// The root τ of J' on (0, τ_max), with the split evaluated there when the search ended on an
+    /// evaluation (nil: evaluate it at `tau`). See the type's documentation for the method.
+    ///
+    /// The state is τ itself; the Newton steps are taken in x = log(τ/(τ_max − τ)) (capped) or
+    /// ξ = log(τ/t) (uncapped) without forming them: a step x → x − δ maps to
+    /// τ' = τ_max·τ/(τ + (τ_max − τ)·e^δ), and ξ → ξ − δ to τ' = W·τ/(τ + t·e^δ) — one exp per step.
+    @usableFromInline
+    static func splitSearch(_ task: ClientTask, mu: Double, lambda: Double, tauMax: Double, start: Double?,
+                            efficiencyHint hint: Double, maxIterations: Int) -> (tau: Double, split: Split?, iterations: Int) {
+        // The unconstrained efficiency of the previous evaluation seeds the next one (successive τ
+        // are close, so Newton on h needs one or two steps instead of a Lambert-W evaluation).
+        var efficiencyHint = hint
+        let w = task.windowS, t0 = task.minimumTxTimeS
+        // The ends are singular: every evaluated τ lies strictly inside (0, τ_max) in floating point.
+        let tauHigh = tauMax.nextDown, tauLow = Double.leastNormalMagnitude
+        func clamped(_ tau: Double) -> Double { min(max(tau, tauLow), tauHigh) }
+        /// τ after the step x → x + δ.
+        func movedInX(_ tau: Double, by delta: Double) -> Double {
+            let rest = tauMax - tau
+            return delta >= 0 ? tauMax * tau / (tau + rest * exp(-delta)) : tauMax * tau * exp(delta) / (tau * exp(delta) + rest)
+        }
+        func logit(_ tau: Double) -> Double { log(tau / (tauMax - tau)) }
+        var tau = clamped(start.flatMap { $0 > 0 && $0 < tauMax ? $0 : nil } ?? tauMax / 2)
+        // Bracket by the sign of J' (J' < 0 below the root), with φ at its ends.
+        var tauBelow = 0.0, tauAbove = tauMax
+        var phiBelow = -Double.infinity, phiAbove = Double.infinity
+        var iterations = 0
+        var latest: Split?
+        let budget = max(1, maxIterations / 2)
+        while iterations < budget {
+            iterations += 1
+            let s = split(task, tau: tau, mu: mu, lambda: lambda, efficiencyHint: efficiencyHint)
+            efficiencyHint = s.freeEfficiency
+            latest = s
+            // No sign (a NaN from overflowing terms at an extreme τ): the fallback bisects.
+            if s.slope.isNaN { break }
+            // J' is a sum of terms of magnitude `slopeScale`, so it is known only to a few ulps of
+            // that: below it, τ is a root to working precision.
+            if abs(s.slope) <= 8 * Double.ulpOfOne * s.slopeScale { return (tau, s, iterations) }
+            let ratio = s.txMarginal / s.computeMarginal
+            let phi = ratio > 0 && ratio.isFinite ? log(ratio) : log(s.txMarginal) - log(s.computeMarginal)
+            if s.slope < 0 { tauBelow = tau; phiBelow = phi } else { tauAbove = tau; phiAbove = phi }
+            if tauAbove - tauBelow <= 4 * Double.ulpOfOne * tau { return (tau, s, iterations) }
+            let dPhiDTau = s.txCurvature / s.txMarginal + s.computeCurvature / s.computeMarginal
+            var next: Double
+            if s.capped {
+                // Newton in x (dτ/dx = τ(τ_max − τ)/τ_max): P has its pole at t₀ here, so x is the
+                // variable in which φ is linear.
+                next = movedInX(tau, by: -phi / (dPhiDTau * tau * (tauMax - tau) / tauMax))
+            } else {
+                // Uncapped, P ∝ t^{−(2−q)} has no pole at t₀: the natural variable is ξ = log(τ/t)
+                // (dτ/dξ = τt/W), in which φ is linear even when t − t₀ ≪ t (where dφ/dx → 0 and a
+                // step in x would shoot far past the root).
+                let t = w - tau
+                let delta = phi / (dPhiDTau * tau * t / w)
+                next = delta <= 0 ? w * tau / (tau + t * exp(delta)) : w * tau * exp(-delta) / (tau * exp(-delta) + t)
+            }
+            if abs(next - tau) <= 4 * Double.ulpOfOne * tau {
+                // Quadratic convergence: the correction is the error, τ is within 4 ulps of the root.
+                // (Tested before the bracket: a correction at rounding level may land on an end.)
+                return (tau, s, iterations)
+            }
+            if !(next > tauBelow && next < tauAbove) {
+                // A step that leaves the bracket (or no usable step): false position on φ in x
+                // between the bracket ends (φ is log-scaled, nearly linear in x), kept an eighth of
+                // the width away from them so the bracket keeps shrinking; bisection in x if φ is
+                // not finite at an end; or a step of e⁸ in τ/(τ_max − τ) while a side is open.
+                if tauBelow > 0 && tauAbove < tauMax {
+                    let low = logit(tauBelow), high = logit(tauAbove)
+                    let width = high - low
+                    let secant = low - phiBelow * width / (phiAbove - phiBelow)
+                    let x = phiBelow.isFinite && phiAbove.isFinite && secant.isFinite
+                        ? min(max(secant, low + width / 8), high - width / 8) : low + width / 2
+                    next = movedInX(tauBelow, by: x - low)
+                } else if tauBelow > 0 {
+                    next = movedInX(tauBelow, by: 8)
+                } else if tauAbove < tauMax {
+                    next = movedInX(tauAbove, by: -8)
+                } else {
+                    next = movedInX(tau, by: s.slope < 0 ? 8 : -8)
+                }
+            }
+            next = clamped(next)
+            if next == tau { return (tau, s, iterations) }
+            tau = next
+        }
+        if iterations >= maxIterations, let latest { return (latest.tau, latest, iterations) }
+        // Fallback (not observed): the bracketed safeguarded Newton on J' in τ from the bracket found.
+        var last: Split?
+        let root = SafeguardedRoot.increasing(in: tauBelow, tauAbove, start: tau,
+                                              maxIterations: max(1, maxIterations - iterations)) { tau in
+            let s = split(task, tau: tau, mu: mu, lambda: lambda, efficiencyHint: efficiencyHint)
+            efficiencyHint = s.freeEfficiency
+            last = s
+            let atRoundingLevel = abs(s.slope) <= 8 * Double.ulpOfOne * s.slopeScale
+            return (atRoundingLevel ? 0 : s.slope, s.curvature)
+        }
+        let found = (last != nil && root.x == last!.tau) ? last : nil
+        return (root.x, found, iterations + root.iterations)
     }
 
     /// The state of the inner problem at compute time τ (t = W − τ).
@@ -138,6 +261,10 @@ public enum ClientOracle {
         var slope: Double          // J'(τ)
         var curvature: Double      // J''(τ)
         var slopeScale: Double     // Σ |terms of J'|, for the relative residual
+        var txMarginal: Double     // P = −H'(t) > 0: J' = P − N
+        var txCurvature: Double    // dP/dτ = H''(t) ≥ 0
+        var computeMarginal: Double   // N = 2κC³/τ³ + μC/τ² > 0
+        var computeCurvature: Double  // −dN/dτ > 0; J'' = txCurvature + computeCurvature
         var dSlopeDLambda: Double  // ∂J'/∂λ at fixed τ
         var bandwidth: Double
         var dBandwidthDTxTime: Double   // ∂b/∂t at fixed λ
@@ -171,9 +298,12 @@ public enum ClientOracle {
             let dbdl = -(b / y) * task.channelGain / (task.noisePsdWPerHz * t * y * ey)
             let txEnergy = a * expm1OverX(y)
             let txSlope = lambda * b / t
+            let txCurvature = lambda * (b / (t * t)) * (2 - q)
             return Split(tau: tau, freeEfficiency: yFree, slope: txSlope - computeSlope - priceSlope,
-                         curvature: computeCurvature + lambda * (b / (t * t)) * (2 - q),
+                         curvature: computeCurvature + txCurvature,
                          slopeScale: computeSlope + priceSlope + txSlope,
+                         txMarginal: txSlope, txCurvature: txCurvature,
+                         computeMarginal: computeSlope + priceSlope, computeCurvature: computeCurvature,
                          dSlopeDLambda: b / t + (lambda / t) * dbdl,
                          bandwidth: b, dBandwidthDTxTime: dbdt, dBandwidthDLambda: dbdl,
                          efficiency: y, capped: false, txEnergy: txEnergy, power: txEnergy / t)
@@ -185,6 +315,8 @@ public enum ClientOracle {
         return Split(tau: tau, freeEfficiency: yFree, slope: -computeSlope - priceSlope - pmax - lambda * dbdt,
                      curvature: computeCurvature + lambda * bpp,
                      slopeScale: computeSlope + priceSlope + abs(pmax) + abs(lambda * dbdt),
+                     txMarginal: -lambda * dbdt - pmax, txCurvature: lambda * bpp,
+                     computeMarginal: computeSlope + priceSlope, computeCurvature: computeCurvature,
                      dSlopeDLambda: -dbdt,
                      bandwidth: b, dBandwidthDTxTime: dbdt, dBandwidthDLambda: 0,
                      efficiency: y, capped: true, txEnergy: pmax * t, power: pmax)
@@ -268,3 +400,4 @@ public enum ClientOracle {
         return y
     }
 }
+
