@@ -62,14 +62,15 @@ struct KnapsackDynamicProgramTests {
                 proven += 1
                 // Nothing strictly beats the cutoff.
                 if let exact { #expect(exact >= cutoff - 1e-12, "trial \(trial)") }
-            case .stateLimit:
+            case .limitReached:
                 Issue.record("trial \(trial): state limit on a tiny instance")
             }
         }
         #expect(improved > 100 && proven > 30)
     }
 
-    /// The limits are honoured: a search that needs more states than allowed gives up.
+    /// The limits are honoured: a search that needs more states than allowed, or that is asked to
+    /// stop, gives up.
     @Test func stateLimitGivesUp() {
         // 12 clients, two options each, weights that make every partial sum a distinct Pareto state.
         let items = (0..<12).map { k in
@@ -78,7 +79,11 @@ struct KnapsackDynamicProgramTests {
         }
         let program = KnapsackDynamicProgram(items: items, capacity: [2048], prices: [0], cutoff: .infinity,
                                              absoluteTolerance: 0, stateLimit: 8, workLimit: 1_000_000)
-        guard case .stateLimit = program.solve() else { Issue.record("expected the state limit"); return }
+        guard case .limitReached = program.solve() else { Issue.record("expected the state limit"); return }
+        var stopped = program
+        stopped.stateLimit = 10_000
+        stopped.shouldStop = { true }
+        guard case .limitReached = stopped.solve() else { Issue.record("expected a stop"); return }
         var unlimited = program
         unlimited.stateLimit = 10_000
         guard case .improved(_, let cost) = unlimited.solve() else { Issue.record("expected a solution"); return }

@@ -46,8 +46,9 @@ public struct AssignmentSettings: Sendable, Hashable {
     /// Σ φ. Default 1e-9 (exact for practical purposes); the decomposition driver sets it to a
     /// tenth of its own gap tolerance, since finer assignments cannot change its certificate.
     public var relativeGap: Double = 1e-9
-    /// Wall-clock limit for GLPK's branch-and-bound (s). Default 2: the reduced MILP is usually
-    /// tiny; on a limit the best point found (at worst the rounded LP solution, always
+    /// Wall-clock limit for GLPK's branch-and-bound (s), the fallback when the knapsack DP gives up
+    /// (the DP itself is bounded by `dynamicProgramWorkLimit`). Default 2: the reduced MILP is
+    /// usually tiny; on a limit the best point found (at worst the rounded LP solution, always
     /// target-feasible) is returned as `feasible`.
     public var integerTimeLimitS: Double = 2
     /// Run stage 4 (reduced-cost fixing + GLPK branch-and-bound) when the rounded LP choice is
@@ -61,6 +62,10 @@ public struct AssignmentSettings: Sendable, Hashable {
     /// 2 000 000 (about 0.1 s on this machine): on the decomposition's knapsacks the bound-pruned Pareto sets
     /// stay in the hundreds to thousands, so the DP finishes far below this.
     public var dynamicProgramWorkLimit: Int = 2_000_000
+    /// Cooperative cancellation, checked by the DP between clients; once stopped, the GLPK fallback
+    /// is skipped and the rounded LP choice is returned. Default nil. The decomposition passes its
+    /// own (`SolverSettings.stopSignal`).
+    public var stopSignal: StopSignal? = nil
     /// Tolerance on the target rows when checking a choice (relative to the target). Default 1e-9.
     public var targetTolerance: Double = 1e-9
     public init() {}

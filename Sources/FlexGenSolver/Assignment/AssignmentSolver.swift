@@ -212,7 +212,7 @@ public struct AssignmentSolver: Sendable {
                 incumbent = exact.cost
             }
             proven = true
-        } else if let improved = branchAndBound(problem, survivors: survivors, branching: branching, fixed: choice,
+        } else if settings.stopSignal?.isStopped != true, let improved = branchAndBound(problem, survivors: survivors, branching: branching, fixed: choice,
                                          targetsOf: targetsOf, coefficient: coefficient,
                                          absoluteTolerance: absoluteTolerance) {
             if improved.cost <= incumbent {
@@ -358,12 +358,15 @@ public struct AssignmentSolver: Sendable {
                 return .init(cost: problem.candidates[k][c].cost, weight: weight)
             }
         }
-        let program = KnapsackDynamicProgram(items: items, capacity: rows.map { rhs[$0] }, prices: rows.map { nu[$0] },
+        var program = KnapsackDynamicProgram(items: items, capacity: rows.map { rhs[$0] }, prices: rows.map { nu[$0] },
                                              cutoff: incumbent - fixedCost, absoluteTolerance: absoluteTolerance,
                                              stateLimit: settings.dynamicProgramStateLimit,
                                              workLimit: settings.dynamicProgramWorkLimit)
+        // Bounded by its work limit (~0.1 s); only a cancelled caller stops it earlier.
+        let signal = settings.stopSignal
+        program.shouldStop = { signal?.isStopped == true }
         switch program.solve() {
-        case .stateLimit: return nil
+        case .limitReached: return nil
         case .incumbentOptimal: return (fixed, problem.cost(of: fixed))
         case .improved(let picked, _):
             for (i, k) in branching.enumerated() { choice[k] = survivors[k][picked[i]] }

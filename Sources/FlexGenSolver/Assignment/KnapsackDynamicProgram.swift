@@ -21,7 +21,8 @@
 /// Postcondition: when `solve` returns a choice, it is feasible and its cost is within
 /// `absoluteTolerance` of the optimum among choices cheaper than `cutoff`; nil means either no
 /// choice beats `cutoff` (the incumbent is optimal within the tolerance) — reported by
-/// `Outcome.incumbentOptimal` — or the state limit was hit (`Outcome.stateLimit`, proves nothing).
+/// `Outcome.incumbentOptimal` — or a limit stopped it (`Outcome.limitReached`: the state or work
+/// limit, or `shouldStop` said so between clients; proves nothing).
 struct KnapsackDynamicProgram {
     struct Item {
         var cost: Double
@@ -31,7 +32,7 @@ struct KnapsackDynamicProgram {
     enum Outcome {
         case improved(choice: [Int], cost: Double)
         case incumbentOptimal
-        case stateLimit
+        case limitReached
     }
 
     var items: [[Item]]        // per client
@@ -43,6 +44,8 @@ struct KnapsackDynamicProgram {
     var stateLimit: Int
     /// Most state expansions (state × option) in all; beyond it the search gives up.
     var workLimit: Int
+    /// Asked between clients; true stops the search (a time limit or a cancelled caller).
+    var shouldStop: () -> Bool = { false }
 
     /// One layer of states: weights stored flat (state i's row r at i·m + r).
     private struct Layer {
@@ -70,10 +73,11 @@ struct KnapsackDynamicProgram {
         var work = 0
         var weight = [Double](repeating: 0, count: m)
         for k in 0..<K {
+            if shouldStop() { return .limitReached }
             let previous = layers[k]
             var next = Layer()
             work += previous.count * items[k].count
-            if work > workLimit { return .stateLimit }
+            if work > workLimit { return .limitReached }
             for p in 0..<previous.count {
                 for (n, item) in items[k].enumerated() {
                     var feasible = true
@@ -92,12 +96,12 @@ struct KnapsackDynamicProgram {
                     next.option.append(Int32(n))
                 }
             }
-            if m > 1 && next.count > 4 * stateLimit { return .stateLimit }
+            if m > 1 && next.count > 4 * stateLimit { return .limitReached }
             // The pairwise filter of several rows costs up to n² comparisons: charge them too.
             if m > 1 { work += next.count * min(next.count, stateLimit) / 2 }
-            if work > workLimit { return .stateLimit }
+            if work > workLimit { return .limitReached }
             next = Self.nondominated(next, rows: m)
-            if next.count > stateLimit { return .stateLimit }
+            if next.count > stateLimit { return .limitReached }
             if next.count == 0 { return .incumbentOptimal }
             layers.append(next)
         }

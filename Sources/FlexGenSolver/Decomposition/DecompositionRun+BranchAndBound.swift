@@ -25,6 +25,7 @@ extension DecompositionRun {
         let priced = price(mu: mu, lambda: lambda)
         let candidates = allowed.enumerated().map { k, options in options.map { priced.candidates[k][$0] } }
         var assignmentSettings = settings.assignment
+        assignmentSettings.stopSignal = settings.allocation.stopSignal
         assignmentSettings.relativeGap = max(assignmentSettings.relativeGap, 0.1 * settings.gapTolerance)
         // Node bounds come from the LP relaxation: many cheap probes beat a few exact knapsacks.
         assignmentSettings.branchAndBound = false

@@ -173,6 +173,7 @@ struct DecompositionRun {
         let priced = price(mu: mu, lambda: lambda)
         let assignmentProblem = AssignmentProblem(candidates: priced.candidates, targets: targets, metric: metric)
         var assignmentSettings = settings.assignment
+        assignmentSettings.stopSignal = settings.allocation.stopSignal
         assignmentSettings.relativeGap = max(assignmentSettings.relativeGap, 0.1 * settings.gapTolerance)
         // The driver's certificate rests on the LP bound, not on the knapsack's integer optimum,
         // so branch-and-bound only polishes the primal: a short budget is enough (see settings).
