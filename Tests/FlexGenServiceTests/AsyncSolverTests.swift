@@ -96,6 +96,10 @@ import FlexGen
         let problem = Self.longProblem()
         var settings = VariantSettings()
         settings.decomposition.timeLimitS = 120
+        // A zero gap tolerance keeps every solve busy (branch-and-bound, enumeration) until it is
+        // cancelled below: the 10 000-client solve alone now ends in about a second, which a
+        // loaded test run can take to schedule the heartbeat.
+        settings.decomposition.gapTolerance = 0
         let solver = AsyncSolver(.flexgen, settings: settings)
         let finished = FinishedCounter()
         let solves = (0..<(ProcessInfo.processInfo.activeProcessorCount + 2)).map { _ in
