@@ -99,6 +99,36 @@ struct AssignmentTests {
         #expect(abs(result.relaxationBound - 6) < 1e-9)
     }
 
+    /// Mid-size knapsacks (too big for brute force), solved twice: by the DP path and by GLPK's
+    /// branch-and-bound alone (DP disabled, given time to prove its optimum). Two independent exact
+    /// methods must agree on the optimal cost, and the DP's choice must meet the targets.
+    @Test func dynamicProgramAgreesWithGLPKOnMidSizeKnapsacks() throws {
+        var random = AssignmentTestRandom(seed: 4242)
+        var compared = 0, withIntegralityGap = 0
+        for trial in 0..<12 {
+            let better: QualityMetric.Direction = trial % 2 == 0 ? .lower : .higher
+            let problem = randomProblem(&random, clients: 14 + trial % 6, configs: 5, targets: 1 + trial % 2,
+                                        better: better)
+            var exact = AssignmentSettings()
+            exact.relativeGap = 1e-12
+            var glpkOnly = exact
+            glpkOnly.dynamicProgramStateLimit = 0
+            glpkOnly.integerTimeLimitS = 30
+            let viaDP = try AssignmentSolver(settings: exact).solve(problem)
+            let viaGLPK = try AssignmentSolver(settings: glpkOnly).solve(problem)
+            #expect(viaDP.status == viaGLPK.status || viaGLPK.status == .feasible, "trial \(trial)")
+            guard viaDP.status == .optimal, viaGLPK.status == .optimal else { continue }
+            compared += 1
+            // An integrality gap means the exact search (not the LP rounding) decided the answer.
+            if viaDP.cost > viaDP.relaxationBound + 1e-9 * abs(viaDP.cost) { withIntegralityGap += 1 }
+            #expect(problem.meetsTargets(viaDP.choice), "trial \(trial)")
+            #expect(abs(viaDP.cost - viaGLPK.cost) <= 1e-9 * max(abs(viaGLPK.cost), 1), "trial \(trial)")
+            #expect(viaDP.integerBound <= viaGLPK.cost + 1e-9 * max(abs(viaGLPK.cost), 1))
+        }
+        #expect(compared >= 6)
+        #expect(withIntegralityGap >= 3, "\(withIntegralityGap) of \(compared)")
+    }
+
     @Test func invalidInputThrows() {
         let problem = AssignmentProblem(candidates: [[]], targets: [], metric: .fid)
         #expect(throws: AssignmentError.self) { try AssignmentSolver().solve(problem) }
