@@ -63,12 +63,8 @@ public struct ScalingBenchmark: Sendable {
     }
 
     public func problem(clients: Int, serviceTargetTightness: Double?, seed: UInt64 = 1) -> Problem {
-        var s = ScenarioSettings()
+        var s = ScenarioSettings().scaled(toClients: clients)
         s.name = "scaling-\(clients)"
-        s.clientCount = clients
-        let factor = Double(clients) / 20
-        s.server.computeRateFlopsPerS *= factor
-        s.server.bandwidthHz *= factor
         s.serviceTargetTightness = serviceTargetTightness
         return ScenarioGenerator.generate(settings: s, profile: profile, seed: seed)
     }

@@ -8,6 +8,18 @@ import FlexGenScenarios
     static let profile = ProfileLaw.sdLike512.profile(name: "sd", widths: ProfileLaw.defaultWidths,
                                                       steps: ProfileLaw.defaultSteps)
 
+    /// Scaling keeps F/K and B/K: by hand, 20 → 50 clients multiplies both budgets by 2.5.
+    @Test func scaledSettingsKeepThePerClientLoad() {
+        let base = ScenarioSettings.preset("service-target")!
+        let scaled = base.scaled(toClients: 50)
+        #expect(scaled.clientCount == 50)
+        #expect(scaled.server.computeRateFlopsPerS == base.server.computeRateFlopsPerS * 2.5)
+        #expect(scaled.server.bandwidthHz == base.server.bandwidthHz * 2.5)
+        #expect(scaled.serviceTargetTightness == base.serviceTargetTightness)
+        #expect(scaled.server.maxTxPowerW == base.server.maxTxPowerW)
+        #expect(base.scaled(toClients: 0).validationIssues().contains { $0.path == "clients" })
+    }
+
     @Test func sameSeedSameBytesDifferentSeedDifferentBytes() throws {
         let settings = ScenarioSettings.preset("service-target")!
         let a = try ProblemFile.encode(ScenarioGenerator.generate(settings: settings, profile: Self.profile, seed: 7))

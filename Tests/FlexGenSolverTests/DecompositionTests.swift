@@ -82,10 +82,7 @@ struct DecompositionTests {
     /// baseline's feasible solution (each is a different assignment).
     @Test(arguments: [(20, UInt64(3)), (30, UInt64(7)), (50, UInt64(6)), (50, UInt64(4))])
     func generatedServiceTargetInstancesAreCertified(clients: Int, seed: UInt64) throws {
-        var settings = ScenarioSettings.preset("service-target")!
-        settings.clientCount = clients
-        settings.server.computeRateFlopsPerS *= Double(clients) / 20
-        settings.server.bandwidthHz *= Double(clients) / 20
+        let settings = ScenarioSettings.preset("service-target")!.scaled(toClients: clients)
         let problem = ScenarioGenerator.generate(settings: settings, profile: ProfileLaw.sdLike512Profile, seed: seed)
         let solution = try VariantSolver(.flexgen).solve(problem)
         #expect(solution.status == .optimal)

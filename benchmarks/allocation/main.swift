@@ -59,12 +59,8 @@ func syntheticInstance(clients k: Int, seed: UInt64) -> Instance {
 /// serviceTargetTightness: nil, seed: 1)` with `AllocationTarget`'s configuration choice), rebuilt
 /// here from the same generator calls so that this target needs only the solver and the generator.
 func scenarioInstance(clients k: Int, seed: UInt64) -> Instance {
-    var settings = ScenarioSettings()
+    var settings = ScenarioSettings().scaled(toClients: k)
     settings.name = "scaling-\(k)"
-    settings.clientCount = k
-    let factor = Double(k) / 20
-    settings.server.computeRateFlopsPerS *= factor
-    settings.server.bandwidthHz *= factor
     settings.serviceTargetTightness = nil
     let problem = ScenarioGenerator.generate(settings: settings, profile: ProfileLaw.sdLike512Profile, seed: seed)
     let tasks = problem.clients.map { client -> ClientTask in

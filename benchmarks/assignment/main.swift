@@ -51,10 +51,7 @@ for clients in sizes {
     var times: [Double] = [], cpuTimes: [Double] = [], gaps: [Double] = [], iterations: [Int] = []
     var statuses: [String: Int] = [:]
     for r in 0..<repeats {
-        var settings = ScenarioSettings.preset("service-target")!
-        settings.clientCount = clients
-        settings.server.computeRateFlopsPerS *= Double(clients) / 20
-        settings.server.bandwidthHz *= Double(clients) / 20
+        let settings = ScenarioSettings.preset("service-target")!.scaled(toClients: clients)
         let problem = ScenarioGenerator.generate(settings: settings, profile: profile, seed: firstSeed + UInt64(r))
         let start = Date(), cpuStart = threadCPUTime()
         let result = try DecompositionSolver(settings: decompositionSettings).solve(problem)
