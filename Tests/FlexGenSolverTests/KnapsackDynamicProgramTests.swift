@@ -69,6 +69,41 @@ struct KnapsackDynamicProgramTests {
         #expect(improved > 100 && proven > 30)
     }
 
+    /// The surrogate relaxation never exceeds the true optimum (brute force), whatever the
+    /// multipliers, and with one row and multiplier 1 it is the problem itself.
+    @Test func surrogateIsALowerBound() {
+        var random = AssignmentTestRandom(seed: 99)
+        var compared = 0, strictlyBelow = 0
+        for trial in 0..<150 {
+            let rows = 2 + trial % 2
+            let items = randomItems(&random, clients: 3 + trial % 5, options: 4, rows: rows)
+            let capacity = (0..<rows).map { _ in random.uniform(0.6, 1.4) * Double(items.count) }
+            guard let exact = bruteForce(items, capacity: capacity) else { continue }
+            let program = KnapsackDynamicProgram(items: items, capacity: capacity, prices: [Double](repeating: 0, count: rows),
+                                                 cutoff: .infinity, absoluteTolerance: 0, stateLimit: 1_000_000,
+                                                 workLimit: 100_000_000)
+            let multipliers = (0..<rows).map { _ in random.uniform(0, 2) }
+            guard case .improved(_, let bound) = program.surrogate(multipliers: multipliers).solve() else {
+                Issue.record("trial \(trial): the surrogate of a feasible problem must have a solution")
+                continue
+            }
+            compared += 1
+            #expect(bound <= exact + 1e-12, "trial \(trial)")
+            if bound < exact - 1e-9 { strictlyBelow += 1 }
+        }
+        #expect(compared > 75)
+        #expect(strictlyBelow > 10)  // a relaxation, visibly: otherwise the test proves little
+        let one = [[KnapsackDynamicProgram.Item(cost: 1, weight: [2]), .init(cost: 3, weight: [0])],
+                   [.init(cost: 0, weight: [1]), .init(cost: 2, weight: [0])]]
+        let single = KnapsackDynamicProgram(items: one, capacity: [1.5], prices: [0], cutoff: .infinity,
+                                            absoluteTolerance: 0, stateLimit: 100, workLimit: 10_000)
+        // By hand: weights 2+1 = 3 > 1.5; 2+0 > 1.5; 0+1 = 1 fits at cost 3; 0+0 at 5: optimum 3.
+        guard case .improved(_, let cost) = single.surrogate(multipliers: [1]).solve() else {
+            Issue.record("expected a solution"); return
+        }
+        #expect(cost == 3)
+    }
+
     /// The limits are honoured: a search that needs more states than allowed, or that is asked to
     /// stop, gives up.
     @Test func stateLimitGivesUp() {

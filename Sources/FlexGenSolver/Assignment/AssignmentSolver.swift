@@ -202,6 +202,7 @@ public struct AssignmentSolver: Sendable {
             if survivors[k].count > 1 { branching.append(k) }
         }
         var proven = false
+        var surrogate: Double? = nil
         let absoluteTolerance = settings.relativeGap * abs(incumbent)
         let exact = dynamicProgram(problem, survivors: survivors, branching: branching, fixed: choice,
                                    targetsOf: targetsOf, coefficient: coefficient, nu: nu, incumbent: incumbent,
@@ -212,17 +213,29 @@ public struct AssignmentSolver: Sendable {
                 incumbent = exact.cost
             }
             proven = true
-        } else if settings.stopSignal?.isStopped != true, let improved = branchAndBound(problem, survivors: survivors, branching: branching, fixed: choice,
-                                         targetsOf: targetsOf, coefficient: coefficient,
-                                         absoluteTolerance: absoluteTolerance) {
-            if improved.cost <= incumbent {
-                choice = improved.choice
-                incumbent = improved.cost
+        } else if settings.stopSignal?.isStopped != true {
+            // Several target rows whose DP gave up: the one-row surrogate still gives a bound.
+            surrogate = surrogateBound(problem, survivors: survivors, branching: branching, fixed: choice,
+                                       targetsOf: targetsOf, coefficient: coefficient, nu: nu, incumbent: incumbent,
+                                       absoluteTolerance: absoluteTolerance)
+            if let improved = branchAndBound(problem, survivors: survivors, branching: branching, fixed: choice,
+                                             targetsOf: targetsOf, coefficient: coefficient,
+                                             absoluteTolerance: absoluteTolerance) {
+                if improved.cost <= incumbent {
+                    choice = improved.choice
+                    incumbent = improved.cost
+                }
+                proven = improved.proven
             }
-            proven = improved.proven
         }
         var result = finish(problem, choice: choice, bound: lpBound, nu: nu, fractional: fractional,
                             bestReachable: bestReachable, proven: proven, relaxation: relaxation)
+        if let surrogate {
+            // Valid for every choice: those the reduced-cost fixing dropped cannot beat the
+            // incumbent, and the surrogate optimum bounds the rest.
+            result.integerBound = max(result.integerBound, min(surrogate, result.cost))
+            if result.cost - result.integerBound <= absoluteTolerance { result.status = .optimal }
+        }
         if proven {
             // Branch-and-bound proved the integer optimum within the absolute tolerance (the
             // candidates it did not see cannot beat the incumbent, which it did see).
@@ -333,21 +346,19 @@ public struct AssignmentSolver: Sendable {
         return (choice, rhs)
     }
 
-    /// The exact knapsack over the surviving candidates of the branching clients (the others
-    /// fixed) by `KnapsackDynamicProgram`. Returns the optimal choice (the incumbent when nothing
-    /// beats it by more than the tolerance), or nil when the DP hit its state limit.
-    private func dynamicProgram(_ problem: AssignmentProblem, survivors: [[Int]], branching: [Int], fixed: [Int],
-                                targetsOf: [[Int]], coefficient: [[Double]], nu: [Double], incumbent: Double,
-                                absoluteTolerance: Double) -> (choice: [Int], cost: Double)? {
-        guard settings.dynamicProgramStateLimit > 0 else { return nil }
+    /// The knapsack over the surviving candidates of the branching clients (the others fixed), as
+    /// `KnapsackDynamicProgram` data: one item list per branching client, one row per target that
+    /// some branching client enters, and the cost of the fixed clients.
+    private func knapsackData(_ problem: AssignmentProblem, survivors: [[Int]], branching: [Int], fixed: [Int],
+                              targetsOf: [[Int]], coefficient: [[Double]])
+        -> (items: [[KnapsackDynamicProgram.Item]], rows: [Int], capacity: [Double], fixedCost: Double, choice: [Int]) {
         let s = problem.badnessSign
-        var (choice, rhs) = settleNonBranching(problem, survivors: survivors, branching: branching, fixed: fixed,
+        let (choice, rhs) = settleNonBranching(problem, survivors: survivors, branching: branching, fixed: fixed,
                                                targetsOf: targetsOf, coefficient: coefficient)
         let branchingSet = Set(branching)
         let fixedCost = problem.candidates.indices.reduce(0.0) {
             branchingSet.contains($1) ? $0 : $0 + problem.candidates[$1][choice[$1]].cost
         }
-        // Rows that some branching client enters.
         var rows: [Int] = []
         for k in branching { for j in targetsOf[k] where !rows.contains(j) { rows.append(j) } }
         let rowIndex = Dictionary(uniqueKeysWithValues: rows.enumerated().map { ($0.element, $0.offset) })
@@ -358,8 +369,20 @@ public struct AssignmentSolver: Sendable {
                 return .init(cost: problem.candidates[k][c].cost, weight: weight)
             }
         }
-        var program = KnapsackDynamicProgram(items: items, capacity: rows.map { rhs[$0] }, prices: rows.map { nu[$0] },
-                                             cutoff: incumbent - fixedCost, absoluteTolerance: absoluteTolerance,
+        return (items, rows, rows.map { rhs[$0] }, fixedCost, choice)
+    }
+
+    /// The exact knapsack over the surviving candidates of the branching clients (the others
+    /// fixed) by `KnapsackDynamicProgram`. Returns the optimal choice (the incumbent when nothing
+    /// beats it by more than the tolerance), or nil when the DP hit its state or work limit.
+    private func dynamicProgram(_ problem: AssignmentProblem, survivors: [[Int]], branching: [Int], fixed: [Int],
+                                targetsOf: [[Int]], coefficient: [[Double]], nu: [Double], incumbent: Double,
+                                absoluteTolerance: Double) -> (choice: [Int], cost: Double)? {
+        guard settings.dynamicProgramStateLimit > 0 else { return nil }
+        let data = knapsackData(problem, survivors: survivors, branching: branching, fixed: fixed,
+                                targetsOf: targetsOf, coefficient: coefficient)
+        var program = KnapsackDynamicProgram(items: data.items, capacity: data.capacity, prices: data.rows.map { nu[$0] },
+                                             cutoff: incumbent - data.fixedCost, absoluteTolerance: absoluteTolerance,
                                              stateLimit: settings.dynamicProgramStateLimit,
                                              workLimit: settings.dynamicProgramWorkLimit)
         // Bounded by its work limit (~0.1 s); only a cancelled caller stops it earlier.
@@ -369,8 +392,37 @@ public struct AssignmentSolver: Sendable {
         case .limitReached: return nil
         case .incumbentOptimal: return (fixed, problem.cost(of: fixed))
         case .improved(let picked, _):
+            var choice = data.choice
             for (i, k) in branching.enumerated() { choice[k] = survivors[k][picked[i]] }
             return (choice, problem.cost(of: choice))
+        }
+    }
+
+    /// A lower bound on the knapsack's integer optimum when the several-row DP gave up: the rows
+    /// combined with the LP prices, Σ_r ν_r (row r), form one surrogate row that every feasible
+    /// choice also meets, so the exact optimum of the one-row knapsack (a DP that stays small) is
+    /// a valid bound, and at least the LP bound (its LP relaxation with price 1 is the LP's
+    /// Lagrangian). nil when there is a single row (the DP already failed on it), no row is
+    /// priced, or the surrogate DP gives up too.
+    private func surrogateBound(_ problem: AssignmentProblem, survivors: [[Int]], branching: [Int], fixed: [Int],
+                                targetsOf: [[Int]], coefficient: [[Double]], nu: [Double], incumbent: Double,
+                                absoluteTolerance: Double) -> Double? {
+        guard settings.dynamicProgramStateLimit > 0 else { return nil }
+        let data = knapsackData(problem, survivors: survivors, branching: branching, fixed: fixed,
+                                targetsOf: targetsOf, coefficient: coefficient)
+        let prices = data.rows.map { nu[$0] }
+        guard data.rows.count > 1, prices.contains(where: { $0 > 0 }) else { return nil }
+        var program = KnapsackDynamicProgram(items: data.items, capacity: data.capacity, prices: prices,
+                                             cutoff: incumbent - data.fixedCost, absoluteTolerance: absoluteTolerance,
+                                             stateLimit: settings.dynamicProgramStateLimit,
+                                             workLimit: settings.dynamicProgramWorkLimit)
+            .surrogate(multipliers: prices)
+        let signal = settings.stopSignal
+        program.shouldStop = { signal?.isStopped == true }
+        switch program.solve() {
+        case .limitReached: return nil
+        case .incumbentOptimal: return incumbent - absoluteTolerance
+        case .improved(_, let cost): return data.fixedCost + cost - absoluteTolerance
         }
     }
 

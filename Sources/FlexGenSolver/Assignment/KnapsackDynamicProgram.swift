@@ -56,6 +56,19 @@ struct KnapsackDynamicProgram {
         var count: Int { cost.count }
     }
 
+    /// The one-row surrogate relaxation: the rows combined as Σ_r multipliers_r · (row r), which
+    /// every choice feasible here also meets, so its optimum is a lower bound on this one's. With
+    /// the LP's row prices as multipliers it is at least the LP bound (its own LP relaxation, priced
+    /// at 1, is the LP's Lagrangian), and one row keeps the Pareto states few. Multipliers ≥ 0.
+    func surrogate(multipliers: [Double]) -> KnapsackDynamicProgram {
+        func combine(_ weight: [Double]) -> Double { zip(multipliers, weight).reduce(0) { $0 + $1.0 * $1.1 } }
+        var copy = self
+        copy.items = items.map { options in options.map { Item(cost: $0.cost, weight: [combine($0.weight)]) } }
+        copy.capacity = [combine(capacity)]
+        copy.prices = [1]
+        return copy
+    }
+
     func solve() -> Outcome {
         let K = items.count, m = capacity.count
         // Suffix sums of the lightest weight per row and of the least priced cost.
@@ -97,8 +110,8 @@ struct KnapsackDynamicProgram {
                 }
             }
             if m > 1 && next.count > 4 * stateLimit { return .limitReached }
-            // The pairwise filter of several rows costs up to n² comparisons: charge them too.
-            if m > 1 { work += next.count * min(next.count, stateLimit) / 2 }
+            // The pairwise filter of three or more rows costs up to n² comparisons: charge them too.
+            if m > 2 { work += next.count * min(next.count, stateLimit) / 2 }
             if work > workLimit { return .limitReached }
             next = Self.nondominated(next, rows: m)
             if next.count > stateLimit { return .limitReached }
@@ -135,6 +148,25 @@ struct KnapsackDynamicProgram {
         }
         // Cheapest first: a state can only be dominated by one before it.
         let order = (0..<layer.count).sorted { layer.cost[$0] < layer.cost[$1] }
+        if m == 2 {
+            // The kept states' (w0, w1) staircase: w0 ascending, w1 strictly descending, so the
+            // last step with w0 ≤ x has the least w1 among all kept states with w0 ≤ x. A state is
+            // dominated iff that w1 ≤ y. O(n log n + n·h) instead of O(n²).
+            var stairX: [Double] = [], stairY: [Double] = []
+            for i in order {
+                let x = layer.weight[2 * i], y = layer.weight[2 * i + 1]
+                var lo = 0, hi = stairX.count  // first index with stairX > x
+                while lo < hi { let mid = (lo + hi) / 2; if stairX[mid] <= x { lo = mid + 1 } else { hi = mid } }
+                if lo > 0 && stairY[lo - 1] <= y { continue }
+                keep(i)
+                // Remove the steps the new point dominates (w0 ≥ x and w1 ≥ y), then insert it.
+                var end = lo
+                while end < stairX.count && stairY[end] >= y { end += 1 }
+                stairX.replaceSubrange(lo..<end, with: [x])
+                stairY.replaceSubrange(lo..<end, with: [y])
+            }
+            return kept
+        }
         for i in order {
             let dominated = (0..<kept.count).contains { q in
                 (0..<m).allSatisfy { kept.weight[q * m + $0] <= layer.weight[i * m + $0] }
