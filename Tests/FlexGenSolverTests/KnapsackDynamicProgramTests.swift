@@ -69,6 +69,33 @@ struct KnapsackDynamicProgramTests {
         #expect(improved > 100 && proven > 30)
     }
 
+    /// Raising the cutoff from a lower bound finds the same optimum, or a bound that holds.
+    @Test func risingCutoffMatchesBruteForce() {
+        var random = AssignmentTestRandom(seed: 31)
+        var optimal = 0
+        for trial in 0..<200 {
+            let rows = 1 + trial % 3
+            let items = randomItems(&random, clients: 2 + trial % 6, options: 4, rows: rows)
+            let capacity = (0..<rows).map { _ in random.uniform(0.6, 1.4) * Double(items.count) }
+            guard let exact = bruteForce(items, capacity: capacity) else { continue }
+            let prices = (0..<rows).map { _ in random.uniform(0, 3) }
+            let lower = exact - random.uniform(0, 10)
+            let incumbent = exact + random.uniform(0, 10)
+            let program = KnapsackDynamicProgram(items: items, capacity: capacity, prices: prices, cutoff: incumbent,
+                                                 absoluteTolerance: 0, stateLimit: 1_000_000, workLimit: 100_000_000)
+            switch program.solveWithRisingCutoff(from: lower) {
+            case .optimal(_, let cost):
+                optimal += 1
+                #expect(abs(cost - exact) <= 1e-12, "trial \(trial): \(cost) vs \(exact)")
+            case .bound(let value):
+                #expect(value <= exact + 1e-12, "trial \(trial): bound \(value) above the optimum \(exact)")
+            case .nothing:
+                Issue.record("trial \(trial): no limit should be reached")
+            }
+        }
+        #expect(optimal > 50)
+    }
+
     /// The surrogate relaxation never exceeds the true optimum (brute force), whatever the
     /// multipliers, and with one row and multiplier 1 it is the problem itself.
     @Test func surrogateIsALowerBound() {

@@ -202,22 +202,25 @@ public struct AssignmentSolver: Sendable {
             if survivors[k].count > 1 { branching.append(k) }
         }
         var proven = false
-        var surrogate: Double? = nil
+        var provenBound: Double? = nil
         let absoluteTolerance = settings.relativeGap * abs(incumbent)
         let exact = dynamicProgram(problem, survivors: survivors, branching: branching, fixed: choice,
                                    targetsOf: targetsOf, coefficient: coefficient, nu: nu, incumbent: incumbent,
-                                   absoluteTolerance: absoluteTolerance)
-        if let exact {
-            if exact.cost < incumbent, problem.meetsTargets(exact.choice, relativeTolerance: settings.targetTolerance) {
-                choice = exact.choice
-                incumbent = exact.cost
+                                   lowerBound: lpBound, absoluteTolerance: absoluteTolerance)
+        if case .optimal(let exactChoice, let exactCost)? = exact {
+            if exactCost < incumbent, problem.meetsTargets(exactChoice, relativeTolerance: settings.targetTolerance) {
+                choice = exactChoice
+                incumbent = exactCost
             }
             proven = true
         } else if settings.stopSignal?.isStopped != true {
-            // Several target rows whose DP gave up: the one-row surrogate still gives a bound.
-            surrogate = surrogateBound(problem, survivors: survivors, branching: branching, fixed: choice,
-                                       targetsOf: targetsOf, coefficient: coefficient, nu: nu, incumbent: incumbent,
-                                       absoluteTolerance: absoluteTolerance)
+            if case .bound(let value)? = exact { provenBound = value }
+            // Several target rows whose DP gave up: the one-row surrogate may still prove more.
+            if let value = surrogateBound(problem, survivors: survivors, branching: branching, fixed: choice,
+                                          targetsOf: targetsOf, coefficient: coefficient, nu: nu, incumbent: incumbent,
+                                          lowerBound: lpBound, absoluteTolerance: absoluteTolerance) {
+                provenBound = max(provenBound ?? -.infinity, value)
+            }
             if let improved = branchAndBound(problem, survivors: survivors, branching: branching, fixed: choice,
                                              targetsOf: targetsOf, coefficient: coefficient,
                                              absoluteTolerance: absoluteTolerance) {
@@ -230,10 +233,10 @@ public struct AssignmentSolver: Sendable {
         }
         var result = finish(problem, choice: choice, bound: lpBound, nu: nu, fractional: fractional,
                             bestReachable: bestReachable, proven: proven, relaxation: relaxation)
-        if let surrogate {
+        if let provenBound {
             // Valid for every choice: those the reduced-cost fixing dropped cannot beat the
-            // incumbent, and the surrogate optimum bounds the rest.
-            result.integerBound = max(result.integerBound, min(surrogate, result.cost))
+            // incumbent, and the DP's (or the surrogate's) proven bound covers the rest.
+            result.integerBound = max(result.integerBound, min(provenBound, result.cost))
             if result.cost - result.integerBound <= absoluteTolerance { result.status = .optimal }
         }
         if proven {
@@ -372,12 +375,19 @@ public struct AssignmentSolver: Sendable {
         return (items, rows, rows.map { rhs[$0] }, fixedCost, choice)
     }
 
+    enum ExactOutcome {
+        case optimal(choice: [Int], cost: Double)
+        /// A proven lower bound on the whole knapsack's integer optimum.
+        case bound(Double)
+    }
+
     /// The exact knapsack over the surviving candidates of the branching clients (the others
-    /// fixed) by `KnapsackDynamicProgram`. Returns the optimal choice (the incumbent when nothing
-    /// beats it by more than the tolerance), or nil when the DP hit its state or work limit.
+    /// fixed) by `KnapsackDynamicProgram`, cutoff raised from the LP bound to the incumbent.
+    /// Returns the optimal choice (the incumbent when nothing beats it by more than the
+    /// tolerance), or the best lower bound proven before a limit stopped it, or nil.
     private func dynamicProgram(_ problem: AssignmentProblem, survivors: [[Int]], branching: [Int], fixed: [Int],
                                 targetsOf: [[Int]], coefficient: [[Double]], nu: [Double], incumbent: Double,
-                                absoluteTolerance: Double) -> (choice: [Int], cost: Double)? {
+                                lowerBound: Double, absoluteTolerance: Double) -> ExactOutcome? {
         guard settings.dynamicProgramStateLimit > 0 else { return nil }
         let data = knapsackData(problem, survivors: survivors, branching: branching, fixed: fixed,
                                 targetsOf: targetsOf, coefficient: coefficient)
@@ -385,16 +395,18 @@ public struct AssignmentSolver: Sendable {
                                              cutoff: incumbent - data.fixedCost, absoluteTolerance: absoluteTolerance,
                                              stateLimit: settings.dynamicProgramStateLimit,
                                              workLimit: settings.dynamicProgramWorkLimit)
-        // Bounded by its work limit (~0.1 s); only a cancelled caller stops it earlier.
+        // Bounded by its work limit (~0.1 s per attempt); only a cancelled caller stops it earlier.
         let signal = settings.stopSignal
         program.shouldStop = { signal?.isStopped == true }
-        switch program.solve() {
-        case .limitReached: return nil
-        case .incumbentOptimal: return (fixed, problem.cost(of: fixed))
-        case .improved(let picked, _):
+        switch program.solveWithRisingCutoff(from: lowerBound - data.fixedCost) {
+        case .nothing: return nil
+        case .bound(let value):
+            if value >= program.cutoff - absoluteTolerance { return .optimal(choice: fixed, cost: problem.cost(of: fixed)) }
+            return .bound(data.fixedCost + value)
+        case .optimal(let picked, _):
             var choice = data.choice
             for (i, k) in branching.enumerated() { choice[k] = survivors[k][picked[i]] }
-            return (choice, problem.cost(of: choice))
+            return .optimal(choice: choice, cost: problem.cost(of: choice))
         }
     }
 
@@ -406,7 +418,7 @@ public struct AssignmentSolver: Sendable {
     /// priced, or the surrogate DP gives up too.
     private func surrogateBound(_ problem: AssignmentProblem, survivors: [[Int]], branching: [Int], fixed: [Int],
                                 targetsOf: [[Int]], coefficient: [[Double]], nu: [Double], incumbent: Double,
-                                absoluteTolerance: Double) -> Double? {
+                                lowerBound: Double, absoluteTolerance: Double) -> Double? {
         guard settings.dynamicProgramStateLimit > 0 else { return nil }
         let data = knapsackData(problem, survivors: survivors, branching: branching, fixed: fixed,
                                 targetsOf: targetsOf, coefficient: coefficient)
@@ -419,10 +431,10 @@ public struct AssignmentSolver: Sendable {
             .surrogate(multipliers: prices)
         let signal = settings.stopSignal
         program.shouldStop = { signal?.isStopped == true }
-        switch program.solve() {
-        case .limitReached: return nil
-        case .incumbentOptimal: return incumbent - absoluteTolerance
-        case .improved(_, let cost): return data.fixedCost + cost - absoluteTolerance
+        switch program.solveWithRisingCutoff(from: lowerBound - data.fixedCost) {
+        case .nothing: return nil
+        case .bound(let value): return data.fixedCost + value
+        case .optimal(_, let cost): return data.fixedCost + cost - absoluteTolerance
         }
     }
 

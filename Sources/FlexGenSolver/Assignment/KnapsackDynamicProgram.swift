@@ -69,6 +69,39 @@ struct KnapsackDynamicProgram {
         return copy
     }
 
+    enum LadderOutcome {
+        /// The optimum (within `absoluteTolerance`).
+        case optimal(choice: [Int], cost: Double)
+        /// No choice costs less than this (a proven lower bound on the optimum); when it reaches
+        /// `cutoff` − `absoluteTolerance`, the incumbent is optimal.
+        case bound(Double)
+        /// A limit stopped even the first attempt.
+        case nothing
+    }
+
+    /// `solve` with the cutoff raised in steps from a known lower bound to the incumbent's cost.
+    /// Why: the pruning is only as sharp as the cutoff, and a rounded incumbent can sit far above
+    /// the optimum (two overlapping target rows on 50 clients exhausted the work limit with the
+    /// incumbent as cutoff). An attempt at cutoff c either finds the optimum (if it is below c —
+    /// every cheaper state was kept) or proves that nothing costs less than c; a tight first
+    /// attempt is cheap. `fractions` are the steps from `lowerBound` (0) to `cutoff` (1),
+    /// ascending, ending at 1.
+    func solveWithRisingCutoff(from lowerBound: Double, fractions: [Double] = [1.0 / 64, 1.0 / 16, 0.25, 1])
+        -> LadderOutcome {
+        var proven: Double? = nil
+        let floor = min(lowerBound, cutoff)
+        for fraction in fractions {
+            var attempt = self
+            attempt.cutoff = floor + fraction * (cutoff - floor)
+            switch attempt.solve() {
+            case .improved(let choice, let cost): return .optimal(choice: choice, cost: cost)
+            case .incumbentOptimal: proven = attempt.cutoff - absoluteTolerance
+            case .limitReached: return proven.map { .bound($0) } ?? .nothing
+            }
+        }
+        return proven.map { .bound($0) } ?? .nothing
+    }
+
     func solve() -> Outcome {
         let K = items.count, m = capacity.count
         // Suffix sums of the lightest weight per row and of the least priced cost.
@@ -119,7 +152,11 @@ struct KnapsackDynamicProgram {
             layers.append(next)
         }
         let last = layers[K]
-        guard let best = (0..<last.count).min(by: { last.cost[$0] < last.cost[$1] }) else { return .incumbentOptimal }
+        // Complete states that survived only through the rows' price slack can still cost more than
+        // the cutoff: then nothing beats it (every cheaper complete state would have been kept).
+        guard let best = (0..<last.count).min(by: { last.cost[$0] < last.cost[$1] }), last.cost[best] < target else {
+            return .incumbentOptimal
+        }
         var choice = [Int](repeating: 0, count: K)
         var index = best
         for k in stride(from: K, to: 0, by: -1) {
