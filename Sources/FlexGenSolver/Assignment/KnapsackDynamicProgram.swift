@@ -92,7 +92,8 @@ struct KnapsackDynamicProgram {
         let floor = min(lowerBound, cutoff)
         for fraction in fractions {
             var attempt = self
-            attempt.cutoff = floor + fraction * (cutoff - floor)
+            // The last step is the incumbent's cost itself, not a rounding of it.
+            attempt.cutoff = fraction >= 1 ? cutoff : floor + fraction * (cutoff - floor)
             switch attempt.solve() {
             case .improved(let choice, let cost): return .optimal(choice: choice, cost: cost)
             case .incumbentOptimal: proven = attempt.cutoff - absoluteTolerance
