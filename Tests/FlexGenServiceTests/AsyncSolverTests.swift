@@ -74,7 +74,11 @@ import FlexGen
     @Test func cancellingTheTaskStopsTheSolveAndThrowsCancellationError() async throws {
         let problem = Self.longProblem()
         var settings = VariantSettings()
-        settings.decomposition.timeLimitS = 120  // far beyond the test: only cancellation can end it early
+        // A zero gap tolerance keeps the solve working (branch-and-bound, enumeration) until its
+        // time limit: the uncancelled reference below takes the whole 10 s, far more than a cancel
+        // needs even when the rest of the suite keeps both cores busy (seen: 3 s).
+        settings.decomposition.gapTolerance = 0
+        settings.decomposition.timeLimitS = 10
         let solver = AsyncSolver(.flexgen, settings: settings)
         let task = Task { try await solver.solve(problem) }
         try await Task.sleep(for: .milliseconds(200))
@@ -86,7 +90,8 @@ import FlexGen
         let uncancelledStart = ContinuousClock.now
         let full = try await solver.solve(problem)
         let uncancelled = ContinuousClock.now - uncancelledStart
-        #expect(full.status == .optimal || full.status == .feasible)
+        #expect(full.status == .timeLimit || full.status == .feasible || full.status == .optimal)
+        #expect(!full.clients.isEmpty)
         #expect(cancelled < uncancelled, "cancelled after \(cancelled), uncancelled \(uncancelled)")
     }
 
