@@ -204,9 +204,12 @@ public struct AssignmentSolver: Sendable {
         var proven = false
         var provenBound: Double? = nil
         let absoluteTolerance = settings.relativeGap * abs(incumbent)
-        let exact = dynamicProgram(problem, survivors: survivors, branching: branching, fixed: choice,
-                                   targetsOf: targetsOf, coefficient: coefficient, nu: nu, incumbent: incumbent,
-                                   lowerBound: lpBound, absoluteTolerance: absoluteTolerance)
+        let knapsack = exactKnapsack(problem, survivors: survivors, branching: branching, fixed: choice,
+                                     targetsOf: targetsOf, coefficient: coefficient, nu: nu, incumbent: incumbent,
+                                     absoluteTolerance: absoluteTolerance)
+        let exact = knapsack.flatMap {
+            dynamicProgram($0, problem, survivors: survivors, branching: branching, fixed: choice, lowerBound: lpBound)
+        }
         if case .optimal(let exactChoice, let exactCost)? = exact {
             if exactCost < incumbent, problem.meetsTargets(exactChoice, relativeTolerance: settings.targetTolerance) {
                 choice = exactChoice
@@ -216,9 +219,7 @@ public struct AssignmentSolver: Sendable {
         } else if settings.stopSignal?.isStopped != true {
             if case .bound(let value)? = exact { provenBound = value }
             // Several target rows whose DP gave up: the one-row surrogate may still prove more.
-            if let value = surrogateBound(problem, survivors: survivors, branching: branching, fixed: choice,
-                                          targetsOf: targetsOf, coefficient: coefficient, nu: nu, incumbent: incumbent,
-                                          lowerBound: lpBound, absoluteTolerance: absoluteTolerance) {
+            if let knapsack, let value = surrogateBound(knapsack, lowerBound: lpBound) {
                 provenBound = max(provenBound ?? -.infinity, value)
             }
             if let improved = branchAndBound(problem, survivors: survivors, branching: branching, fixed: choice,
@@ -350,11 +351,20 @@ public struct AssignmentSolver: Sendable {
     }
 
     /// The knapsack over the surviving candidates of the branching clients (the others fixed), as
-    /// `KnapsackDynamicProgram` data: one item list per branching client, one row per target that
-    /// some branching client enters, and the cost of the fixed clients.
-    private func knapsackData(_ problem: AssignmentProblem, survivors: [[Int]], branching: [Int], fixed: [Int],
-                              targetsOf: [[Int]], coefficient: [[Double]])
-        -> (items: [[KnapsackDynamicProgram.Item]], rows: [Int], capacity: [Double], fixedCost: Double, choice: [Int]) {
+    /// a `KnapsackDynamicProgram` with one item list per branching client and one row per target
+    /// that some branching client enters, costs measured without the fixed clients' `fixedCost`;
+    /// `choice` has the fixed clients on their only survivor. nil when the DP is switched off.
+    struct ExactKnapsack {
+        var program: KnapsackDynamicProgram
+        var rows: [Int]
+        var fixedCost: Double
+        var choice: [Int]
+    }
+
+    private func exactKnapsack(_ problem: AssignmentProblem, survivors: [[Int]], branching: [Int], fixed: [Int],
+                               targetsOf: [[Int]], coefficient: [[Double]], nu: [Double], incumbent: Double,
+                               absoluteTolerance: Double) -> ExactKnapsack? {
+        guard settings.dynamicProgramStateLimit > 0 else { return nil }
         let s = problem.badnessSign
         let (choice, rhs) = settleNonBranching(problem, survivors: survivors, branching: branching, fixed: fixed,
                                                targetsOf: targetsOf, coefficient: coefficient)
@@ -372,7 +382,14 @@ public struct AssignmentSolver: Sendable {
                 return .init(cost: problem.candidates[k][c].cost, weight: weight)
             }
         }
-        return (items, rows, rows.map { rhs[$0] }, fixedCost, choice)
+        var program = KnapsackDynamicProgram(items: items, capacity: rows.map { rhs[$0] }, prices: rows.map { nu[$0] },
+                                             cutoff: incumbent - fixedCost, absoluteTolerance: absoluteTolerance,
+                                             stateLimit: settings.dynamicProgramStateLimit,
+                                             workLimit: settings.dynamicProgramWorkLimit)
+        // Bounded by its work limit (~0.1 s per attempt); only a cancelled caller stops it earlier.
+        let signal = settings.stopSignal
+        program.shouldStop = { signal?.isStopped == true }
+        return ExactKnapsack(program: program, rows: rows, fixedCost: fixedCost, choice: choice)
     }
 
     enum ExactOutcome {
@@ -381,30 +398,21 @@ public struct AssignmentSolver: Sendable {
         case bound(Double)
     }
 
-    /// The exact knapsack over the surviving candidates of the branching clients (the others
-    /// fixed) by `KnapsackDynamicProgram`, cutoff raised from the LP bound to the incumbent.
-    /// Returns the optimal choice (the incumbent when nothing beats it by more than the
-    /// tolerance), or the best lower bound proven before a limit stopped it, or nil.
-    private func dynamicProgram(_ problem: AssignmentProblem, survivors: [[Int]], branching: [Int], fixed: [Int],
-                                targetsOf: [[Int]], coefficient: [[Double]], nu: [Double], incumbent: Double,
-                                lowerBound: Double, absoluteTolerance: Double) -> ExactOutcome? {
-        guard settings.dynamicProgramStateLimit > 0 else { return nil }
-        let data = knapsackData(problem, survivors: survivors, branching: branching, fixed: fixed,
-                                targetsOf: targetsOf, coefficient: coefficient)
-        var program = KnapsackDynamicProgram(items: data.items, capacity: data.capacity, prices: data.rows.map { nu[$0] },
-                                             cutoff: incumbent - data.fixedCost, absoluteTolerance: absoluteTolerance,
-                                             stateLimit: settings.dynamicProgramStateLimit,
-                                             workLimit: settings.dynamicProgramWorkLimit)
-        // Bounded by its work limit (~0.1 s per attempt); only a cancelled caller stops it earlier.
-        let signal = settings.stopSignal
-        program.shouldStop = { signal?.isStopped == true }
-        switch program.solveWithRisingCutoff(from: lowerBound - data.fixedCost) {
+    /// The exact knapsack by `KnapsackDynamicProgram`, cutoff raised from the LP bound to the
+    /// incumbent. Returns the optimal choice (the incumbent `fixed` when nothing beats it by more
+    /// than the tolerance), or the best lower bound proven before a limit stopped it, or nil.
+    private func dynamicProgram(_ knapsack: ExactKnapsack, _ problem: AssignmentProblem, survivors: [[Int]],
+                                branching: [Int], fixed: [Int], lowerBound: Double) -> ExactOutcome? {
+        let program = knapsack.program
+        switch program.solveWithRisingCutoff(from: lowerBound - knapsack.fixedCost) {
         case .nothing: return nil
         case .bound(let value):
-            if value >= program.cutoff - absoluteTolerance { return .optimal(choice: fixed, cost: problem.cost(of: fixed)) }
-            return .bound(data.fixedCost + value)
+            if value >= program.cutoff - program.absoluteTolerance {
+                return .optimal(choice: fixed, cost: problem.cost(of: fixed))
+            }
+            return .bound(knapsack.fixedCost + value)
         case .optimal(let picked, _):
-            var choice = data.choice
+            var choice = knapsack.choice
             for (i, k) in branching.enumerated() { choice[k] = survivors[k][picked[i]] }
             return .optimal(choice: choice, cost: problem.cost(of: choice))
         }
@@ -416,25 +424,14 @@ public struct AssignmentSolver: Sendable {
     /// a valid bound, and at least the LP bound (its LP relaxation with price 1 is the LP's
     /// Lagrangian). nil when there is a single row (the DP already failed on it), no row is
     /// priced, or the surrogate DP gives up too.
-    private func surrogateBound(_ problem: AssignmentProblem, survivors: [[Int]], branching: [Int], fixed: [Int],
-                                targetsOf: [[Int]], coefficient: [[Double]], nu: [Double], incumbent: Double,
-                                lowerBound: Double, absoluteTolerance: Double) -> Double? {
-        guard settings.dynamicProgramStateLimit > 0 else { return nil }
-        let data = knapsackData(problem, survivors: survivors, branching: branching, fixed: fixed,
-                                targetsOf: targetsOf, coefficient: coefficient)
-        let prices = data.rows.map { nu[$0] }
-        guard data.rows.count > 1, prices.contains(where: { $0 > 0 }) else { return nil }
-        var program = KnapsackDynamicProgram(items: data.items, capacity: data.capacity, prices: prices,
-                                             cutoff: incumbent - data.fixedCost, absoluteTolerance: absoluteTolerance,
-                                             stateLimit: settings.dynamicProgramStateLimit,
-                                             workLimit: settings.dynamicProgramWorkLimit)
-            .surrogate(multipliers: prices)
-        let signal = settings.stopSignal
-        program.shouldStop = { signal?.isStopped == true }
-        switch program.solveWithRisingCutoff(from: lowerBound - data.fixedCost) {
+    private func surrogateBound(_ knapsack: ExactKnapsack, lowerBound: Double) -> Double? {
+        let prices = knapsack.program.prices
+        guard knapsack.rows.count > 1, prices.contains(where: { $0 > 0 }) else { return nil }
+        let program = knapsack.program.surrogate(multipliers: prices)
+        switch program.solveWithRisingCutoff(from: lowerBound - knapsack.fixedCost) {
         case .nothing: return nil
-        case .bound(let value): return data.fixedCost + value
-        case .optimal(_, let cost): return data.fixedCost + cost - absoluteTolerance
+        case .bound(let value): return knapsack.fixedCost + value
+        case .optimal(_, let cost): return knapsack.fixedCost + cost - program.absoluteTolerance
         }
     }
 
