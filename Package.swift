@@ -1,14 +1,17 @@
 // swift-tools-version:6.1
 import PackageDescription
 
-// One target per concern; see docs/architecture.md for the data flow.
+// One target per concern; docs/architecture.md has the module picture and the data flow.
 // The two C libraries are reached through exactly one Swift wrapper each:
 // CGLPK only through FlexGenGLPK, CLAPACK only through FlexGenLinearAlgebra.
 let package = Package(
     name: "FlexGen",
     platforms: [.macOS(.v14)],
     products: [
+        // The optimiser: model, IO, scenarios, solver. The sampler is a product of its own, so that
+        // embedding the solver links neither LAPACKE/OpenBLAS nor the model's weights.
         .library(name: "FlexGen", targets: ["FlexGen"]),
+        .library(name: "FlexGenSampler", targets: ["FlexGenSampler"]),
         // For benchmarks/micro (a separate package): Lambert W is not re-exported by the umbrella.
         .library(name: "FlexGenNumerics", targets: ["FlexGenNumerics"]),
         .executable(name: "flexgen", targets: ["flexgen"]),
@@ -42,16 +45,19 @@ let package = Package(
         .target(name: "FlexGenGLPK", dependencies: ["CGLPK"]),
         // The only Swift module that imports LAPACKE / CBLAS.
         .target(name: "FlexGenLinearAlgebra", dependencies: ["CLAPACK"]),
-        .target(name: "FlexGenSolver", dependencies: ["FlexGenModel", "FlexGenNumerics", "FlexGenGLPK"]),
+        // A cooperative stop flag and a thread pool for blocking work off Swift's cooperative pool.
+        .target(name: "FlexGenConcurrency"),
+        .target(name: "FlexGenSolver", dependencies: ["FlexGenModel", "FlexGenNumerics", "FlexGenGLPK", "FlexGenConcurrency"]),
         .target(name: "FlexGenSampler", dependencies: ["FlexGenModel", "FlexGenIO", "FlexGenNumerics", "FlexGenLinearAlgebra"],
                 resources: [.copy("Resources")]),
         // `flexgen bench`: sweeps, statistics, CSV and SVG figures (not part of the umbrella).
         .target(name: "FlexGenBench", dependencies: ["FlexGenModel", "FlexGenIO", "FlexGenScenarios", "FlexGenSolver"]),
         // Umbrella: re-exports only.
-        .target(name: "FlexGen", dependencies: ["FlexGenModel", "FlexGenIO", "FlexGenScenarios", "FlexGenSolver", "FlexGenSampler"]),
+        .target(name: "FlexGen", dependencies: ["FlexGenModel", "FlexGenIO", "FlexGenScenarios", "FlexGenSolver",
+                                                "FlexGenConcurrency"]),
         // The HTTP JSON service over the library (`flexgen serve`).
         .target(name: "FlexGenService", dependencies: [
-            "FlexGen",
+            "FlexGen", "FlexGenSampler",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "Logging", package: "swift-log"),
@@ -62,7 +68,7 @@ let package = Package(
         // Embedding the solver in a few lines; built (and run) by FlexGenServiceTests.
         .executableTarget(name: "flexgen-embed-example", dependencies: ["FlexGen"], path: "Examples/EmbedSolver"),
         .executableTarget(name: "flexgen", dependencies: [
-            "FlexGen",
+            "FlexGen", "FlexGenSampler",
             "FlexGenBench",
             "FlexGenService",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -82,7 +88,7 @@ let package = Package(
         .testTarget(name: "FlexGenSamplerTests", dependencies: ["FlexGenSampler", "FlexGenNumerics"]),
         .testTarget(name: "FlexGenCLITests", dependencies: ["FlexGen"]),
         .testTarget(name: "FlexGenServiceTests", dependencies: [
-            "FlexGen", "FlexGenService",
+            "FlexGen", "FlexGenSampler", "FlexGenService",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
