@@ -16,24 +16,36 @@ import FlexGenNumerics
 /// each a 1-D monotone search (bracket expansion, then bisection with secant steps in log ν to
 /// 1e-12 relative). A budget that cannot compensate at any scale (e.g. B below Σ b_min(W_k), which
 /// no compute rate can fix) gets no scale.
+///
+/// Per-job cap f ≤ f_max: τ ranges over [τ_min, W − t₀) with τ_min = C/f_max, the per-client
+/// minimiser is max(root, τ_min) (the problem is convex in τ). As ν → 0 every client sits at τ_min,
+/// so Σf never exceeds Σ f_max: when Σ f_max ≤ F the compute budget cannot bind and the band must
+/// grow to Σ b_min(W − τ_min) (no ν_F exists then).
 public enum FeasibilityFrontier {
     /// Diagnostics when `tasks` do not fit within (F, B) together; empty when they do.
     public static func diagnose(tasks: [ClientTask], computeRate: Double, bandwidth: Double) -> [Diagnostic] {
         guard !tasks.isEmpty else { return [] }
-        var taus = tasks.map { max($0.windowS - $0.minimumTxTimeS, 0) / 2 }
-        if tasks.contains(where: { !($0.windowS > $0.minimumTxTimeS) }) { return [] }  // per-client case
+        // Per-client case (no τ in [τ_min, W − t₀)): reported by the caller, one diagnostic per client.
+        if tasks.contains(where: { !($0.windowS - $0.minimumTxTimeS > $0.minimumComputeTimeS) }) { return [] }
+        var taus = tasks.map(Self.middle)
         let ids = tasks.map(\.id)
 
         // ν_F: Σf(ν) = F.
         let atComputeBudget: (Double, Sums)?
-        atComputeBudget = solve(tasks: tasks, taus: &taus, start: bandwidth / computeRate) { s in
-            log(s.computeRate / computeRate)   // decreasing in ν
+        let capSum = tasks.reduce(0.0) { $0 + $1.maxComputeRateFlopsPerS }
+        if capSum <= computeRate {
+            // The caps keep Σf ≤ F at every price: the frontier's ν → 0 end, every client at τ_min.
+            atComputeBudget = (0, sums(tasks: tasks, price: 0, taus: &taus))
+        } else {
+            atComputeBudget = solve(tasks: tasks, taus: &taus, start: bandwidth / computeRate) { s in
+                log(s.computeRate / computeRate)   // decreasing in ν
+            }
         }
         // Without ν_F the demand for compute exceeds F at every price: no band can compensate.
         let bandScale = atComputeBudget.map { $0.1.bandwidth / bandwidth }
         if let bandScale, bandScale <= 1 { return [] }
         // ν_B: Σb(ν) = B (exists only when B exceeds the band needed at infinite compute).
-        taus = tasks.map { max($0.windowS - $0.minimumTxTimeS, 0) / 2 }
+        taus = tasks.map(Self.middle)
         let atBandBudget = solve(tasks: tasks, taus: &taus, start: bandwidth / computeRate) { s in
             -log(s.bandwidth / bandwidth)      // decreasing in ν
         }
@@ -69,20 +81,33 @@ public enum FeasibilityFrontier {
     /// Σf and Σb of the frontier point at price ν.
     public struct Sums: Sendable { public var computeRate: Double; public var bandwidth: Double }
 
-    /// The frontier point at price ν: per client the minimiser of b_min(W − τ) + ν·C/τ.
+    /// The middle of a task's admissible compute times [τ_min, W − t₀): a start for the searches.
+    static func middle(_ task: ClientTask) -> Double {
+        (task.minimumComputeTimeS + max(task.windowS - task.minimumTxTimeS, 0)) / 2
+    }
+
+    /// The frontier point at price ν: per client the minimiser of b_min(W − τ) + ν·C/τ over
+    /// τ ∈ [τ_min, W − t₀) (τ_min when the slope is already ≥ 0 there: the cap binds).
     public static func sums(tasks: [ClientTask], price: Double, taus: inout [Double]) -> Sums {
         var sums = Sums(computeRate: 0, bandwidth: 0)
         for i in tasks.indices {
             let task = tasks[i]
             let tauMax = task.windowS - task.minimumTxTimeS
+            let tauMin = task.minimumComputeTimeS
             let c = task.flops
-            let root = SafeguardedRoot.increasing(in: 0, tauMax, start: taus[i]) { tau in
+            func slope(_ tau: Double) -> (value: Double, derivative: Double) {
                 let band = ClientOracle.minimumBandwidth(task, txTimeS: task.windowS - tau)
                 return (-band.slope - price * c / (tau * tau), band.curvature + 2 * price * c / (tau * tau * tau))
             }
-            taus[i] = root.x
-            sums.computeRate += c / root.x
-            sums.bandwidth += ClientOracle.minimumBandwidth(task, txTimeS: task.windowS - root.x).bandwidth
+            let tau: Double
+            if tauMin > 0 && slope(tauMin).value >= 0 {
+                tau = tauMin
+            } else {
+                tau = SafeguardedRoot.increasing(in: tauMin, tauMax, start: taus[i], slope).x
+            }
+            taus[i] = tau
+            sums.computeRate += min(c / tau, task.maxComputeRateFlopsPerS)
+            sums.bandwidth += ClientOracle.minimumBandwidth(task, txTimeS: task.windowS - tau).bandwidth
         }
         return sums
     }
