@@ -11,9 +11,14 @@ import FlexGenModel
 @Suite struct JobComputeRateCapTests {
     typealias F = AllocationFixtures
 
-    /// The oracle's unconstrained compute rate for `task` at (μ, λ).
-    static func freeRate(_ task: ClientTask, _ mu: Double, _ lambda: Double) -> Double {
-        ClientOracle.evaluate(task, computePrice: mu, bandwidthPrice: lambda).computeRateFlopsPerS
+    /// A cap placing τ_min = C/f_max a fraction `position` of the way from the unconstrained
+    /// optimum τ* of `task` at (μ, λ) (position 0) to τ_max = W − t₀ (position 1): the cap binds for
+    /// position > 0 and is slack for position < 0 (τ_min = τ*(1 + position)).
+    static func cap(_ task: ClientTask, _ mu: Double, _ lambda: Double, position: Double) -> Double {
+        let free = ClientOracle.evaluate(task, computePrice: mu, bandwidthPrice: lambda).computeTimeS
+        let tauMax = task.windowS - task.minimumTxTimeS
+        let tauMin = position > 0 ? free + position * (tauMax - free) : free * (1 + position)
+        return task.flops / tauMin
     }
 
     /// Where the cap binds, the subproblem is the closed form τ = C/f_max plus the transmit
@@ -21,8 +26,7 @@ import FlexGenModel
     /// is solved here by a log-b grid and golden section with the contract formulas only.
     @Test(arguments: [(1e-15, 1e-8), (0.0, 1e-8), (1e-13, 1e-6), (1e-14, 1e-7)])
     func bindingCapMatchesTheClosedForm(mu: Double, lambda: Double) {
-        let free = F.task()
-        let cap = 0.6 * Self.freeRate(free, mu, lambda)
+        let cap = Self.cap(F.task(), mu, lambda, position: 0.4)
         let task = F.task(maxRate: cap)
         let r = ClientOracle.evaluate(task, computePrice: mu, bandwidthPrice: lambda)
         let tau = task.flops / cap, t = task.windowS - tau
@@ -54,10 +58,10 @@ import FlexGenModel
     }
 
     /// Brute force over τ ∈ [C/f_max, τ_max) (cap binding, slack, and at the edge of binding).
-    @Test(arguments: [0.3, 0.9, 0.999, 1.05, 3.0])
+    @Test(arguments: [0.7, 0.1, 0.001, -0.05, -0.7])
     func cappedOracleAgreesWithBruteForce(_ fraction: Double) {
         let (mu, lambda) = (1e-15, 1e-8)
-        let cap = fraction * Self.freeRate(F.task(), mu, lambda)
+        let cap = Self.cap(F.task(), mu, lambda, position: fraction)
         let task = F.task(maxRate: cap)
         let r = ClientOracle.evaluate(task, computePrice: mu, bandwidthPrice: lambda)
         let brute = F.bruteForce(task, mu: mu, lambda: lambda, tauMin: task.flops / cap)
@@ -65,8 +69,8 @@ import FlexGenModel
         #expect(r.value >= brute.value * (1 - 1e-9), "\(fraction): oracle \(r.value) ≪ brute \(brute.value)")
         #expect(abs(r.computeTimeS - brute.tau) <= 1e-5 * brute.tau, "\(fraction): τ \(r.computeTimeS) vs \(brute.tau)")
         #expect(r.computeRateFlopsPerS <= cap)
-        #expect(r.computeRateCapActive == (fraction < 1), "\(fraction)")
-        if fraction > 1 {
+        #expect(r.computeRateCapActive == (fraction > 0), "\(fraction)")
+        if fraction < 0 {
             // A slack cap changes nothing.
             let free = ClientOracle.evaluate(F.task(), computePrice: mu, bandwidthPrice: lambda)
             #expect(abs(r.value - free.value) <= 1e-14 * free.value && r.computeRateCapPrice == 0)
@@ -77,7 +81,7 @@ import FlexGenModel
     /// central differences of the oracle's value in the cap.
     @Test func capMultiplierIsTheValueSensitivity() {
         let (mu, lambda) = (1e-15, 1e-8)
-        let cap = 0.5 * Self.freeRate(F.task(), mu, lambda)
+        let cap = Self.cap(F.task(), mu, lambda, position: 0.5)
         let r = ClientOracle.evaluate(F.task(maxRate: cap), computePrice: mu, bandwidthPrice: lambda)
         let h = 1e-5
         let up = ClientOracle.evaluate(F.task(maxRate: cap * (1 + h)), computePrice: mu, bandwidthPrice: lambda).value
@@ -88,10 +92,10 @@ import FlexGenModel
 
     /// Free compute (κ = 0, μ = 0) with a cap: the rate is the cap, not +∞.
     @Test func freeComputeRunsAtTheCap() {
-        let task = F.task(kappa: 0, maxRate: 2e13)
+        let task = F.task(kappa: 0, maxRate: 4e13)
         let r = ClientOracle.evaluate(task, computePrice: 0, bandwidthPrice: 1e-8)
-        #expect(r.computeRateFlopsPerS == 2e13 && r.computeRateCapActive)
-        let brute = F.bruteForce(task, mu: 0, lambda: 1e-8, tauMin: task.flops / 2e13)
+        #expect(r.computeRateFlopsPerS == 4e13 && r.computeRateCapActive)
+        let brute = F.bruteForce(task, mu: 0, lambda: 1e-8, tauMin: task.flops / 4e13)
         #expect(r.value <= brute.value * (1 + 1e-12) && r.value >= brute.value * (1 - 1e-9))
         #expect(r.dBandwidthDBandwidthPrice.isFinite && r.dBandwidthDBandwidthPrice < 0)
     }
@@ -137,7 +141,7 @@ import FlexGenModel
         #expect(abs(try #require(diagnostic.minimumLatencyS) - expected) <= 1e-12 * expected)
     }
 
-    /// Two clients, a cap that binds on one of them and a compute budget that binds too: the
+    /// Two clients, a cap on the faster one that binds (the compute budget is slack): the
     /// solver's energy against a dense search over the band split, each point minimised over the
     /// compute split with every rate ≤ f_max (contract formulas only).
     @Test func twoClientCappedOptimumMatchesDenseSearch() throws {
@@ -145,15 +149,20 @@ import FlexGenModel
         let a0 = F.task("a", flops: 8e12, windowS: 1.2, imageBits: 8e5, gainDb: -98)
         let b0 = F.task("b", flops: 3e12, windowS: 0.9, imageBits: 1.2e6, gainDb: -108)
         let free = try AllocationSolver().solve(tasks: [a0, b0], computeRateFlopsPerS: computeRate, bandwidthHz: bandwidth)
-        let fastest = free.clients.map(\.computeRateFlopsPerS).max()!
-        let cap = 0.8 * fastest
+        let fasterIsA = free.clients[0].computeRateFlopsPerS >= free.clients[1].computeRateFlopsPerS
         var a = a0, b = b0
-        a.maxComputeRateFlopsPerS = cap
-        b.maxComputeRateFlopsPerS = cap
+        // The faster client's compute time is moved a fifth of the way towards its window (DVFS
+        // already runs it slowly: the free optimum leaves little room below its window).
+        func squeezed(_ task: ClientTask, _ r: ClientResponse) -> Double {
+            task.flops / (r.computeTimeS + 0.2 * (task.windowS - r.computeTimeS))
+        }
+        if fasterIsA { a.maxComputeRateFlopsPerS = squeezed(a0, free.clients[0]) }
+        else { b.maxComputeRateFlopsPerS = squeezed(b0, free.clients[1]) }
+        let capA = a.maxComputeRateFlopsPerS, capB = b.maxComputeRateFlopsPerS
         let result = try AllocationSolver().solve(tasks: [a, b], computeRateFlopsPerS: computeRate, bandwidthHz: bandwidth)
-        #expect(result.status == .optimal)
-        #expect(result.clients.contains { $0.computeRateCapActive })
-        #expect(result.clients.allSatisfy { $0.computeRateFlopsPerS <= cap })
+        #expect(result.status == .optimal, "\(free.clients.map(\.computeRateFlopsPerS)) \(result.diagnostics) \(result.iterations.suffix(3))")
+        #expect(result.clients[fasterIsA ? 0 : 1].computeRateCapActive)
+        #expect(result.clients[0].computeRateFlopsPerS <= capA && result.clients[1].computeRateFlopsPerS <= capB)
         let energy = try #require(result.energyJ)
 
         func leastRate(_ task: ClientTask, _ band: Double) -> Double {
@@ -162,12 +171,12 @@ import FlexGenModel
             return window > 0 ? task.flops / window * (1 + 1e-12) : .infinity
         }
         func second(_ b2: Double, upTo limit: Double) -> Double {
-            let lowest = leastRate(b, b2), highest = min(limit, cap)
+            let lowest = leastRate(b, b2), highest = min(limit, capB)
             guard highest > lowest else { return .infinity }
             return F.golden(lowest, highest, iterations: 90) { AllocationSolverTests.energy(b, f: $0, b: b2) }.value
         }
         func bestForBand(_ b1: Double) -> Double {
-            let low = leastRate(a, b1), high = min(cap, computeRate - leastRate(b, bandwidth - b1))
+            let low = leastRate(a, b1), high = min(capA, computeRate - leastRate(b, bandwidth - b1))
             guard low < high else { return .infinity }
             return F.golden(low, high, iterations: 80) {
                 AllocationSolverTests.energy(a, f: $0, b: b1) + second(bandwidth - b1, upTo: computeRate - $0)
@@ -207,7 +216,7 @@ import FlexGenModel
             for (task, r) in zip(tasks, result.clients) { #expect(r.computeRateFlopsPerS <= task.maxComputeRateFlopsPerS) }
             if kappa == 0 { #expect(result.clients.allSatisfy { $0.computeRateCapActive }) }
             let energy = try #require(result.energyJ), bound = try #require(result.lowerBoundJ)
-            #expect(bound <= energy && (energy - bound) / energy <= 1e-6)
+            #expect(bound <= energy * (1 + 1e-12) && (energy - bound) / energy <= 1e-6, "κ = \(kappa): bound \(bound), energy \(energy)")
         }
     }
 
@@ -233,24 +242,28 @@ import FlexGenModel
         #expect(short.status == .infeasible)
     }
 
+    /// The cap on the tiny instances: 5.165–36.14 TFLOP per image take 0.65–4.5 s at it, against
+    /// windows of 2.3–6 s, so it binds and rules some configurations out.
+    static let tinyCap = 8e12
+
     /// Every variant honours the cap (each solution passes `Evaluation`, which checks f ≤ f_max),
     /// and FlexGen still equals the exhaustive optimum.
     @Test func everyVariantHonoursTheCapAndFlexGenIsExact() throws {
         var settings = VariantSettings()
         settings.decomposition.gapTolerance = 1e-9
-        var compared = 0, binding = 0
-        for seed in UInt64(1)...24 {
-            var problem = TinyInstances.make(seed: seed, clients: 1 + Int(seed % 4), targets: seed % 3 != 0)
-            problem.server.maxJobComputeRateFlopsPerS = 1.2e13
+        var compared = 0, binding = 0   // binding: solutions (any variant) with a client at the cap
+        for seed in UInt64(1)...12 {
+            var problem = TinyInstances.make(seed: seed, clients: 1 + Int(seed % 3), targets: seed % 3 != 0)
+            problem.server.maxJobComputeRateFlopsPerS = Self.tinyCap
             var energies: [SolverVariant: Double] = [:]
             for variant in SolverVariant.allCases {
                 let solution = try VariantSolver(variant, settings: settings).solve(problem)
                 if solution.status.hasSolution {
                     let check = Evaluation(problem: problem, solution: solution)
                     #expect(check.isFeasible, "seed \(seed) \(variant): \(check.violations)")
-                    #expect(solution.clients.allSatisfy { $0.computeRateFlopsPerS <= 1.2e13 * (1 + 1e-12) })
+                    #expect(solution.clients.allSatisfy { $0.computeRateFlopsPerS <= Self.tinyCap * (1 + 1e-12) })
                     energies[variant] = solution.totalEnergyJ
-                    if variant == .flexgen, solution.clients.contains(where: { $0.computeRateFlopsPerS >= 1.2e13 * (1 - 1e-9) }) {
+                    if solution.clients.contains(where: { $0.computeRateFlopsPerS >= Self.tinyCap * (1 - 1e-9) }) {
                         binding += 1
                     }
                 } else {
@@ -265,8 +278,8 @@ import FlexGenModel
                 for (variant, energy) in energies { #expect(energy >= exact * (1 - 1e-9), "seed \(seed) \(variant)") }
             }
         }
-        #expect(compared >= 12)
-        #expect(binding >= 5, "the cap must bind on some instances")
+        #expect(compared >= 6)
+        #expect(binding >= 5, "the cap must bind in some solutions")
     }
 
     /// Equal share under a cap gives min(F/K, f_max).
