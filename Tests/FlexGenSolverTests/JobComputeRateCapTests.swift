@@ -220,6 +220,29 @@ import FlexGenModel
         }
     }
 
+    /// κ = 0 with caps and Σ f_max > F: at μ = 0 every client sits at its cap (compute is free), so
+    /// the compute budget binds while Σf does not respond to μ until μ unpins someone (the singular
+    /// Jacobian fallback). Checks: the result respects every cap and F, its certificate closes to
+    /// 1e-6, and (by hand) the bound is at least Σ C·e0, the compute energy alone, which with κ = 0
+    /// no allocation can avoid.
+    @Test func computeBindsWhileEveryClientIsCapped() throws {
+        let tasks = F.randomTasks(6, seed: 17, kappa: 0).map { task -> ClientTask in
+            var task = task
+            task.maxComputeRateFlopsPerS = 4 * task.flops / task.windowS
+            return task
+        }
+        let capSum = tasks.reduce(0) { $0 + $1.maxComputeRateFlopsPerS }
+        let computeRate = 0.6 * capSum
+        let result = try AllocationSolver().solve(tasks: tasks, computeRateFlopsPerS: computeRate, bandwidthHz: 1e7)
+        #expect(result.status == .optimal, "\(result.status) \(result.iterations.suffix(4))")
+        #expect(result.computePrice > 0)
+        #expect(result.computeRateUsed <= computeRate)
+        for (task, r) in zip(tasks, result.clients) { #expect(r.computeRateFlopsPerS <= task.maxComputeRateFlopsPerS) }
+        let energy = try #require(result.energyJ), bound = try #require(result.lowerBoundJ)
+        let fixed = tasks.reduce(0) { $0 + $1.flops * $1.energyPerFlopJ }
+        #expect(bound >= fixed && bound <= energy * (1 + 1e-12) && (energy - bound) / energy <= 1e-6)
+    }
+
     /// The band-starved diagnosis under caps that keep Σf below F: the band must grow to
     /// Σ b_min(W − C/f_max), computed here from the brute-force least band, and the scale is exact.
     @Test func bandScaleUnderCapsIsExact() throws {
