@@ -272,7 +272,7 @@ import FlexGenModel
     /// Every variant honours the cap (each solution passes `Evaluation`, which checks f ≤ f_max),
     /// and FlexGen still equals the exhaustive optimum.
     @Test func everyVariantHonoursTheCapAndFlexGenIsExact() throws {
-        var settings = VariantSettings()
+        var settings = SolverSettings()
         settings.decomposition.gapTolerance = 1e-9
         var compared = 0, binding = 0   // binding: solutions (any variant) with a client at the cap
         for seed in UInt64(1)...12 {
@@ -280,8 +280,8 @@ import FlexGenModel
             problem.server.maxJobComputeRateFlopsPerS = Self.tinyCap
             var energies: [SolverVariant: Double] = [:]
             for variant in SolverVariant.allCases {
-                let solution = try VariantSolver(variant, settings: settings).solve(problem)
-                if solution.status.hasSolution {
+                let solution = try FlexGenSolver(variant, settings: settings).solve(problem)
+                if solution.status.certifiesSolution {
                     let check = Evaluation(problem: problem, solution: solution)
                     #expect(check.isFeasible, "seed \(seed) \(variant): \(check.violations)")
                     #expect(solution.clients.allSatisfy { $0.computeRateFlopsPerS <= Self.tinyCap * (1 + 1e-12) })
@@ -313,7 +313,7 @@ import FlexGenModel
                             energyPerFlopJ: 1e-12, dvfsCoefficient: 1e-40, maxJobComputeRateFlopsPerS: 2e13)
         let clients = (0..<2).map { Client(id: "c\($0)", deadlineS: 5, channelGain: .decibels(-90), imageBits: 4e5) }
         let problem = Problem(name: "equal-capped", server: server, profile: profile, clients: clients)
-        let solution = try VariantSolver(.equalShare).solve(problem)
+        let solution = try FlexGenSolver(.equalShare).solve(problem)
         #expect(solution.status == .feasible)
         #expect(solution.clients.allSatisfy { $0.computeRateFlopsPerS == 2e13 })   // F/K = 5e13 > f_max
         // Compute energy by hand: C(e0 + κ f²) = 1e13 · (1e-12 + 1e-40 · 4e26) = 10.4 J.

@@ -82,11 +82,9 @@ public struct ClientTask: Sendable, Hashable {
     /// exact minimum latency − u over every allocation the budgets and the cap allow.
     /// `computeRate` is the server's F, `bandwidth` its B.
     public func minimumServiceTimeS(computeRate: Double, bandwidth: Double) -> Double {
-        // (P/N0)·(g/B) rather than P·g/(N0·B): each ratio pairs quantities of similar scale, so
-        // tiny inputs (subnormal N0 and B) do not underflow to 0/0 and make the diagnosis NaN.
-        let snr = (maxTxPowerW / noisePsdWPerHz) * (channelGain / bandwidth)
-        let rate = bandwidth * log1p(snr) / 0.6931471805599453
-        return flops / min(computeRate, maxComputeRateFlopsPerS) + imageBits / rate
+        EnergyModel.minimumServiceTime(flops: flops, computeRate: min(computeRate, maxComputeRateFlopsPerS),
+                                       imageBits: imageBits, bandwidthHz: bandwidth, maxTxPowerW: maxTxPowerW,
+                                       gain: channelGain, noisePsd: noisePsdWPerHz)
     }
 
     /// Whether this client can meet its deadline alone, with the whole server to itself (compute
