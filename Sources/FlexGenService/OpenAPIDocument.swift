@@ -184,7 +184,8 @@ enum OpenAPIDocument {
           "maxTxPowerW": { "type": "number", "minimum": 0, "exclusiveMinimum": true },
           "computeRateFlopsPerS": { "type": "number", "minimum": 0, "exclusiveMinimum": true },
           "energyPerFlopJ": { "type": "number", "minimum": 0 },
-          "dvfsCoefficient": { "type": "number", "minimum": 0 }
+          "dvfsCoefficient": { "type": "number", "minimum": 0 },
+          "maxJobComputeRateFlopsPerS": { "type": "number", "minimum": 0, "exclusiveMinimum": true }
         }
       },
       "Configuration": {

@@ -92,6 +92,23 @@ extension ProfileCommand {
                 + "alpha = \(law.widthExponent), c = \(law.stepsCoefficient), beta = \(law.stepsExponent); RMS residual \(num(rms, 3))")
             lines.append("  flops: G = \(num(law.flopsPerStep, 4)) FLOP/step, phi0 = \(law.widthIndependentFraction), "
                 + "decoder = \(num(law.decoderFlops, 4)) FLOP; full model (w 1, s 50) = \(num(law.flops(width: 1, steps: 50), 5)) FLOP")
+            let full = law.flops(width: 1, steps: 50)
+            lines.append("energy anchoring (ML.ENERGY Leaderboard, 50 guided steps; the paper-default server's "
+                + "e0 = \(num(EnergyAnchoring.energyPerFlopJ, 3)) J/FLOP, kappa = \(num(EnergyAnchoring.dvfsCoefficient, 3)), "
+                + "per-job cap \(num(EnergyAnchoring.maxJobComputeRateFlopsPerS, 3)) FLOP/s):")
+            for m in EnergyAnchoring.measurements {
+                lines.append("  \(m.model) on \(m.gpu), batch \(m.batchSize): measured \(num(m.energyPerImageJ, 4)) J/image, "
+                    + "\(num(m.secondsPerImage, 3)) s/image at \(num(m.averagePowerW, 3)) W; "
+                    + "the full model's FLOP in that time = \(num(full / m.secondsPerImage, 3)) FLOP/s sustained")
+            }
+            let capRate = EnergyAnchoring.maxJobComputeRateFlopsPerS
+            let atCap = EnergyAnchoring.modelEnergyJ(flops: full, rate: capRate)
+            let atHalf = EnergyAnchoring.modelEnergyJ(flops: full, rate: capRate / 2)
+            let oldAtCap = EnergyModel.computeEnergy(flops: full, rate: capRate, energyPerFlop: 1e-12, dvfsCoefficient: 4e-40)
+            let oldSlow = EnergyModel.computeEnergy(flops: full, rate: 3.8e13, energyPerFlop: 1e-12, dvfsCoefficient: 4e-40)
+            lines.append("  model, full model at the cap: \(num(atCap, 4)) J/image (\(num(full / capRate, 3)) s); "
+                + "at half the cap: \(num(atHalf, 4)) J/image")
+            lines.append("  old e0 = 1e-12, kappa = 4e-40: full model at the cap \(num(oldAtCap, 4)) J, at 3.8e13 FLOP/s \(num(oldSlow, 4)) J")
             return lines.joined(separator: "\n")
         }
     }
