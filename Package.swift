@@ -43,7 +43,7 @@ let package = Package(
         // The only Swift module that imports LAPACKE / CBLAS.
         .target(name: "FlexGenLinearAlgebra", dependencies: ["CLAPACK"]),
         .target(name: "FlexGenSolver", dependencies: ["FlexGenModel", "FlexGenNumerics", "FlexGenGLPK"]),
-        .target(name: "FlexGenSampler", dependencies: ["FlexGenModel", "FlexGenIO", "FlexGenNumerics", "FlexGenLinearAlgebra"],
+        .target(name: "FlexGenSampler", dependencies: ["FlexGenModel", "FlexGenIO", "FlexGenNumerics", "FlexGenLinearAlgebra", "FlexGenScenarios"],
                 resources: [.copy("Resources")]),
         // `flexgen bench`: sweeps, statistics, CSV and SVG figures (not part of the umbrella).
         .target(name: "FlexGenBench", dependencies: ["FlexGenModel", "FlexGenIO", "FlexGenScenarios", "FlexGenSolver"]),
@@ -79,7 +79,7 @@ let package = Package(
         .testTarget(name: "FlexGenGLPKTests", dependencies: ["FlexGenGLPK"]),
         .testTarget(name: "FlexGenLinearAlgebraTests", dependencies: ["FlexGenLinearAlgebra"]),
         .testTarget(name: "FlexGenSolverTests", dependencies: ["FlexGenSolver", "FlexGenModel", "FlexGenScenarios"]),
-        .testTarget(name: "FlexGenSamplerTests", dependencies: ["FlexGenSampler", "FlexGenNumerics"]),
+        .testTarget(name: "FlexGenSamplerTests", dependencies: ["FlexGenSampler", "FlexGenNumerics", "FlexGenScenarios"]),
         .testTarget(name: "FlexGenCLITests", dependencies: ["FlexGen"]),
         .testTarget(name: "FlexGenServiceTests", dependencies: [
             "FlexGen", "FlexGenService",

@@ -1,0 +1,41 @@
+import Foundation
+import Testing
+
+@Suite struct ProfileSynthTheoryTests {
+    func qualities(_ arguments: [String]) throws -> [Double] {
+        let result = try runFlexgen(["profile", "synth", "--law", "theory", "--json"] + arguments)
+        #expect(result.status == 0, "\(result.stderr)")
+        let profile = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        return try #require(profile["configs"] as? [[String: Any]]).map { $0["quality"] as? Double ?? .nan }
+    }
+
+    @Test func measuredTableIsTheFormula() throws {
+        // (√(4 + 2·6) + 3/2)² = 30.25 at width 0.5, (√4 + 3/2)² = 12.25 at width 1 (K = 0), 2 steps.
+        let q = try qualities(["--widths", "0.5,1", "--steps", "2", "--theory-floor", "4", "--theory-kappa", "2",
+                               "--theory-c", "3", "--kl-excess", "0.5:6,1:0"])
+        #expect(q.count == 2 && abs(q[0] - 30.25) < 1e-12 && abs(q[1] - 12.25) < 1e-12)
+    }
+
+    @Test func inverseWidthSlopeIsTheFormula() throws {
+        // K(0.25) = 2·(4 − 1) = 6: (√(4 + 12) + 3/3)² = 25 at 3 steps.
+        let q = try qualities(["--widths", "0.25", "--steps", "3", "--theory-floor", "4", "--theory-kappa", "2",
+                               "--theory-c", "3", "--kl-slope", "2"])
+        #expect(q.count == 1 && abs(q[0] - 25) < 1e-12)
+    }
+
+    @Test func missingOrConflictingConstantsAreUsageErrors() throws {
+        let base = ["profile", "synth", "--law", "theory", "--widths", "0.5,1"]
+        let missingKappa = try runFlexgen(base + ["--theory-floor", "4", "--theory-c", "3", "--kl-slope", "1"])
+        #expect(missingKappa.status == 2 && missingKappa.stderr.contains("--theory-kappa"))
+        let missingWidth = try runFlexgen(base + ["--theory-floor", "4", "--theory-kappa", "2", "--theory-c", "3", "--kl-excess", "1:0"])
+        #expect(missingWidth.status == 2 && missingWidth.stderr.contains("no K for width 0.5"))
+        let both = try runFlexgen(base + ["--theory-floor", "4", "--theory-kappa", "2", "--theory-c", "3", "--kl-excess", "0.5:1,1:0", "--kl-slope", "1"])
+        #expect(both.status == 2)
+        let powerOnly = try runFlexgen(["profile", "synth", "--theory-kappa", "2"])
+        #expect(powerOnly.status == 2 && powerOnly.stderr.contains("--law theory"))
+        let negative = try runFlexgen(base + ["--theory-floor", "4", "--theory-kappa", "-2", "--theory-c", "3", "--kl-slope", "1"])
+        #expect(negative.status == 2)
+        let nan = try runFlexgen(base + ["--theory-floor", "nan", "--theory-kappa", "2", "--theory-c", "3", "--kl-slope", "1"])
+        #expect(nan.status == 2)
+    }
+}
