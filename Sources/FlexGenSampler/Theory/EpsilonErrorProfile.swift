@@ -119,8 +119,7 @@ public struct EpsilonErrorProfile: Sendable {
     }
 
     /// Measures the profile on `examples` (the held-out digits). Work: seeds × |grid| × images
-    /// forward passes per width (≈ 5 × 129 × 400 rows; about a minute for seven widths in a
-    /// release build on one core).
+    /// forward passes per width (5 × 129 × 400 rows with the defaults).
     /// - Throws: `DiffusionInputError.width` for a width outside (0, 1]; `SamplerError.badRequest`
     ///   for other bad settings.
     public static func measure(model: FlexibleDiffusionModel, examples: [DigitsDataset.Example], settings: Settings,
