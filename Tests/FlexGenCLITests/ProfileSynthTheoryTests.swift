@@ -38,4 +38,14 @@ import Testing
         let nan = try runFlexgen(base + ["--theory-floor", "nan", "--theory-kappa", "2", "--theory-c", "3", "--kl-slope", "1"])
         #expect(nan.status == 2)
     }
+
+    @Test func calibrateTheoryOptionsAreChecked() throws {
+        let offGrid = try runFlexgen(["calibrate", "--theory", "--theory-fit-widths", "0.3,1", "-o", "/tmp/never-written.json"])
+        #expect(offGrid.status == 2 && offGrid.stderr.contains("--theory-fit-widths: 0.3 is not one of the calibration widths"))
+        let one = try runFlexgen(["calibrate", "--theory", "--theory-fit-widths", "1", "-o", "/tmp/never-written.json"])
+        #expect(one.status == 2 && one.stderr.contains("need exactly two widths"))
+        let worker = try runFlexgen(["calibrate", "--theory", "--worker", "/bin/true", "-o", "/tmp/never-written.json"])
+        #expect(worker.status == 2 && worker.stderr.contains("--theory"))
+        #expect(!FileManager.default.fileExists(atPath: "/tmp/never-written.json"))
+    }
 }

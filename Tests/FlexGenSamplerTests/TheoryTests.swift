@@ -146,6 +146,12 @@ import FlexGenNumerics
         #expect(abs(score.maxAbsoluteError - 1) < 1e-9)
         #expect(comparison.rows.filter { !$0.theoryHeldOut }.count == 8)
         #expect(comparison.rows.allSatisfy { $0.leaveOneWidthOut != nil })
+        // Every pair of the 4 widths as fit widths: 6 pairs, 8 held-out configurations each. A pair
+        // containing width 0.5 fits its shifted FDs, so it predicts the law-generated widths wrong;
+        // the pairs without 0.5 recover the law and miss exactly width 0.5's four points.
+        let pairs = try OutOfSampleComparison.fitPairSensitivity(calibration: calibration, epsilon: epsilon, coarseFrom: 0)
+        #expect(pairs.count == 6 && pairs.allSatisfy { $0.full.count == 8 && $0.full == $0.coarse })
+        for p in pairs where !p.widths.contains(0.5) { #expect(p.full.hits == 4) }
         let csv = TheoryReport.csv(comparison)
         #expect(csv.split(separator: "\n").count == 17)
         #expect(TheoryReport.svg(comparison).hasPrefix("<svg") && !TheoryReport.svg(comparison).contains("nan"))

@@ -72,9 +72,12 @@ public struct OutOfSampleComparison: Sendable {
         Score(errors: rows.compactMap { r in r.leaveOneWidthOut.map { ($0 - r.measured, r.ci95, r.measured) } })
     }
 
-    /// - Parameter coarseFrom: t_c of the coarse variant (`TheoryAnchors.classDecisionTimestep`).
+    /// - Parameters:
+    ///   - coarseFrom: t_c of the coarse variant (`TheoryAnchors.classDecisionTimestep`).
+    ///   - leaveOneWidthOut: also fit the 5-parameter law once per left-out width (false: rows
+    ///     carry no such prediction; for the fit-pair sensitivity, which only needs the theory).
     public static func run(calibration: CalibrationResult, epsilon: EpsilonErrorProfile,
-                           fitWidths: [Double], coarseFrom: Int) throws -> OutOfSampleComparison {
+                           fitWidths: [Double], coarseFrom: Int, leaveOneWidthOut: Bool = true) throws -> OutOfSampleComparison {
         let points = calibration.points
         var kl: [Double: Double] = [:], coarse: [Double: Double] = [:]
         for w in Set(points.map(\.width)) {
@@ -92,7 +95,7 @@ public struct OutOfSampleComparison: Sendable {
         }
         let theory = try fit(kl), theoryCoarse = try fit(coarse)
         var lowo: [Double: QualityLawFit] = [:], failures: [Double: String] = [:]
-        for w in Set(points.map(\.width)) {
+        for w in Set(points.map(\.width)) where leaveOneWidthOut {
             let rest = points.filter { $0.width != w }
             do {
                 lowo[w] = try QualityLawFit.fit(widths: rest.map(\.width), steps: rest.map { Double($0.steps) },
@@ -109,5 +112,19 @@ public struct OutOfSampleComparison: Sendable {
         }
         return OutOfSampleComparison(theory: theory, theoryCoarse: theoryCoarse, coarseFrom: coarseFrom, rows: rows,
                                      leaveOneWidthOutFailures: failures)
+    }
+
+    /// The theory's held-out hit counts for every pair of grid widths as the fit widths: how much
+    /// the result depends on which two widths are fitted.
+    public static func fitPairSensitivity(calibration: CalibrationResult, epsilon: EpsilonErrorProfile,
+                                          coarseFrom: Int) throws -> [(widths: [Double], full: Score, coarse: Score)] {
+        let widths = Array(Set(calibration.points.map(\.width))).sorted()
+        var out: [(widths: [Double], full: Score, coarse: Score)] = []
+        for i in widths.indices { for j in widths.indices where j > i {
+            let c = try run(calibration: calibration, epsilon: epsilon, fitWidths: [widths[i], widths[j]],
+                            coarseFrom: coarseFrom, leaveOneWidthOut: false)
+            out.append(([widths[i], widths[j]], c.theoryScore, c.theoryCoarseScore))
+        } }
+        return out
     }
 }

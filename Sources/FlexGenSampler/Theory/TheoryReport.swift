@@ -61,6 +61,19 @@ public enum TheoryReport {
         return md
     }
 
+    /// Hit counts of both theory variants for every pair of fit widths.
+    public static func fitPairMarkdown(_ pairs: [(widths: [Double], full: OutOfSampleComparison.Score, coarse: OutOfSampleComparison.Score)]) -> String {
+        var md = "\n### Sensitivity to the two fit widths\n\nEvery pair of grid widths as the fit widths; each row predicts the other widths' configurations.\n\n"
+        md += "| fit widths | held-out configurations | theory (K) within CI | median abs. error | coarse (K_c) within CI | median abs. error |\n|---|---:|---:|---:|---:|---:|\n"
+        for p in pairs {
+            md += String(format: "| %@ | %d | %d (%.0f %%) | %.3f | %d (%.0f %%) | %.3f |\n",
+                         p.widths.map { String(format: "%g", $0) }.joined(separator: ", "), p.full.count,
+                         p.full.hits, 100 * p.full.hitRate, p.full.medianAbsoluteError,
+                         p.coarse.hits, 100 * p.coarse.hitRate, p.coarse.medianAbsoluteError)
+        }
+        return md
+    }
+
     public static func csv(_ c: OutOfSampleComparison) -> String {
         var out = "width,steps,kl_excess,kl_excess_coarse,fd_mean,fd_ci95,label_accuracy,label_accuracy_ci95,theory,theory_held_out,theory_in_ci,theory_coarse,theory_coarse_in_ci,lowo_5param,lowo_in_ci\n"
         for r in c.rows {

@@ -39,7 +39,10 @@ public enum TheoryRun {
         try AtomicFile.write(TheoryReport.csv(comparison), to: outputs.table)
         try AtomicFile.write(TheoryReport.svg(comparison), to: outputs.figure)
         let existing = (try? String(contentsOfFile: reportPath, encoding: .utf8)) ?? ""
-        try AtomicFile.write(existing + TheoryReport.markdown(comparison, epsilon: profile, anchors: anchors, command: command), to: reportPath)
+        let pairs = try OutOfSampleComparison.fitPairSensitivity(calibration: calibration, epsilon: profile,
+                                                                 coarseFrom: anchors.classDecisionTimestep)
+        try AtomicFile.write(existing + TheoryReport.markdown(comparison, epsilon: profile, anchors: anchors, command: command)
+                             + TheoryReport.fitPairMarkdown(pairs), to: reportPath)
         let ts = comparison.theoryScore, tc = comparison.theoryCoarseScore, l = comparison.leaveOneWidthOutScore
         return String(format: "theory (fit on %@): %d/%d held-out configurations within the 95 %% CI, median |error| %.3f; coarse variant (t ≥ %d): %d/%d, median |error| %.3f; 5-parameter law leave-one-width-out on the same: %d/%d, median |error| %.3f",
                       fitWidths.map { String(format: "%g", $0) }.joined(separator: ","), ts.hits, ts.count, ts.medianAbsoluteError,
