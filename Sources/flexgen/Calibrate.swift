@@ -42,7 +42,7 @@ extension FlexGenCommand {
         @Flag(help: "Also measure the held-out ε-MSE per width (no sampling), fit the width–quality theory of docs/theory.md on --theory-fit-widths only, and report both laws' out-of-sample errors (built-in model only). Writes PROFILE-epsilon.csv, PROFILE-epsilon-by-t.csv, PROFILE-theory.csv and PROFILE-theory.svg.")
         var theory = false
 
-        @Option(help: "With --theory: the two widths the theory's constants are fitted on (default 0.25,1).")
+        @Option(help: "With --theory: the two widths the theory's constants are fitted on.")
         var theoryFitWidths = "0.25,1"
 
         @OptionGroup var sampler: SamplerOptions
@@ -68,6 +68,7 @@ extension FlexGenCommand {
                 if sampler.worker != nil { throw ValidationError("--theory: needs the built-in model (its ε-predictions), not --worker") }
                 let fitWidths: [Double] = try parseList(theoryFitWidths, option: "--theory-fit-widths")
                 let gridWidths = try settings().widths
+                if !gridWidths.contains(1) { throw ValidationError("--theory: --widths must include 1 (K(w) is the excess over width 1)") }
                 if let problem = WidthQualityTheory.fitWidthsProblem(fitWidths, gridWidths: gridWidths) {
                     throw ValidationError("--theory-fit-widths: \(problem)")
                 }

@@ -44,6 +44,8 @@ import Testing
         #expect(offGrid.status == 2 && offGrid.stderr.contains("--theory-fit-widths: 0.3 is not one of the calibration widths"))
         let one = try runFlexgen(["calibrate", "--theory", "--theory-fit-widths", "1", "-o", "/tmp/never-written.json"])
         #expect(one.status == 2 && one.stderr.contains("need exactly two widths"))
+        let noFull = try runFlexgen(["calibrate", "--theory", "--widths", "0.25,0.5,0.75", "--theory-fit-widths", "0.25,0.5", "-o", "/tmp/never-written.json"])
+        #expect(noFull.status == 2 && noFull.stderr.contains("must include 1"))
         let worker = try runFlexgen(["calibrate", "--theory", "--worker", "/bin/true", "-o", "/tmp/never-written.json"])
         #expect(worker.status == 2 && worker.stderr.contains("--theory"))
         #expect(!FileManager.default.fileExists(atPath: "/tmp/never-written.json"))
