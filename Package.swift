@@ -46,7 +46,7 @@ let package = Package(
         .target(name: "FlexGenSampler", dependencies: ["FlexGenModel", "FlexGenIO", "FlexGenNumerics", "FlexGenLinearAlgebra"],
                 resources: [.copy("Resources")]),
         // `flexgen bench`: sweeps, statistics, CSV and SVG figures (not part of the umbrella).
-        .target(name: "FlexGenBench", dependencies: ["FlexGenModel", "FlexGenIO", "FlexGenScenarios", "FlexGenSolver"]),
+        .target(name: "FlexGenBench", dependencies: ["FlexGenModel", "FlexGenIO", "FlexGenNumerics", "FlexGenScenarios", "FlexGenSolver"]),
         // Umbrella: re-exports only.
         .target(name: "FlexGen", dependencies: ["FlexGenModel", "FlexGenIO", "FlexGenScenarios", "FlexGenSolver", "FlexGenSampler"]),
         // The HTTP JSON service over the library (`flexgen serve`).
