@@ -115,7 +115,8 @@ import Testing
           --version               Show the version.
           -h, --help              Show help information.
         """#
-        #expect(text == expected + "\n")
+        // A subcommand's help ends with a blank line.
+        #expect(text == expected + "\n\n")
         #expect(Self.optionNames(text) == ["--tolerance", "-o, --output", "--json", "--version", "-h, --help"])
     }
 
