@@ -16,7 +16,7 @@ public enum StudentT {
     ///
     /// Formula: for t ≥ 0, 1 − ½·I_{ν/(ν+t²)}(ν/2, ½); by symmetry P(T ≤ −t) = 1 − P(T ≤ t). The
     /// tail ½·I is computed directly, so a tiny tail keeps its relative accuracy.
-    /// Tolerance: relative 1e-13 on the smaller of the two tails up to ν = 10³, about 1e-10 towards
+    /// Tolerance: relative 1e-12 on the smaller of the two tails up to ν = 10³, about 1e-10 towards
     /// ν = 10⁵ (the incomplete beta's continued fraction converges to 1e-15; its log-gamma
     /// prefactor's cancellation grows like 1e-16·ν·log ν).
     /// Edge cases: t = ±∞ → 1 or 0; NaN t → NaN. Precondition: ν > 0.
