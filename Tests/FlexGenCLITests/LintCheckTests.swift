@@ -35,17 +35,23 @@ import Testing
 
     @Test func theHouseLayoutPasses() throws {
         // Semicolons between related assignments, two variables per `let`, a one-line body, a
-        // single-letter model symbol, imports in house order, aligned continuation: all allowed.
+        // single-letter model symbol, imports in house order, aligned continuation, two blank
+        // lines in a body (which swift-format files as trailing whitespace): all allowed.
         let source = """
             import Foundation
             import Dispatch
 
-            func f(_ x: [Double]) -> Double {
-                var lo = 0.0, hi = 1.0
-                if x.isEmpty { lo = 1; hi = 2 }
-                let K = x.count
-                return lo + hi
-                    + Double(K)
+            struct S {
+                var x: [Double]
+
+
+                func f() -> Double {
+                    var lo = 0.0, hi = 1.0
+                    if x.isEmpty { lo = 1; hi = 2 }
+                    let K = x.count
+                    return lo + hi
+                        + Double(K)
+                }
             }
 
             """
