@@ -19,7 +19,8 @@ import FlexGenModel
 ///      of priority at the bound's price ν*, admitted while the priced capacity lasts; then
 ///      repaired (while the set does not fit, the clients with the largest priced use at the
 ///      violating price leave) and extended (clients that fit in the band left at the set's own
-///      price join, if the exact test agrees).
+///      price join, if the exact test agrees; then, within a small work budget, single clients in
+///      rank order, each kept if the exact test agrees).
 /// 4. The variant solves the admitted problem; if it finds no allocation (a service target the
 ///    admitted members cannot reach within the budgets), the members with the largest priced
 ///    use leave, by doubling then bisection on how many.
@@ -34,6 +35,9 @@ struct AdmissionRun {
 
     /// Largest candidate count the `exhaustive` variant enumerates subsets of.
     static let exhaustiveCandidateLimit = 12
+    /// Client-passes the one-at-a-time additions may spend (each trial is an exact feasibility
+    /// test, about six passes over the admitted set): 200 000, a few milliseconds.
+    static let singleAdditionWork = 200_000
 
     var elapsed: Double { Date().timeIntervalSince(started) }
     var outOfTime: Bool {
@@ -88,10 +92,11 @@ struct AdmissionRun {
         return try VariantSolver(variant, settings: inner).run(problem.restricted(to: ids))
     }
 
+    /// The quick exact test (a witness allocation or a separating price, whichever comes first).
     func fits(_ positions: [Int], _ candidates: AdmissionCandidates) -> FeasibilityFrontier.Verdict {
         FeasibilityFrontier.verdict(tasks: positions.map { candidates.tasks[$0] },
                                     computeRate: problem.server.computeRateFlopsPerS,
-                                    bandwidth: problem.server.bandwidthHz)
+                                    bandwidth: problem.server.bandwidthHz, quick: true)
     }
 
     /// Whether a run produced an allocation of its admitted set (the empty set always has one).
@@ -180,7 +185,7 @@ struct AdmissionRun {
             rounds += 1
             if outOfTime { return try fallback(candidates, bound: bound.value, stop: .timeLimit) }
             let members = admitted
-            let (weights, capacity) = pricedUse(members, candidates, price: verdict.priceAtComputeBudget)
+            let (weights, capacity) = pricedUse(members, candidates, price: verdict.price)
             let excess = weights.reduce(0, +) - capacity
             let leaving = members.indices.sorted { weights[$0] * p[members[$1]] > weights[$1] * p[members[$0]] }
             var removed = 0.0
@@ -191,12 +196,13 @@ struct AdmissionRun {
             }
             verdict = fits(admitted, candidates)
         }
-        // Extension: the band left at the set's own price ν_F (where Σf = F) is B − Σb; clients
-        // whose priced use fits in it join, if the exact test agrees (else fewer of them).
+        // Extension: at the price ν of the set's witness the priced capacity left is
+        // (B − Σb) + ν(F − Σf); clients whose priced use fits in it join, if the exact test agrees
+        // (else fewer of them).
         for _ in 0..<4 {
-            guard verdict.fits, let price = verdict.priceAtComputeBudget, let scale = verdict.bandScale,
-                  !outOfTime else { break }
-            let slack = problem.server.bandwidthHz * (1 - scale)
+            guard verdict.fits, let price = verdict.price, !outOfTime,
+                  let slack = verdict.pricedRoom(computeRate: problem.server.computeRateFlopsPerS,
+                                                 bandwidth: problem.server.bandwidthHz) else { break }
             let outside = (0..<n).filter { !inSet[$0] }
             let (weights, _) = pricedUse(outside, candidates, price: price)
             let ranked = outside.indices.sorted { weights[$0] * p[outside[$1]] < weights[$1] * p[outside[$0]] }
@@ -217,11 +223,27 @@ struct AdmissionRun {
             }
             if !accepted { break }
         }
+        // One at a time: the best-ranked outside clients at the set's own price, each kept if the
+        // exact test agrees. Bounded (`singleAdditionWork` client-passes) so that large instances,
+        // where the extension above already lands within a client or two of the bound, skip it.
+        if verdict.fits, let price = verdict.price {
+            let outside = (0..<n).filter { !inSet[$0] }
+            let (weights, _) = pricedUse(outside, candidates, price: price)
+            let ranked = outside.indices.sorted { weights[$0] * p[outside[$1]] < weights[$1] * p[outside[$0]] }
+            var work = 0
+            for j in ranked {
+                work += 6 * (admitted.count + 1)   // a verdict is about six passes over the set
+                if work > Self.singleAdditionWork || outOfTime { break }
+                inSet[outside[j]] = true
+                let trial = fits(admitted, candidates)
+                if trial.fits { verdict = trial } else { inSet[outside[j]] = false }
+            }
+        }
 
         // The variant on the admitted problem; if it finds no allocation, the largest priced users
         // leave: doubling the number that leave until it does, then bisection back.
         let members = admitted
-        let (weights, _) = pricedUse(members, candidates, price: verdict.priceAtComputeBudget)
+        let (weights, _) = pricedUse(members, candidates, price: verdict.price)
         let leavingOrder = members.indices.sorted { weights[$0] * p[members[$1]] > weights[$1] * p[members[$0]] }
             .map { members[$0] }
         func keeping(droppingFirst d: Int) -> [Int] {
