@@ -18,9 +18,9 @@ import FlexGenModel
 ///    - **relaxation-guided** otherwise: the candidates in increasing order of priced use per unit
 ///      of priority at the bound's price ν*, admitted while the priced capacity lasts; then
 ///      repaired (while the set does not fit, the clients with the largest priced use at the
-///      violating price leave) and extended (clients that fit in the band left at the set's own
-///      price join, if the exact test agrees; then, within a small work budget, single clients in
-///      rank order, each kept if the exact test agrees).
+///      violating price leave) and extended by witnesses (at the set's own price its frontier
+///      points are an allocation; outside clients whose frontier point fits in what is left join,
+///      in rank order; then the set is re-priced and the pass repeated).
 /// 4. The variant solves the admitted problem; if it finds no allocation (a service target the
 ///    admitted members cannot reach within the budgets), the members with the largest priced
 ///    use leave, by doubling then bisection on how many.
@@ -35,9 +35,6 @@ struct AdmissionRun {
 
     /// Largest candidate count the `exhaustive` variant enumerates subsets of.
     static let exhaustiveCandidateLimit = 12
-    /// Client-passes the one-at-a-time additions may spend (each trial is an exact feasibility
-    /// test, about six passes over the admitted set): 200 000, a few milliseconds.
-    static let singleAdditionWork = 200_000
 
     var elapsed: Double { Date().timeIntervalSince(started) }
     var outOfTime: Bool {
@@ -196,48 +193,39 @@ struct AdmissionRun {
             }
             verdict = fits(admitted, candidates)
         }
-        // Extension: at the price ν of the set's witness the priced capacity left is
-        // (B − Σb) + ν(F − Σf); clients whose priced use fits in it join, if the exact test agrees
-        // (else fewer of them).
-        for _ in 0..<4 {
-            guard verdict.fits, let price = verdict.price, !outOfTime,
-                  let slack = verdict.pricedRoom(computeRate: problem.server.computeRateFlopsPerS,
-                                                 bandwidth: problem.server.bandwidthHz) else { break }
-            let outside = (0..<n).filter { !inSet[$0] }
-            let (weights, _) = pricedUse(outside, candidates, price: price)
-            let ranked = outside.indices.sorted { weights[$0] * p[outside[$1]] < weights[$1] * p[outside[$0]] }
-            var joining: [Int] = []
-            var room = slack
-            for j in ranked where weights[j] <= room {
-                room -= weights[j]
-                joining.append(outside[j])
+        // Extension by witnesses: at the set's price ν its frontier points are an allocation
+        // (Σf ≤ F, Σb ≤ B once it fits); an outside client whose own frontier point at ν fits in
+        // what is left joins, and the allocation with it stays a witness, so no test is needed.
+        // After each pass the set is re-priced by an exact verdict (its own ν_F), which frees room
+        // the old price did not see. A pass is O(n); at most four verdicts.
+        let computeBudget = problem.server.computeRateFlopsPerS * (1 - 1e-9)
+        let bandBudget = problem.server.bandwidthHz * (1 - 1e-9)
+        for round in 0..<4 {
+            if round > 0 {
+                verdict = FeasibilityFrontier.verdict(tasks: admitted.map { candidates.tasks[$0] },
+                                                      computeRate: problem.server.computeRateFlopsPerS,
+                                                      bandwidth: problem.server.bandwidthHz)
             }
-            guard !joining.isEmpty else { break }
-            var accepted = false
-            while !joining.isEmpty {
-                for i in joining { inSet[i] = true }
-                let trial = fits(admitted, candidates)
-                if trial.fits { verdict = trial; accepted = true; break }
-                for i in joining { inSet[i] = false }
-                joining.removeLast((joining.count + 1) / 2)
-            }
-            if !accepted { break }
-        }
-        // One at a time: the best-ranked outside clients at the set's own price, each kept if the
-        // exact test agrees. Bounded (`singleAdditionWork` client-passes) so that large instances,
-        // where the extension above already lands within a client or two of the bound, skip it.
-        if verdict.fits, let price = verdict.price {
+            guard verdict.fits, let price = verdict.price, price.isFinite, !outOfTime else { break }
+            var usedF = verdict.computeRateUsed, usedB = verdict.bandwidthUsed
             let outside = (0..<n).filter { !inSet[$0] }
-            let (weights, _) = pricedUse(outside, candidates, price: price)
-            let ranked = outside.indices.sorted { weights[$0] * p[outside[$1]] < weights[$1] * p[outside[$0]] }
-            var work = 0
-            for j in ranked {
-                work += 6 * (admitted.count + 1)   // a verdict is about six passes over the set
-                if work > Self.singleAdditionWork || outOfTime { break }
+            let points = outside.map { i -> FeasibilityFrontier.Point in
+                let task = candidates.tasks[i]
+                return FeasibilityFrontier.point(task, price: price,
+                                                 startComputeTimeS: (task.windowS - task.minimumTxTimeS) / 2)
+            }
+            let ranked = outside.indices.sorted {
+                points[$0].pricedUse * p[outside[$1]] < points[$1].pricedUse * p[outside[$0]]
+            }
+            var joined = 0
+            for j in ranked where usedF + points[j].computeRate <= computeBudget
+                && usedB + points[j].bandwidth <= bandBudget {
+                usedF += points[j].computeRate
+                usedB += points[j].bandwidth
                 inSet[outside[j]] = true
-                let trial = fits(admitted, candidates)
-                if trial.fits { verdict = trial } else { inSet[outside[j]] = false }
+                joined += 1
             }
+            if joined == 0 && round > 0 { break }
         }
 
         // The variant on the admitted problem; if it finds no allocation, the largest priced users

@@ -43,10 +43,15 @@ public enum FeasibilityFrontier {
     /// The minimiser of b_min(W − τ) + ν·C/τ over τ ∈ (0, τ_max), τ_max = W − t₀, warm-started at
     /// `startComputeTimeS`. Requires W > t₀ (the client can deliver alone). Relative accuracy of
     /// τ* ~1e-10: the verdict compares sums against budgets, so far less would do.
-    public static func point(_ task: ClientTask, price: Double, startComputeTimeS: Double) -> Point {
+    ///
+    /// `relativeTolerance` on τ*: the priced use m(ν) is stationary in τ at τ*, so a τ within ε of
+    /// it gives m to about ε² (relative); the bound's weights use 1e-7.
+    public static func point(_ task: ClientTask, price: Double, startComputeTimeS: Double,
+                             relativeTolerance: Double = 1e-10) -> Point {
         let tauMax = task.windowS - task.minimumTxTimeS
         let c = task.flops
-        let root = SafeguardedRoot.increasing(in: 0, tauMax, start: startComputeTimeS, relativeTolerance: 1e-10) { tau in
+        let root = SafeguardedRoot.increasing(in: 0, tauMax, start: startComputeTimeS,
+                                              relativeTolerance: relativeTolerance) { tau in
             let band = ClientOracle.minimumBandwidth(task, txTimeS: task.windowS - tau)
             return (-band.slope - price * c / (tau * tau), band.curvature + 2 * price * c / (tau * tau * tau))
         }
