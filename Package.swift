@@ -27,6 +27,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        // `swift package generate-documentation --target FlexGen` (the DocC catalog in
+        // Sources/FlexGen/FlexGen.docc); a command plugin, nothing of it is linked.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
         // C libraries: module map + one-line shim each, nothing else.
@@ -51,7 +54,7 @@ let package = Package(
         .target(name: "FlexGenSampler", dependencies: ["FlexGenModel", "FlexGenIO", "FlexGenNumerics", "FlexGenLinearAlgebra", "FlexGenScenarios"],
                 resources: [.copy("Resources")]),
         // `flexgen bench`: sweeps, statistics, CSV and SVG figures (not part of the umbrella).
-        .target(name: "FlexGenBench", dependencies: ["FlexGenModel", "FlexGenIO", "FlexGenScenarios", "FlexGenSolver"]),
+        .target(name: "FlexGenBench", dependencies: ["FlexGenModel", "FlexGenIO", "FlexGenNumerics", "FlexGenScenarios", "FlexGenSolver"]),
         // Umbrella: re-exports only.
         .target(name: "FlexGen", dependencies: ["FlexGenModel", "FlexGenIO", "FlexGenScenarios", "FlexGenSolver",
                                                 "FlexGenConcurrency"]),

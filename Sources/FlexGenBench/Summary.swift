@@ -1,4 +1,5 @@
 import FlexGenModel
+import FlexGenNumerics
 
 /// One row of `summary.csv`: one variant at one sweep point, over all seeds.
 ///

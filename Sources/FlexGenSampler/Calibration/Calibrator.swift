@@ -1,5 +1,6 @@
 import Foundation
 import FlexGenModel
+import FlexGenNumerics
 
 /// One measured configuration of the calibration grid.
 public struct CalibrationPoint: Sendable, Equatable, Codable {
