@@ -1,3 +1,4 @@
+import FlexGenNumerics
 import Foundation
 
 /// Out-of-sample test of the two quality laws on a calibration grid (docs/theory.md):
