@@ -215,6 +215,25 @@ private indirect enum AnyJSON: Decodable, Equatable {
     }
 }
 
+extension FastJSONReaderTests {
+    /// `SolutionFile.unknownKeys(in:)` lists what `Solution.unknownKeys(inJSON:)` lists from
+    /// `JSONSerialization`'s objects, on documents with and without other writers' keys.
+    @Test func unknownKeysAgreeWithJSONSerialization() throws {
+        var random = SystemRandomNumberGeneratorSeeded(seed: 3)
+        let extras = [#""admission":{"x":1},"#, #""note":"n","#, #""prices":{"computeJPerFlopsPerS":1},"#,
+                      #""prices":[1],"#, #""clients":[1,{"id":"a","extra":2,"width":1}],"#, ""]
+        for _ in 0..<40 {
+            var text = String(decoding: try Self.canonical(FastJSONWriterTests.randomSolution(&random)), as: UTF8.self)
+            let extra = extras.randomElement(using: &random)!
+            text.insert(contentsOf: extra, at: text.index(after: text.startIndex))
+            if Bool.random(using: &random), let range = text.range(of: #""width""#) { text.replaceSubrange(range, with: #""widht""#) }
+            let data = Data(text.utf8)
+            let expected = (try? JSONSerialization.jsonObject(with: data)).map(Solution.unknownKeys(inJSON:)) ?? []
+            #expect(SolutionFile.unknownKeys(in: data) == expected, "\(text.prefix(200))")
+        }
+    }
+}
+
 /// A small seeded generator (SplitMix64) so that fuzzing is reproducible.
 struct SystemRandomNumberGeneratorSeeded: RandomNumberGenerator {
     var state: UInt64

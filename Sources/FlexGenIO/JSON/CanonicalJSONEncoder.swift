@@ -78,13 +78,15 @@ final class CanonicalJSONEncoder: Encoder {
     /// The node for a primitive, or nil when `value` needs its own `encode(to:)`.
     @inline(__always)
     func primitive<T: Encodable>(_ value: T) throws -> Node? {
-        if let value = value as? Double {
+        // Type comparisons and unsafeBitCast to that very type: `as?` went through the runtime's dynamic cast.
+        if T.self == Double.self {
+            let value = unsafeBitCast(value, to: Double.self)
             guard value.isFinite else { throw needFoundation() }
             return .double(value)
         }
-        if let value = value as? String { return .string(value) }
-        if let value = value as? Int { return .signed(Int64(value)) }
-        if let value = value as? Bool { return .bool(value) }
+        if T.self == String.self { return .string(unsafeBitCast(value, to: String.self)) }
+        if T.self == Int.self { return .signed(Int64(unsafeBitCast(value, to: Int.self))) }
+        if T.self == Bool.self { return .bool(unsafeBitCast(value, to: Bool.self)) }
         if T.self == Float.self || T.self == Date.self || T.self == Data.self || T.self == URL.self || T.self == Decimal.self {
             throw needFoundation()
         }

@@ -1,4 +1,5 @@
 import Foundation
+import FlexGenModel
 
 /// A `Decoder` over a `JSONTape`: every type's own `init(from:)` runs unchanged (strict unknown-key
 /// rejection, custom messages), only the layers beneath are faster than Foundation's.
@@ -8,7 +9,7 @@ import Foundation
 /// `Decimal`/`Float`, which `JSONDecoder` treats specially) it marks the decode as needing
 /// Foundation (`Context.needsFoundation`), and `FlexGenJSON.decode` then decodes the document again
 /// with `JSONDecoder`, so results and error messages are Foundation's exactly.
-final class TapeDecoder: Decoder {
+final class TapeDecoder: Decoder, UnknownKeyScreening {
     /// Shared by every decoder of one document.
     final class Context {
         let tape: JSONTape
@@ -64,6 +65,18 @@ final class TapeDecoder: Decoder {
 
     func singleValueContainer() throws -> any SingleValueDecodingContainer { TapeSingleValueContainer(decoder: self) }
 
+    func hasUnknownKey<Key: CodingKey & CaseIterable>(_ known: Key.Type) -> Bool {
+        let tape = context.tape
+        guard tape.entries[index].kind == .object else { return false }
+        let names = Key.allCases.map(\.stringValue)
+        var i = index + 1
+        for _ in 0..<tape.entries[index].count {
+            if !names.contains(where: { tape.string(at: i, equals: $0) }) { return true }
+            i = tape.next(after: i + 1)
+        }
+        return false
+    }
+
     // MARK: Values
 
     /// A DecodingError like Foundation's for a value of the wrong JSON type.
@@ -115,10 +128,11 @@ final class TapeDecoder: Decoder {
 
     /// Any Decodable at `index`: the primitives directly, everything else through its `init(from:)`.
     func decode<T: Decodable>(_ type: T.Type, at index: Int, key: (any CodingKey)?) throws -> T {
-        if T.self == Double.self { return try decodeDouble(at: index, path: self.codingPath + [key].compactMap { $0 }) as! T }
-        if T.self == String.self { return try decodeString(at: index, path: self.codingPath + [key].compactMap { $0 }) as! T }
-        if T.self == Int.self { return try decodeInteger(Int.self, at: index, path: self.codingPath + [key].compactMap { $0 }) as! T }
-        if T.self == Bool.self { return try decodeBool(at: index, path: self.codingPath + [key].compactMap { $0 }) as! T }
+        // unsafeBitCast after checking T is exactly that type: `as! T` went through the runtime's dynamic cast.
+        if T.self == Double.self { return unsafeBitCast(try decodeDouble(at: index, path: self.codingPath + [key].compactMap { $0 }), to: T.self) }
+        if T.self == String.self { return unsafeBitCast(try decodeString(at: index, path: self.codingPath + [key].compactMap { $0 }), to: T.self) }
+        if T.self == Int.self { return unsafeBitCast(try decodeInteger(Int.self, at: index, path: self.codingPath + [key].compactMap { $0 }), to: T.self) }
+        if T.self == Bool.self { return unsafeBitCast(try decodeBool(at: index, path: self.codingPath + [key].compactMap { $0 }), to: T.self) }
         if T.self == Float.self || T.self == Date.self || T.self == Data.self || T.self == URL.self || T.self == Decimal.self {
             throw needFoundation()
         }
