@@ -20,7 +20,7 @@ extension FlexGenJSON {
     /// The fast path alone: nil when it failed or cannot vouch for agreeing with Foundation.
     static func fastDecode<T: Decodable>(_ type: T.Type, from data: Data,
                                          userInfo: [CodingUserInfoKey: any Sendable] = [:]) -> T? {
-        guard let tape = JSONTape(bytes: [UInt8](data)) else { return nil }
+        guard let tape = JSONTape(bytes: data) else { return nil }
         return fastDecode(type, from: tape, userInfo: userInfo)
     }
 

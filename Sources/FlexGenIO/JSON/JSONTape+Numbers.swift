@@ -11,8 +11,8 @@ extension JSONTape {
     func double(at index: Int) -> Double? {
         let entry = entries[index]
         let start = Int(entry.start), end = Int(entry.end)
-        if let fast = bytes.withUnsafeBufferPointer({ Self.clingerFastPath($0, start, end) }) { return fast }
-        let text = bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[start..<end]), as: UTF8.self) }
+        if let fast = Self.clingerFastPath(bytes, start, end) { return fast }
+        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
         guard let value = Double(text), value.isFinite else { return nil }
         if value == 0 {
             // Zero is only right when every mantissa digit is zero.

@@ -37,21 +37,26 @@ final class JSONTape {
     /// Deepest array/object nesting accepted; the same limit as `JSONNesting.maximumDepth`.
     static let maximumDepth = JSONNesting.maximumDepth
 
-    let bytes: [UInt8]
-    private(set) var entries: [Entry] = []
+    /// The document, owned by the tape (a raw buffer, so that reads need no exclusivity checks).
+    let buffer: UnsafeMutableBufferPointer<UInt8>
+    let entries: [Entry]
 
     /// Parses `bytes`; nil when they are not strict JSON (see the type's contract).
-    init?(bytes: [UInt8]) {
-        self.bytes = bytes
+    init?<Bytes: Collection<UInt8>>(bytes: Bytes) {
         guard bytes.count < Int(UInt32.max) else { return nil }
+        let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(bytes.count, 1))
+        _ = buffer.initialize(from: bytes)
+        var entries: [Entry] = []
         entries.reserveCapacity(bytes.count / 8 + 4)
-        let ok = bytes.withUnsafeBufferPointer { buffer -> Bool in
-            var parser = Parser(bytes: buffer)
-            guard parser.parseDocument(into: &entries) else { return false }
-            return true
-        }
-        if !ok { return nil }
+        var parser = Parser(bytes: UnsafeBufferPointer(rebasing: buffer[..<bytes.count]))
+        guard parser.parseDocument(into: &entries) else { buffer.deallocate(); return nil }
+        self.buffer = buffer
+        self.entries = entries
     }
+
+    deinit { buffer.deallocate() }
+
+    var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(buffer) }
 
     /// The index of the tape entry after the value at `index` (its next sibling).
     @inline(__always)
@@ -65,7 +70,7 @@ final class JSONTape {
         let entry = entries[index]
         let range = Int(entry.start)..<Int(entry.end)
         if entry.flags & Self.hasEscapes == 0 {
-            return bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[range]), as: UTF8.self) }
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)
         }
         var out: [UInt8] = []
         out.reserveCapacity(range.count)
@@ -101,21 +106,20 @@ final class JSONTape {
     func string(at index: Int, equals text: String) -> Bool {
         let entry = entries[index]
         if entry.flags == 0 {
-            var text = text
-            let same: Bool? = text.withUTF8 { key in
-                guard key.allSatisfy({ $0 < 0x80 }) else { return nil }
-                let length = Int(entry.end - entry.start)
-                guard key.count == length else { return false }
-                return bytes.withUnsafeBufferPointer { buffer in
-                    length == 0 || memcmp(buffer.baseAddress! + Int(entry.start), key.baseAddress!, length) == 0
-                }
-            }
+            let length = Int(entry.end &- entry.start)
+            let start = buffer.baseAddress! + Int(entry.start)
+            let same: Bool? = text.utf8.withContiguousStorageIfAvailable { key in
+                if key.count == length, length == 0 || memcmp(start, key.baseAddress!, length) == 0 { return true }
+                // Different bytes: different strings, unless `text` is not ASCII (canonical
+                // equivalence can map a non-ASCII string onto an ASCII one, e.g. U+212A onto "K").
+                return key.allSatisfy({ $0 < 0x80 }) ? false : nil
+            } ?? nil
             if let same { return same }
         }
         return string(at: index) == text
     }
 
-    static func hex4(_ bytes: [UInt8], _ i: Int) -> UInt32 {
+    static func hex4(_ bytes: UnsafeBufferPointer<UInt8>, _ i: Int) -> UInt32 {
         var value: UInt32 = 0
         for k in 0..<4 { value = value << 4 | UInt32(hexValue(bytes[i + k])) }
         return value

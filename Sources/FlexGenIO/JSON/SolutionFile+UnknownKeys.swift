@@ -10,7 +10,7 @@ extension SolutionFile {
     /// (the others become `[:]`, which contributes nothing), so the rules stay in one place.
     /// Documents the tape declines (not strict JSON) are parsed by `JSONSerialization` as before.
     public static func unknownKeys(in data: Data) -> [String] {
-        guard let tape = JSONTape(bytes: [UInt8](data)) else {
+        guard let tape = JSONTape(bytes: data) else {
             guard let object = try? JSONSerialization.jsonObject(with: data) else { return [] }
             return Solution.unknownKeys(inJSON: object)
         }

@@ -18,7 +18,16 @@ final class TapeDecoder: Decoder, UnknownKeyScreening {
         var needsFoundation = false
         /// Key → value index, for the rare objects too large for a linear scan.
         var largeObjects: [Int: [String: Int]] = [:]
+        /// `Key.allCases`' names per key type, built once per document rather than once per object.
+        private var keyNamesByType: [ObjectIdentifier: [String]] = [:]
         init(tape: JSONTape, userInfo: [CodingUserInfoKey: Any]) { self.tape = tape; self.userInfo = userInfo }
+
+        func keyNames<Key: CodingKey & CaseIterable>(_ type: Key.Type) -> [String] {
+            if let names = keyNamesByType[ObjectIdentifier(type)] { return names }
+            let names = Key.allCases.map(\.stringValue)
+            keyNamesByType[ObjectIdentifier(type)] = names
+            return names
+        }
     }
 
     /// Thrown where Foundation's answer is needed; never escapes `FlexGenJSON.decode`.
@@ -68,7 +77,7 @@ final class TapeDecoder: Decoder, UnknownKeyScreening {
     func hasUnknownKey<Key: CodingKey & CaseIterable>(_ known: Key.Type) -> Bool {
         let tape = context.tape
         guard tape.entries[index].kind == .object else { return false }
-        let names = Key.allCases.map(\.stringValue)
+        let names = context.keyNames(Key.self)
         var i = index + 1
         for _ in 0..<tape.entries[index].count {
             if !names.contains(where: { tape.string(at: i, equals: $0) }) { return true }

@@ -68,10 +68,23 @@ enum CheckTable {
 /// A number with `digits` significant digits; "-" for a non-finite value (never "nan").
 func num(_ x: Double, _ digits: Int) -> String {
     guard x.isFinite else { return x.isNaN ? "undefined" : (x > 0 ? "inf" : "-inf") }
-    // vsnprintf in the C locale is what String(format:) ends in for %g, without building a CFString
-    // per call (which dominated `flexgen check` on 10^5 clients).
+    // glibc's strfromd (the non-variadic %g of printf) or vsnprintf, in the C locale: what
+    // String(format:) ends in for %g, without a CFString and a CVarArg box per call (which
+    // dominated `flexgen check` on 10^5 clients).
+    let format = "%.\(digits)g"
     return withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { buffer in
-        let length = withVaList([x]) { vsnprintf(buffer.baseAddress!, 64, "%.\(digits)g", $0) }
-        return String(decoding: UnsafeRawBufferPointer(start: buffer.baseAddress!, count: Int(min(max(length, 0), 63))), as: UTF8.self)
+        let length = if let strfromd = CFormat.strfromd {
+            Int(strfromd(buffer.baseAddress!, 64, format, x))
+        } else {
+            Int(withVaList([x]) { vsnprintf(buffer.baseAddress!, 64, format, $0) })
+        }
+        return String(decoding: UnsafeRawBufferPointer(start: buffer.baseAddress!, count: min(max(length, 0), 63)), as: UTF8.self)
     }
+}
+
+/// glibc's `strfromd` (2.25+), looked up at run time because Swift's Glibc module does not declare it.
+enum CFormat {
+    typealias StrFromD = @convention(c) (UnsafeMutablePointer<CChar>?, Int, UnsafePointer<CChar>?, Double) -> Int32
+    nonisolated(unsafe) static let strfromd: StrFromD? = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "strfromd")
+        .map { unsafeBitCast($0, to: StrFromD.self) }
 }
