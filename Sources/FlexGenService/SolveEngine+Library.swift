@@ -7,13 +7,15 @@ extension SolveEngine {
     /// variant's own limits. An invalid problem (`SolverError.invalidProblem`) is a
     /// 400; valid input the variant cannot take (e.g. `exhaustive` above its size limit) a 422.
     public static var library: SolveEngine {
-        library(settings: VariantSettings())
+        library(settings: SolverSettings())
     }
 
     /// The library engine with explicit variant settings (the time limit is still capped per request).
-    public static func library(settings: VariantSettings) -> SolveEngine {
-        SolveEngine(solverNames: SolverVariant.allCases.map(\.rawValue),
-                    defaultSolver: SolverVariant.flexgen.rawValue) { problem, name, timeLimitS in
+    public static func library(settings: SolverSettings) -> SolveEngine {
+        @Sendable func run(_ problem: Problem, _ name: String, _ timeLimitS: Double,
+                           _ admission: Admission.Mode?) async throws -> Solution {
+            var settings = settings
+            settings.admission = admission
             guard let solver = AsyncSolver(named: name, settings: settings) else {
                 throw InputError(path: "query.solver", reason: "unknown solver \"\(name)\"")
             }
@@ -22,10 +24,15 @@ extension SolveEngine {
             } catch let error as SolverError {
                 switch error {
                 case .invalidProblem(let input): throw input
-                // Valid input this variant cannot take (e.g. `exhaustive` beyond its size limit).
+                // Valid input this variant cannot take (e.g. `exhaustive` beyond its size limit, or
+                // admission with a variant that has no optimal allocation).
                 default: throw APIError(.unprocessableContent, path: "query.solver", reason: "\(name): \(error)")
                 }
             }
         }
+        return SolveEngine(solverNames: SolverVariant.allCases.map(\.rawValue),
+                           defaultSolver: SolverVariant.flexgen.rawValue,
+                           solve: { try await run($0, $1, $2, nil) },
+                           solveAdmitting: { try await run($0, $1, $2, $3) })
     }
 }
