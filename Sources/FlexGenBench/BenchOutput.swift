@@ -64,6 +64,11 @@ public enum BenchOutput {
                 try put(figure.svg, figures, "solver-time-vs-k.svg")
             }
         }
+        if !r.io.isEmpty {
+            var io = CSVTable(header: IOBenchmark.Row.csvHeader)
+            r.io.forEach { io.append($0.csvRow) }
+            try put(io.text, results, "io.csv")
+        }
         try put(BenchReport.markdown(r, command: command), results, "report.md")
         if renderPNG {
             written += written.filter { $0.hasSuffix(".svg") }.compactMap { PNGRenderer.render(svg: $0) }

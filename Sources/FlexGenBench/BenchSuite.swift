@@ -16,6 +16,9 @@ public struct BenchResults: Sendable {
     public var profileRuns = SweepRunner.Results()
     public var profileSummary: [SummaryRow] = []
     public var scaling: [ScalingBenchmark.Row] = []
+    public var io: [IOBenchmark.Row] = []
+    /// io benchmark sizes that failed (an error, or the fast and Foundation paths disagreeing).
+    public var ioFailures = 0
     public var gap: [OptimalityGapBenchmark.Row] = []
     /// Variants named in the settings that the toolkit does not provide.
     public var missingVariants: [String] = []
@@ -29,6 +32,7 @@ public struct BenchResults: Sendable {
             + gap.filter { (RunOutcome(rawValue: $0.flexgenStatus)?.isFailure ?? false)
                 || (RunOutcome(rawValue: $0.exactStatus)?.isFailure ?? false) }.count
             + scaling.filter { $0.status == "error" || ($0.note.hasPrefix("check failed")) }.count
+            + ioFailures
     }
 }
 
@@ -120,6 +124,14 @@ public struct BenchSuite: Sendable {
             let bar = ProgressBar(label: "scaling", total: targets.count * settings.scalingSizes.count, enabled: settings.showProgress)
             results.scaling = scaling.run(progress: { bar.update($0) }, warn: warn)
             bar.finish()
+        }
+
+        if settings.parts.contains(.io) {
+            let bar = ProgressBar(label: "io", total: settings.ioSizes.count, enabled: settings.showProgress)
+            var failed = false
+            results.io = IOBenchmark(sizes: settings.ioSizes).run(progress: { bar.update($0) }, warn: { failed = true; warn($0) })
+            bar.finish()
+            if failed { results.ioFailures += 1 }
         }
 
         results.wallTimeS = (clock.now - start).seconds
