@@ -60,7 +60,7 @@ private indirect enum AnyJSON: Decodable, Equatable {
     static func canonical<T: Encodable>(_ value: T) throws -> Data { try FlexGenJSON.encoder().encode(value) }
 
     static let shippedProblems = ["digits-small.json", "infeasible-budget.json", "infeasible-deadline.json",
-                                  "paper-default.json", "service-target-20.json", "tiny-3.json", "overloaded-40.json"]
+                                  "paper-default.json", "service-target-20.json", "tiny-3.json", "infeasible-overloaded-40.json"]
 
     @Test func shippedProblemsDecodeAsFoundationDoes() throws {
         for name in Self.shippedProblems {
