@@ -147,7 +147,6 @@ import Testing
         let status = try #require(object["status"] as? String)
         // Exit codes: 0 with a solution, 1 for a "no" verdict.
         #expect(result.status == (["optimal", "feasible"].contains(status) ? 0 : 1), "\(status): \(result.stderr)")
-        // Overloaded instances are infeasible too until admission is asked for (AdmissionCLITests).
         #expect(name.hasPrefix("infeasible") == (status == "infeasible"))
         let complaints = try Self.verify(problemPath: problem, solutionPath: output)
         #expect(complaints.isEmpty, "\(name): \(complaints)")
