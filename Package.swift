@@ -76,7 +76,7 @@ let package = Package(
             "FlexGenService",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        // Allocation speed benchmark (issue 3): `swift run -c release flexgen-bench-allocation`.
+        // Allocation speed benchmark: `swift run -c release flexgen-bench-allocation`.
         .executableTarget(name: "flexgen-bench-allocation", dependencies: ["FlexGenSolver", "FlexGenScenarios", "FlexGenModel"],
                           path: "benchmarks/allocation"),
         .executableTarget(name: "flexgen-bench-assignment", dependencies: ["FlexGenSolver", "FlexGenScenarios", "FlexGenModel"],

@@ -6,7 +6,7 @@ import FlexGenSolver
 public enum BenchVariants {
     /// FlexGen first: it is the reference every ratio is taken against.
     public static let reference = "flexgen"
-    /// The variants compared in the sweeps (issue 6): FlexGen and the "existing generation schemes".
+    /// The variants compared in the sweeps: FlexGen and the "existing generation schemes".
     public static let compared = ["flexgen", "full-model", "steps-only", "width-only", "equal-share", "greedy"]
     /// The exact oracle used for the optimality gap on tiny instances.
     public static let exact = "exhaustive"

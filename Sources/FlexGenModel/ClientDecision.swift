@@ -46,7 +46,7 @@ public struct ClientDecision: Codable, Sendable, Hashable {
     }
 
     /// Every contract field is required; keys of another writer's extensions are ignored, since a
-    /// solution must verify on its own whoever wrote it (MODEL.md §4; `flexgen check` warns about
+    /// solution must verify on its own whoever wrote it (docs/formats.md; `flexgen check` warns about
     /// them, `Solution.unknownKeys(inJSON:)`). A typo of a field is still caught: the field is then missing.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)

@@ -32,7 +32,7 @@ public struct Diagnostic: Codable, Sendable, Hashable, CustomStringConvertible {
         case constraint, clients, message, minimumLatencyS, requiredScale, serviceTarget, bestReachableQuality
     }
 
-    /// Lenient, unlike the rest of the formats: MODEL.md §4 asks a diagnostic for "which constraint
+    /// Lenient, unlike the rest of the formats: the contract asks a diagnostic for "which constraint
     /// and which clients" without naming its fields, and diagnostics are information that no check
     /// depends on, so a solution written by another tool must not be refused over them. Unknown
     /// keys are ignored; a missing `constraint` or `message` reads as "", missing `clients` as [].

@@ -1,6 +1,6 @@
 import Foundation  // log1p, expm1
 
-/// The contract's formulas, written once (MODEL.md §1, docs/model.md). Every function is pure,
+/// The contract's formulas, written once (docs/model.md). Every function is pure,
 /// takes SI units and is exact up to floating-point rounding; solvers and `Evaluation` both
 /// call these rather than re-deriving them.
 ///

@@ -1,4 +1,4 @@
-/// Validation of a decoded problem against the contract (docs/model.md, MODEL.md §2).
+/// Validation of a decoded problem against the contract (docs/model.md, docs/formats.md).
 ///
 /// Decoding already rejects malformed JSON, missing fields, unknown keys and a wrong `format`;
 /// validation checks the *values*: every number finite, budgets and sizes positive, ids unique,

@@ -1,4 +1,4 @@
-/// Validation of a model profile's menu (MODEL.md §3).
+/// Validation of a model profile's menu (docs/formats.md, flexgen-profile/1).
 extension Profile {
     /// Every way this profile breaks the contract: an empty menu, a width not > 0,
     /// fewer than one step, non-positive or non-finite work, non-finite quality, or a repeated

@@ -135,7 +135,7 @@ public struct Solution: Codable, Sendable, Hashable {
         try c.encodeIfPresent(lowerBoundJ, forKey: .lowerBoundJ)
         try c.encodeIfPresent(gap, forKey: .gap)
         try c.encode(solveTimeS, forKey: .solveTimeS)
-        // Always present, as MODEL.md §4 lists it among the top-level fields; empty when there is nothing to say.
+        // Always present, as the contract lists it among the top-level fields (docs/formats.md); empty when there is nothing to say.
         try c.encode(diagnostics ?? [], forKey: .diagnostics)
         try c.encode(clients, forKey: .clients)
         try c.encodeIfPresent(prices, forKey: .prices)

@@ -28,7 +28,7 @@ import FlexGenSampler
 /// clients than `maxClients`, 503/500 as above.
 ///
 /// Concurrency: handlers never block the event loops or the cooperative pool — solves run
-/// through the engine's `async` entry point (the library's runs them on a Dispatch queue).
+/// through the engine's `async` entry point (the library's runs them on `BlockingWork`'s own threads).
 /// No global state: metrics go to this instance's registry, logs to its `logger`.
 public struct FlexGenHTTPService: Sendable {
     public let configuration: ServiceConfiguration

@@ -8,7 +8,7 @@ public struct ServiceConfiguration: Sendable, Hashable {
     /// 10 000-client problem with an inline 24-configuration profile is about 2 MiB.
     public var maxBodyBytes: Int
     /// Most clients a problem may have; more gets 422. Default 10 000, where the flexgen
-    /// solver still answers within seconds (issue 4's benchmark size).
+    /// solver still answers within seconds (the assignment benchmark's largest size).
     public var maxClients: Int
     /// Wall-clock limit of one solve (s). A solve that reaches it answers with its best checked
     /// solution (status `time_limit`), or 503 when it has none. Default 10 s.

@@ -10,7 +10,7 @@ struct Solve: ParsableCommand {
             Without service targets every client gets its cheapest admissible configuration (optimal: \
             energy and latency both grow with the work) and the allocation is solved to a certified \
             duality gap; with service targets the configuration choice goes to the decomposition \
-            (assignment by GLPK + allocation, certified Lagrangian gap). Writes a flexgen-solution/1 (with -o) that `flexgen check` accepts, and prints \
+            (an exact knapsack over the targets + allocation, certified Lagrangian gap). Writes a flexgen-solution/1 (with -o) that `flexgen check` accepts, and prints \
             a summary (or, with --json, the solution). Exit codes: 0 a checked allocation was found \
             (optimal, feasible, or stopped at a limit with one), 1 infeasible or no allocation \
             (diagnostics on stderr), 2 bad input. --solver NAME runs one of the comparison schemes \

@@ -1,4 +1,4 @@
-// Allocation speed benchmark (issue 3): median wall and CPU time of AllocationSolver.solve for K
+// Allocation speed benchmark: median wall and CPU time of AllocationSolver.solve for K
 // clients, time per client, price sweeps, split iterations per client, certified gap, peak RSS.
 //
 //     swift build -c release --product flexgen-bench-allocation

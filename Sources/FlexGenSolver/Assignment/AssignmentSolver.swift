@@ -1,7 +1,7 @@
 import FlexGenGLPK
 import FlexGenModel
 
-/// Solves `AssignmentProblem` (a multiple-choice knapsack) with GLPK, in four stages that keep
+/// Solves `AssignmentProblem` (a multiple-choice knapsack) exactly, in four stages that keep
 /// the models small even at 10 000 clients × 24 configurations:
 ///
 /// 1. **Exact pruning.** A client in no target takes its cheapest candidate. Otherwise only its

@@ -188,8 +188,9 @@ struct DecompositionRun {
         var assignmentSettings = settings.assignment
         assignmentSettings.stopSignal = settings.allocation.stopSignal
         assignmentSettings.relativeGap = max(assignmentSettings.relativeGap, 0.1 * settings.gapTolerance)
-        // The driver's certificate rests on the LP bound, not on the knapsack's integer optimum,
-        // so branch-and-bound only polishes the primal: a short budget is enough (see settings).
+        // The knapsack's integer optimum comes from the exact DP (`KnapsackDynamicProgram`); GLPK's
+        // branch-and-bound is only its fallback when the DP gives up, and the bound then falls back
+        // to the LP relaxation (still valid), so a short budget is enough (see settings).
         assignmentSettings.integerTimeLimitS = max(1e-3, min(assignmentSettings.integerTimeLimitS,
                                                              settings.assignmentBranchAndBoundTimeS,
                                                              settings.timeLimitS - elapsed))
