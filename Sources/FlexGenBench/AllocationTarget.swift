@@ -39,7 +39,8 @@ public enum AllocationTarget {
             decisions.append(ClientDecision(
                 id: client.id, width: c.width, steps: c.steps, flops: c.flops, quality: c.quality,
                 computeRateFlopsPerS: r.computeRateFlopsPerS, bandwidthHz: r.bandwidthHz, txPowerW: r.txPowerW,
-                txTimeS: r.txTimeS, latencyS: client.uplinkDelayS + r.computeTimeS + r.txTimeS,
+                txTimeS: r.txTimeS, latencyS: EnergyModel.latency(uplinkDelayS: client.uplinkDelayS, flops: c.flops,
+                                              rate: r.computeRateFlopsPerS, txTimeS: r.txTimeS),
                 computeEnergyJ: r.computeEnergyJ, txEnergyJ: r.txEnergyJ))
         }
         let solution = Solution(problem: problem.name, solver: "allocation", status: result.status,

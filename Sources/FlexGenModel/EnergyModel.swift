@@ -66,6 +66,15 @@ public enum EnergyModel {
         requiredTxPower(bits: bits, bandwidthHz: b, txTimeS: t, gain: g, noisePsd: n0) * t
     }
 
+    /// The time needed to deliver `bits` D over bandwidth b at power p (the Shannon rate
+    /// b·log2(1 + p g/(N0 b)) held throughout): D·ln2 / (b·ln(1 + p g/(N0 b))) (s), with `log1p` so
+    /// that a low SNR keeps its relative accuracy. Infinite at p = 0.
+    @inlinable
+    public static func txTime(bits: Double, bandwidthHz b: Double, txPowerW p: Double, gain g: Double,
+                              noisePsd n0: Double) -> Double {
+        bits * 0.693_147_180_559_945_3 / (b * log1p(p * g / (n0 * b)))
+    }
+
     /// The least service time (compute + transmit, without the uplink delay u) a client can reach
     /// alone: compute at `computeRate` f and transmit over the whole band B at full power P_max,
     /// C/f + D/(B·log2(1 + P_max·g/(N0·B))) (s). Compare it with the window T − u.

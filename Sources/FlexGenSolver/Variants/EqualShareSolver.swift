@@ -27,14 +27,15 @@ struct EqualShareSolver {
         var late: [(id: String, latency: Double)] = []
         for (client, c) in zip(problem.clients, flexgen.configurations) {
             let configuration = problem.profile.configs[c]
-            let snr = power * client.channelGain.linear / (server.noisePsdWPerHz * band)
-            let txTime = client.imageBits * log(2) / (band * log1p(snr))
-            let latency = client.uplinkDelayS + configuration.flops / rate + txTime
+            let txTime = EnergyModel.txTime(bits: client.imageBits, bandwidthHz: band, txPowerW: power,
+                                            gain: client.channelGain.linear, noisePsd: server.noisePsdWPerHz)
+            let latency = EnergyModel.latency(uplinkDelayS: client.uplinkDelayS, flops: configuration.flops, rate: rate,
+                                              txTimeS: txTime)
             if !(latency <= client.deadlineS) { late.append((client.id, latency)) }
             decisions.append(SolutionAssembly.Decision(
                 configuration: c, computeRate: rate, bandwidth: band, power: power, txTime: txTime,
                 computeEnergy: EnergyModel.computeEnergy(flops: configuration.flops, rate: rate, server: server),
-                txEnergy: power * txTime))
+                txEnergy: EnergyModel.txEnergy(txPowerW: power, txTimeS: txTime)))
         }
         if !late.isEmpty {
             let worst = late.max { $0.latency < $1.latency }!
