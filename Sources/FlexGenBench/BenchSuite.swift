@@ -17,6 +17,9 @@ public struct BenchResults: Sendable {
     public var profileSummary: [SummaryRow] = []
     public var scaling: [ScalingBenchmark.Row] = []
     public var gap: [OptimalityGapBenchmark.Row] = []
+    public var admission: [AdmissionBenchmark.Row] = []
+    public var admissionSummary: [AdmissionBenchmark.SummaryRow] = []
+    public var overload: [OverloadBenchmark.Row] = []
     /// Variants named in the settings that the toolkit does not provide.
     public var missingVariants: [String] = []
     /// Notes for the report (absent files, skipped parts).
@@ -29,6 +32,7 @@ public struct BenchResults: Sendable {
             + gap.filter { (RunOutcome(rawValue: $0.flexgenStatus)?.isFailure ?? false)
                 || (RunOutcome(rawValue: $0.exactStatus)?.isFailure ?? false) }.count
             + scaling.filter { $0.status == "error" || ($0.note.hasPrefix("check failed")) }.count
+            + admission.filter(\.isFailure).count + overload.filter(\.isFailure).count
     }
 }
 
@@ -122,6 +126,22 @@ public struct BenchSuite: Sendable {
             bar.finish()
         }
 
+        if settings.parts.contains(.admission) {
+            let admission = AdmissionBenchmark(loads: settings.admissionLoads,
+                                               seeds: (1...UInt64(max(settings.admissionSeedCount, 1))).map { $0 },
+                                               timeLimitS: settings.solveTimeLimitS)
+            let bar = ProgressBar(label: "admission", total: admission.workCount, enabled: settings.showProgress)
+            results.admission = admission.run(progress: { bar.update($0) }, warn: warn)
+            bar.finish()
+            results.admissionSummary = AdmissionBenchmark.summarize(results.admission)
+            let overload = OverloadBenchmark(cases: OverloadBenchmark.standard(verdictSizes: settings.overloadVerdictSizes,
+                                                                               admissionSizes: settings.overloadAdmissionSizes),
+                                             timeLimitS: settings.scalingSolveTimeLimitS)
+            let obar = ProgressBar(label: "overload", total: overload.workCount, enabled: settings.showProgress)
+            results.overload = overload.run(progress: { obar.update($0) }, warn: warn)
+            obar.finish()
+        }
+
         results.wallTimeS = (clock.now - start).seconds
         return results
     }
@@ -139,8 +159,11 @@ public struct BenchSuite: Sendable {
 
 public enum BenchError: Error, CustomStringConvertible {
     case referenceMissing(String)
+    case unknownPolicy(String)
     public var description: String {
         switch self {
+        case .unknownPolicy(let name):
+            "unknown admission policy `\(name)` (known: \(AdmissionPolicies.names.joined(separator: ", ")))"
         case .referenceMissing(let name):
             "the reference variant `\(name)` is not available (or not first in the list): every ratio is taken against it"
         }
