@@ -9,7 +9,7 @@ import FlexGenSampler
 /// The FlexGen HTTP JSON service (`flexgen serve`): the library's solve and check over HTTP.
 ///
 /// Routes (`Route.all`; the contract is the OpenAPI document at `GET /v1/openapi.json`):
-/// - `POST /v1/solve[?solver=NAME]`: a `flexgen-problem/1` with its profile inline → a
+/// - `POST /v1/solve[?solver=NAME][&admission=max-served]`: a `flexgen-problem/1` with its profile inline → a
 ///   `flexgen-solution/1`. 200 for every verdict (optimal, feasible, infeasible with diagnostics,
 ///   `time_limit`/`iteration_limit` with a checked solution); 503 when the time limit came before
 ///   any feasible solution; 500 for `numerical_error`.
@@ -81,11 +81,20 @@ public struct FlexGenHTTPService: Sendable {
 
     func solve(_ request: Request) async throws -> Response {
         var solver = engine.defaultSolver
+        var admission: Admission.Mode? = nil
         for (key, value) in request.uri.queryParameters {
-            guard key == "solver" else {
-                throw APIError(.badRequest, path: "query.\(key)", reason: "unknown query parameter (expected: solver)")
+            switch key {
+            case "solver": solver = String(value)
+            case "admission":
+                guard value == "none" || Admission.Mode(rawValue: String(value)) != nil else {
+                    throw APIError(.badRequest, path: "query.admission",
+                                   reason: "unknown admission mode \"\(value)\" (expected one of: none, "
+                                       + Admission.Mode.allCases.map(\.rawValue).joined(separator: ", ") + ")")
+                }
+                admission = Admission.Mode(rawValue: String(value))
+            default:
+                throw APIError(.badRequest, path: "query.\(key)", reason: "unknown query parameter (expected: solver, admission)")
             }
-            solver = String(value)
         }
         guard engine.solverNames.contains(solver) else {
             throw APIError(.badRequest, path: "query.solver",
@@ -99,7 +108,14 @@ public struct FlexGenHTTPService: Sendable {
         }
         let solution: Solution
         do {
-            solution = try await engine.solve(problem, solver, configuration.timeLimitS)
+            if let admission {
+                guard let solveAdmitting = engine.solveAdmitting else {
+                    throw APIError(.unprocessableContent, path: "query.admission", reason: "this server's solver has no admission mode")
+                }
+                solution = try await solveAdmitting(problem, solver, configuration.timeLimitS, admission)
+            } else {
+                solution = try await engine.solve(problem, solver, configuration.timeLimitS)
+            }
         } catch let error as InputError {
             throw APIError.badInput(error)
         }
@@ -113,7 +129,7 @@ public struct FlexGenHTTPService: Sendable {
             break
         case .timeLimit, .iterationLimit:
             // Only a solution that re-checks as feasible is worth returning after an early stop.
-            let stoppedWithSolution = !solution.clients.isEmpty
+            let stoppedWithSolution = solution.hasAllocation
                 && Evaluation(problem: problem, solution: solution).isFeasible
             if !stoppedWithSolution {
                 let limit = solution.status == .timeLimit

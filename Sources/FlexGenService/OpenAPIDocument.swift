@@ -23,6 +23,13 @@ enum OpenAPIDocument {
             "required": false,
             "description": "Solver variant; GET /v1/health lists the ones this server offers and its default.",
             "schema": { "type": "string", "enum": ["flexgen", "exhaustive", "full-model", "steps-only", "width-only", "equal-share", "greedy"], "default": "flexgen" }
+          },
+          {
+            "name": "admission",
+            "in": "query",
+            "required": false,
+            "description": "Admission control. none (default): every client must be served, and an overloaded problem is infeasible. max-served: serve the clients of greatest total priority that fit, at least energy; the solution lists the admitted clients and carries an admission block (admitted count and priority, a proven upper bound on the priority, and every rejected client with its reason: quality, deadline or capacity). Not available with equal-share or greedy (422).",
+            "schema": { "type": "string", "enum": ["none", "max-served"], "default": "none" }
           }
         ],
         "requestBody": {
@@ -220,7 +227,8 @@ enum OpenAPIDocument {
           "channelGainDb": { "type": "number" },
           "channelGain": { "type": "number", "minimum": 0, "exclusiveMinimum": true },
           "imageBits": { "type": "number", "minimum": 0, "exclusiveMinimum": true },
-          "qualityRequirement": { "type": "number", "nullable": true }
+          "qualityRequirement": { "type": "number", "nullable": true },
+          "priority": { "type": "number", "minimum": 0, "exclusiveMinimum": true, "description": "Weight under admission control; default 1." }
         }
       },
       "ServiceTarget": {
@@ -280,6 +288,29 @@ enum OpenAPIDocument {
           "bestReachableQuality": { "type": "number" }
         }
       },
+      "Admission": {
+        "type": "object",
+        "description": "Present exactly when the solve ran in admission mode.",
+        "required": ["mode", "admittedCount", "admittedPriority", "admittedPriorityUpperBound", "rejected"],
+        "properties": {
+          "mode": { "type": "string", "enum": ["max-served"] },
+          "admittedCount": { "type": "integer", "minimum": 0 },
+          "admittedPriority": { "type": "number", "minimum": 0 },
+          "admittedPriorityUpperBound": { "type": "number", "minimum": 0 },
+          "rejected": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "required": ["id", "reason", "message"],
+              "properties": {
+                "id": { "type": "string" },
+                "reason": { "type": "string", "enum": ["quality", "deadline", "capacity"] },
+                "message": { "type": "string" }
+              }
+            }
+          }
+        }
+      },
       "Solution": {
         "type": "object",
         "required": ["format", "problem", "solver", "status", "solveTimeS", "clients"],
@@ -297,7 +328,8 @@ enum OpenAPIDocument {
           "prices": {
             "type": "object",
             "description": "FlexGen's extension: computeJPerFlopsPerS, bandwidthJPerHz (numbers) and serviceTargets (numbers). In a solution sent to /v1/check, a prices object of another shape (another writer's extension) is ignored."
-          }
+          },
+          "admission": { "$ref": "#/components/schemas/Admission" }
         }
       },
       "CheckRequest": {

@@ -12,8 +12,10 @@ extension SolveEngine {
 
     /// The library engine with explicit variant settings (the time limit is still capped per request).
     public static func library(settings: SolverSettings) -> SolveEngine {
-        SolveEngine(solverNames: SolverVariant.allCases.map(\.rawValue),
-                    defaultSolver: SolverVariant.flexgen.rawValue) { problem, name, timeLimitS in
+        @Sendable func run(_ problem: Problem, _ name: String, _ timeLimitS: Double,
+                           _ admission: Admission.Mode?) async throws -> Solution {
+            var settings = settings
+            settings.admission = admission
             guard let solver = AsyncSolver(named: name, settings: settings) else {
                 throw InputError(path: "query.solver", reason: "unknown solver \"\(name)\"")
             }
@@ -22,10 +24,15 @@ extension SolveEngine {
             } catch let error as SolverError {
                 switch error {
                 case .invalidProblem(let input): throw input
-                // Valid input this variant cannot take (e.g. `exhaustive` beyond its size limit).
+                // Valid input this variant cannot take (e.g. `exhaustive` beyond its size limit, or
+                // admission with a variant that has no optimal allocation).
                 default: throw APIError(.unprocessableContent, path: "query.solver", reason: "\(name): \(error)")
                 }
             }
         }
+        return SolveEngine(solverNames: SolverVariant.allCases.map(\.rawValue),
+                           defaultSolver: SolverVariant.flexgen.rawValue,
+                           solve: { try await run($0, $1, $2, nil) },
+                           solveAdmitting: { try await run($0, $1, $2, $3) })
     }
 }

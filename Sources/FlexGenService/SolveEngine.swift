@@ -15,10 +15,19 @@ public struct SolveEngine: Sendable {
     /// the solve's duration; throws only for bad input or cancellation.
     public var solve: @Sendable (_ problem: Problem, _ solver: String, _ timeLimitS: Double) async throws -> Solution
 
+    /// The same in admission mode (`?admission=max-served`): serve the clients of greatest total
+    /// priority that fit; the solution carries its `admission` block. nil: the engine has no
+    /// admission mode, and such a request is a 422.
+    public var solveAdmitting: (@Sendable (_ problem: Problem, _ solver: String, _ timeLimitS: Double,
+                                           _ mode: Admission.Mode) async throws -> Solution)?
+
     public init(solverNames: [String], defaultSolver: String,
-                solve: @escaping @Sendable (_ problem: Problem, _ solver: String, _ timeLimitS: Double) async throws -> Solution) {
+                solve: @escaping @Sendable (_ problem: Problem, _ solver: String, _ timeLimitS: Double) async throws -> Solution,
+                solveAdmitting: (@Sendable (_ problem: Problem, _ solver: String, _ timeLimitS: Double,
+                                            _ mode: Admission.Mode) async throws -> Solution)? = nil) {
         self.solverNames = solverNames
         self.defaultSolver = defaultSolver
         self.solve = solve
+        self.solveAdmitting = solveAdmitting
     }
 }

@@ -16,8 +16,14 @@ import FlexGenModel
 /// The knapsack is bounded exactly when all priorities are equal (the smallest weights first) and
 /// by its LP relaxation otherwise (Dantzig's bound: greedy by p/m, the last item fractional),
 /// rounded down when every priority is an integer. The bound is minimised over ν by a grid of one
-/// point per decade around B/F, refined by golden-section search in log ν around the best point.
+/// point per decade around B/F, refined by golden-section search in log ν around the best point
+/// (located on a sample of `locatingSampleSize` clients when there are more, then evaluated on all).
 struct AdmissionBound {
+    /// Clients the search for ν* looks at (every k-th when there are more). 2 000: the knapsack
+    /// value per client is then within a few tenths of a percent of the full one's, enough to find
+    /// where its minimum lies.
+    static let locatingSampleSize = 2_000
+
     /// The least bound found.
     var value: Double
     /// The price ν* at which it was found (0 or +∞ for the ends).
@@ -44,45 +50,81 @@ struct AdmissionBound {
             return
         }
 
+        // Locating ν*: on a sample of the clients when there are many (every k-th, capacity scaled
+        // by the sample's share), which only steers where to look; the bound itself is evaluated
+        // on every client, at the sample's best prices.
+        let stride = max(1, n / Self.locatingSampleSize)
+        let sample = Swift.stride(from: 0, to: n, by: stride).map { $0 }
+        let share = Double(sample.count) / Double(n)
         var taus = tasks.map { ($0.windowS - $0.minimumTxTimeS) / 2 }
+        func weights(at price: Double, of indices: [Int]) -> [Double] {
+            indices.map { i -> Double in
+                let p = FeasibilityFrontier.point(tasks[i], price: price, startComputeTimeS: taus[i], relativeTolerance: 1e-7)
+                taus[i] = p.computeTimeS
+                return p.pricedUse
+            }
+        }
         var cache: [Double: Double] = [:]
-        func evaluate(_ logPrice: Double) -> Double {
+        func locate(_ logPrice: Double) -> Double {
             if let v = cache[logPrice] { return v }
             let price = exp(logPrice)
-            var weights = [Double](repeating: 0, count: n)
-            for i in 0..<n {
-                let p = FeasibilityFrontier.point(tasks[i], price: price, startComputeTimeS: taus[i])
-                taus[i] = p.computeTimeS
-                weights[i] = p.pricedUse
-            }
-            sweeps += 1
-            let capacity = bandwidth + price * computeRate
-            let value = Self.knapsackBound(weights: weights, capacity: capacity, priorities: priorities)
+            let w = weights(at: price, of: sample)
+            let capacity = (bandwidth + price * computeRate) * (stride == 1 ? 1 : share)
+            let value = Self.knapsackBound(weights: w, capacity: capacity, priorities: sample.map { priorities[$0] })
+            if stride == 1, value < best.value { best = (value, price, w, bandwidth + price * computeRate) }
+            sweeps += stride == 1 ? 1 : 0
             cache[logPrice] = value
-            if value < best.value { best = (value, price, weights, capacity) }
             return value
         }
         // Grid, ascending in ν (warm starts follow), one point per decade over B/F · 10^[−6, 6].
         let center = log(bandwidth / computeRate)
         let decade = log(10.0)
         let grid = (-6...6).map { center + Double($0) * decade }
-        var values = grid.map(evaluate)
+        let values = grid.map(locate)
+        var candidates: [Double] = []
         // Golden-section refinement around the best grid point.
         if let i = values.indices.min(by: { values[$0] < values[$1] }) {
             var a = grid[max(i - 1, 0)], b = grid[min(i + 1, grid.count - 1)]
             let ratio = (5.0.squareRoot() - 1) / 2
             var x1 = b - ratio * (b - a), x2 = a + ratio * (b - a)
-            var f1 = evaluate(x1), f2 = evaluate(x2)
-            for _ in 0..<10 {
+            var f1 = locate(x1), f2 = locate(x2)
+            for _ in 0..<6 {
                 if f1 <= f2 {
                     b = x2; x2 = x1; f2 = f1
-                    x1 = b - ratio * (b - a); f1 = evaluate(x1)
+                    x1 = b - ratio * (b - a); f1 = locate(x1)
                 } else {
                     a = x1; x1 = x2; f1 = f2
-                    x2 = a + ratio * (b - a); f2 = evaluate(x2)
+                    x2 = a + ratio * (b - a); f2 = locate(x2)
                 }
             }
-            values.append(min(f1, f2))
+            candidates = [f1 <= f2 ? x1 : x2, grid[i]]
+        }
+        if stride > 1, let located = candidates.first {
+            // Every client, at the sample's best price and by golden section within a quarter
+            // decade of it (the sample's minimum sits close to the full one's).
+            let all = Array(0..<n)
+            func exact(_ logPrice: Double) -> Double {
+                let price = exp(logPrice)
+                let w = weights(at: price, of: all)
+                sweeps += 1
+                let value = Self.knapsackBound(weights: w, capacity: bandwidth + price * computeRate, priorities: priorities)
+                if value < best.value { best = (value, price, w, bandwidth + price * computeRate) }
+                return value
+            }
+            var a = located - decade / 4, b = located + decade / 4
+            let ratio = (5.0.squareRoot() - 1) / 2
+            var x1 = b - ratio * (b - a), x2 = a + ratio * (b - a)
+            _ = exact(located)
+            var f1 = exact(x1), f2 = exact(x2)
+            for _ in 0..<4 {
+                if f1 <= f2 {
+                    b = x2; x2 = x1; f2 = f1
+                    x1 = b - ratio * (b - a); f1 = exact(x1)
+                } else {
+                    a = x1; x1 = x2; f1 = f2
+                    x2 = a + ratio * (b - a); f2 = exact(x2)
+                }
+            }
         }
         self.init(value: best.value, price: best.price, weights: best.weights, capacity: best.capacity, sweeps: sweeps)
     }

@@ -18,8 +18,9 @@ import FlexGenModel
 ///    - **relaxation-guided** otherwise: the candidates in increasing order of priced use per unit
 ///      of priority at the bound's price ν*, admitted while the priced capacity lasts; then
 ///      repaired (while the set does not fit, the clients with the largest priced use at the
-///      violating price leave) and extended (clients that fit in the band left at the set's own
-///      price join, if the exact test agrees).
+///      violating price leave) and extended by witnesses (at the set's own price its frontier
+///      points are an allocation; outside clients whose frontier point fits in what is left join,
+///      in rank order; then the set is re-priced and the pass repeated).
 /// 4. The variant solves the admitted problem; if it finds no allocation (a service target the
 ///    admitted members cannot reach within the budgets), the members with the largest priced
 ///    use leave, by doubling then bisection on how many.
@@ -88,10 +89,11 @@ struct AdmissionRun {
         return try VariantSolver(variant, settings: inner).run(problem.restricted(to: ids))
     }
 
+    /// The quick exact test (a witness allocation or a separating price, whichever comes first).
     func fits(_ positions: [Int], _ candidates: AdmissionCandidates) -> FeasibilityFrontier.Verdict {
         FeasibilityFrontier.verdict(tasks: positions.map { candidates.tasks[$0] },
                                     computeRate: problem.server.computeRateFlopsPerS,
-                                    bandwidth: problem.server.bandwidthHz)
+                                    bandwidth: problem.server.bandwidthHz, quick: true)
     }
 
     /// Whether a run produced an allocation of its admitted set (the empty set always has one).
@@ -180,7 +182,7 @@ struct AdmissionRun {
             rounds += 1
             if outOfTime { return try fallback(candidates, bound: bound.value, stop: .timeLimit) }
             let members = admitted
-            let (weights, capacity) = pricedUse(members, candidates, price: verdict.priceAtComputeBudget)
+            let (weights, capacity) = pricedUse(members, candidates, price: verdict.price)
             let excess = weights.reduce(0, +) - capacity
             let leaving = members.indices.sorted { weights[$0] * p[members[$1]] > weights[$1] * p[members[$0]] }
             var removed = 0.0
@@ -191,37 +193,45 @@ struct AdmissionRun {
             }
             verdict = fits(admitted, candidates)
         }
-        // Extension: the band left at the set's own price ν_F (where Σf = F) is B − Σb; clients
-        // whose priced use fits in it join, if the exact test agrees (else fewer of them).
-        for _ in 0..<4 {
-            guard verdict.fits, let price = verdict.priceAtComputeBudget, let scale = verdict.bandScale,
-                  !outOfTime else { break }
-            let slack = problem.server.bandwidthHz * (1 - scale)
+        // Extension by witnesses: at the set's price ν its frontier points are an allocation
+        // (Σf ≤ F, Σb ≤ B once it fits); an outside client whose own frontier point at ν fits in
+        // what is left joins, and the allocation with it stays a witness, so no test is needed.
+        // After each pass the set is re-priced by an exact verdict (its own ν_F), which frees room
+        // the old price did not see. A pass is O(n); at most four verdicts.
+        let computeBudget = problem.server.computeRateFlopsPerS * (1 - 1e-9)
+        let bandBudget = problem.server.bandwidthHz * (1 - 1e-9)
+        for round in 0..<4 {
+            if round > 0 {
+                verdict = FeasibilityFrontier.verdict(tasks: admitted.map { candidates.tasks[$0] },
+                                                      computeRate: problem.server.computeRateFlopsPerS,
+                                                      bandwidth: problem.server.bandwidthHz)
+            }
+            guard verdict.fits, let price = verdict.price, price.isFinite, !outOfTime else { break }
+            var usedF = verdict.computeRateUsed, usedB = verdict.bandwidthUsed
             let outside = (0..<n).filter { !inSet[$0] }
-            let (weights, _) = pricedUse(outside, candidates, price: price)
-            let ranked = outside.indices.sorted { weights[$0] * p[outside[$1]] < weights[$1] * p[outside[$0]] }
-            var joining: [Int] = []
-            var room = slack
-            for j in ranked where weights[j] <= room {
-                room -= weights[j]
-                joining.append(outside[j])
+            let points = outside.map { i -> FeasibilityFrontier.Point in
+                let task = candidates.tasks[i]
+                return FeasibilityFrontier.point(task, price: price,
+                                                 startComputeTimeS: (task.windowS - task.minimumTxTimeS) / 2)
             }
-            guard !joining.isEmpty else { break }
-            var accepted = false
-            while !joining.isEmpty {
-                for i in joining { inSet[i] = true }
-                let trial = fits(admitted, candidates)
-                if trial.fits { verdict = trial; accepted = true; break }
-                for i in joining { inSet[i] = false }
-                joining.removeLast((joining.count + 1) / 2)
+            let ranked = outside.indices.sorted {
+                points[$0].pricedUse * p[outside[$1]] < points[$1].pricedUse * p[outside[$0]]
             }
-            if !accepted { break }
+            var joined = 0
+            for j in ranked where usedF + points[j].computeRate <= computeBudget
+                && usedB + points[j].bandwidth <= bandBudget {
+                usedF += points[j].computeRate
+                usedB += points[j].bandwidth
+                inSet[outside[j]] = true
+                joined += 1
+            }
+            if joined == 0 && round > 0 { break }
         }
 
         // The variant on the admitted problem; if it finds no allocation, the largest priced users
         // leave: doubling the number that leave until it does, then bisection back.
         let members = admitted
-        let (weights, _) = pricedUse(members, candidates, price: verdict.priceAtComputeBudget)
+        let (weights, _) = pricedUse(members, candidates, price: verdict.price)
         let leavingOrder = members.indices.sorted { weights[$0] * p[members[$1]] > weights[$1] * p[members[$0]] }
             .map { members[$0] }
         func keeping(droppingFirst d: Int) -> [Int] {
