@@ -10,12 +10,16 @@ import FlexGenSolver
 /// iff its least-work tasks fit together (`FeasibilityFrontier.verdict`, the exact joint test), so
 /// the largest fitting subset is the most any policy may serve, and FlexGen's admission must reach it.
 @Suite struct AdmissionBenchmarkTests {
-    /// The `tiny` preset's per-client budget sized for 3 clients, offered 8: overloaded.
+    /// The `tiny` preset with 8 clients on a server with 1/20 of the preset's F and B: overloaded.
     static func overloaded(seed: UInt64) -> Problem {
         var s = ScenarioSettings.preset("tiny") ?? ScenarioSettings()
         s.name = "overloaded-\(seed)"
         s.clientCount = 8
-        return ScenarioGenerator.generate(settings: s, profile: BenchScenarios.sdLikeProfile, seed: seed)
+        var p = ScenarioGenerator.generate(settings: s, profile: BenchScenarios.sdLikeProfile, seed: seed)
+        // The preset's server holds 8 clients easily: shrink it until it does not.
+        p.server.bandwidthHz /= 20
+        p.server.computeRateFlopsPerS /= 20
+        return p
     }
 
     static func bruteForceMaxServed(_ problem: Problem) -> Int {
