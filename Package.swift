@@ -1,14 +1,17 @@
 // swift-tools-version:6.1
 import PackageDescription
 
-// One target per concern; see docs/architecture.md for the data flow.
+// One target per concern; docs/architecture.md has the module picture and the data flow.
 // The two C libraries are reached through exactly one Swift wrapper each:
 // CGLPK only through FlexGenGLPK, CLAPACK only through FlexGenLinearAlgebra.
 let package = Package(
     name: "FlexGen",
     platforms: [.macOS(.v14)],
     products: [
+        // The optimiser: model, IO, scenarios, solver. The sampler is a product of its own, so that
+        // embedding the solver links neither LAPACKE/OpenBLAS nor the model's weights.
         .library(name: "FlexGen", targets: ["FlexGen"]),
+        .library(name: "FlexGenSampler", targets: ["FlexGenSampler"]),
         // For benchmarks/micro (a separate package): Lambert W is not re-exported by the umbrella.
         .library(name: "FlexGenNumerics", targets: ["FlexGenNumerics"]),
         .executable(name: "flexgen", targets: ["flexgen"]),
@@ -24,6 +27,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        // `swift package generate-documentation --target FlexGen` (the DocC catalog in
+        // Sources/FlexGen/FlexGen.docc); a command plugin, nothing of it is linked.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
         // C libraries: module map + one-line shim each, nothing else.
@@ -42,16 +48,19 @@ let package = Package(
         .target(name: "FlexGenGLPK", dependencies: ["CGLPK"]),
         // The only Swift module that imports LAPACKE / CBLAS.
         .target(name: "FlexGenLinearAlgebra", dependencies: ["CLAPACK"]),
-        .target(name: "FlexGenSolver", dependencies: ["FlexGenModel", "FlexGenNumerics", "FlexGenGLPK"]),
-        .target(name: "FlexGenSampler", dependencies: ["FlexGenModel", "FlexGenIO", "FlexGenNumerics", "FlexGenLinearAlgebra"],
+        // A cooperative stop flag and a thread pool for blocking work off Swift's cooperative pool.
+        .target(name: "FlexGenConcurrency"),
+        .target(name: "FlexGenSolver", dependencies: ["FlexGenModel", "FlexGenNumerics", "FlexGenGLPK", "FlexGenConcurrency"]),
+        .target(name: "FlexGenSampler", dependencies: ["FlexGenModel", "FlexGenIO", "FlexGenNumerics", "FlexGenLinearAlgebra", "FlexGenScenarios"],
                 resources: [.copy("Resources")]),
         // `flexgen bench`: sweeps, statistics, CSV and SVG figures (not part of the umbrella).
-        .target(name: "FlexGenBench", dependencies: ["FlexGenModel", "FlexGenIO", "FlexGenScenarios", "FlexGenSolver"]),
+        .target(name: "FlexGenBench", dependencies: ["FlexGenModel", "FlexGenIO", "FlexGenNumerics", "FlexGenScenarios", "FlexGenSolver"]),
         // Umbrella: re-exports only.
-        .target(name: "FlexGen", dependencies: ["FlexGenModel", "FlexGenIO", "FlexGenScenarios", "FlexGenSolver", "FlexGenSampler"]),
+        .target(name: "FlexGen", dependencies: ["FlexGenModel", "FlexGenIO", "FlexGenScenarios", "FlexGenSolver",
+                                                "FlexGenConcurrency"]),
         // The HTTP JSON service over the library (`flexgen serve`).
         .target(name: "FlexGenService", dependencies: [
-            "FlexGen",
+            "FlexGen", "FlexGenSampler",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "Logging", package: "swift-log"),
@@ -62,7 +71,7 @@ let package = Package(
         // Embedding the solver in a few lines; built (and run) by FlexGenServiceTests.
         .executableTarget(name: "flexgen-embed-example", dependencies: ["FlexGen"], path: "Examples/EmbedSolver"),
         .executableTarget(name: "flexgen", dependencies: [
-            "FlexGen",
+            "FlexGen", "FlexGenSampler",
             "FlexGenBench",
             "FlexGenService",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -79,10 +88,10 @@ let package = Package(
         .testTarget(name: "FlexGenGLPKTests", dependencies: ["FlexGenGLPK"]),
         .testTarget(name: "FlexGenLinearAlgebraTests", dependencies: ["FlexGenLinearAlgebra"]),
         .testTarget(name: "FlexGenSolverTests", dependencies: ["FlexGenSolver", "FlexGenModel", "FlexGenScenarios"]),
-        .testTarget(name: "FlexGenSamplerTests", dependencies: ["FlexGenSampler", "FlexGenNumerics"]),
+        .testTarget(name: "FlexGenSamplerTests", dependencies: ["FlexGenSampler", "FlexGenNumerics", "FlexGenScenarios"]),
         .testTarget(name: "FlexGenCLITests", dependencies: ["FlexGen"]),
         .testTarget(name: "FlexGenServiceTests", dependencies: [
-            "FlexGen", "FlexGenService",
+            "FlexGen", "FlexGenSampler", "FlexGenService",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

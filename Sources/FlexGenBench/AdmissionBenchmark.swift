@@ -1,6 +1,7 @@
 import Foundation
 import FlexGenModel
 import FlexGenScenarios
+import FlexGenNumerics
 import FlexGenSolver
 
 /// Admission under overload (benchmarks/README.md, "Admission under overload").

@@ -77,6 +77,10 @@ public enum BenchOutput {
             var overload = CSVTable(header: OverloadBenchmark.Row.csvHeader)
             r.overload.forEach { overload.append($0.csvRow) }
             try put(overload.text, results, "overload.csv")
+        if !r.io.isEmpty {
+            var io = CSVTable(header: IOBenchmark.Row.csvHeader)
+            r.io.forEach { io.append($0.csvRow) }
+            try put(io.text, results, "io.csv")
         }
         try put(BenchReport.markdown(r, command: command), results, "report.md")
         if renderPNG {

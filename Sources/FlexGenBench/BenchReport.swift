@@ -1,5 +1,6 @@
 import Foundation
 import FlexGenModel
+import FlexGenNumerics
 
 /// The Markdown report of a run (`results/report.md`): every table a README quotes comes from here.
 public enum BenchReport {
@@ -23,6 +24,9 @@ public enum BenchReport {
         md += "- Energy ratio = baseline energy / FlexGen energy on the SAME instance, over the instances where both found a "
         md += "solution that `Evaluation` accepts. `mean ratio` is the mean of those per-instance ratios (± 95 % CI); "
         md += "`ratio of means` is mean baseline energy / mean FlexGen energy over the same instances.\n"
+        md += "- Idle power: every ratio is also given with the instance's idle energy added to both energies (`IdleEnergy`: "
+        md += "\(sig(IdleEnergy.wattsPerAccelerator, 3)) W per accelerator of the per-job cap's rate (\(sig(IdleEnergy.acceleratorRateFlopsPerS, 3)) "
+        md += "FLOP/s without a cap), over the frame max_k T_k). It changes no decision, only the ratios.\n"
         md += "- Failures (a solution rejected by the check, a numerical error, or a solver that threw): **\(r.failureCount)**.\n"
         if !r.missingVariants.isEmpty {
             md += "- **Missing variants** (not provided by the toolkit at the time of this run): \(r.missingVariants.joined(separator: ", ")).\n"
@@ -33,12 +37,15 @@ public enum BenchReport {
         // Headline: the paper-default instance.
         if !r.paperRuns.isEmpty {
             md += "## problems/paper-default.json\n\n"
-            md += "| variant | outcome (status) | energy (J) | vs FlexGen | compute (J) | transmit (J) | mean quality | solve time (s) |\n"
-            md += "|---|---|---|---|---|---|---|---|\n"
+            let idle = r.paperRuns.first?.idleEnergyJ
+            md += "Idle energy of the frame: \(sig(idle)) J.\n\n"
+            md += "| variant | outcome (status) | energy (J) | vs FlexGen | vs FlexGen, idle added | compute (J) | transmit (J) | mean quality | solve time (s) |\n"
+            md += "|---|---|---|---|---|---|---|---|---|\n"
             let ref = r.paperRuns.first { $0.variant == BenchVariants.reference }?.energyJ
             for x in r.paperRuns {
                 let rr: Double? = (x.energyJ != nil && ref != nil) ? x.energyJ! / ref! : nil
-                md += "| \(x.variant) | \(x.outcome.rawValue) (\(x.status?.rawValue ?? "threw")) | \(sig(x.energyJ)) | \(ratio(rr)) | \(sig(x.computeEnergyJ)) | "
+                let ri: Double? = (x.energyJ != nil && ref != nil && idle != nil) ? (x.energyJ! + idle!) / (ref! + idle!) : nil
+                md += "| \(x.variant) | \(x.outcome.rawValue) (\(x.status?.rawValue ?? "threw")) | \(sig(x.energyJ)) | \(ratio(rr)) | \(ratio(ri)) | \(sig(x.computeEnergyJ)) | "
                 md += "\(sig(x.txEnergyJ)) | \(sig(x.meanQuality, 3)) | \(sig(x.solveTimeS, 2)) |\n"
             }
             md += "\n"
@@ -49,13 +56,13 @@ public enum BenchReport {
             md += "digits-measured is put on sd-like-512's scale (`ProfileAdapter`: largest configuration's FLOP and the "
             md += "best/worst quality mapped onto sd-like-512's), so the same tiers and budgets apply; what changes is the "
             md += "measured shape of the width/steps trade-off.\n\n"
-            md += "| profile | variant | feasible | energy (J) mean ± CI | mean ratio to FlexGen | ratio of means | mean quality |\n"
-            md += "|---|---|---|---|---|---|---|\n"
+            md += "| profile | variant | feasible | energy (J) mean ± CI | mean ratio to FlexGen | ratio of means | mean ratio, idle added | mean quality |\n"
+            md += "|---|---|---|---|---|---|---|---|\n"
             for s in r.profileSummary {
                 md += "| \(s.sweep.replacingOccurrences(of: "profile:", with: "")) | \(s.variant) | \(s.feasible)/\(s.instances) | "
                 md += "\(sig(s.energy?.mean)) ± \(sig(s.energy?.confidenceHalfWidth95, 2)) | "
                 md += "\(ratio(s.ratio?.meanOfRatios.mean)) ± \(sig(s.ratio?.meanOfRatios.confidenceHalfWidth95, 2)) | "
-                md += "\(ratio(s.ratio?.ratioOfMeans)) | \(sig(s.quality?.mean, 3)) |\n"
+                md += "\(ratio(s.ratio?.ratioOfMeans)) | \(ratio(s.ratioWithIdle?.meanOfRatios.mean)) | \(sig(s.quality?.mean, 3)) |\n"
             }
             md += "\n"
         }
@@ -103,6 +110,17 @@ public enum BenchReport {
                 md += "| \(v) | \(withRatio.count) | \(loText) | \(hiText) | \(above) | \(lessFeasible) |\n"
             }
             md += "\n"
+            md += "The same with the frame's idle energy added to both energies (`IdleEnergy`):\n\n"
+            md += "| baseline | points | min mean ratio, idle added | max mean ratio, idle added | points ≥ 2× |\n"
+            md += "|---|---|---|---|---|\n"
+            for v in variants where v != BenchVariants.reference {
+                let withRatio = r.summary.filter { $0.variant == v }.compactMap { s in s.ratioWithIdle.map { (s, $0.meanOfRatios.mean) } }
+                let lo = withRatio.min { $0.1 < $1.1 }, hi = withRatio.max { $0.1 < $1.1 }
+                let loText = lo.map { "\(ratio($0.1)) (\($0.0.sweep) = \(sig($0.0.value)))" } ?? "–"
+                let hiText = hi.map { "\(ratio($0.1)) (\($0.0.sweep) = \(sig($0.0.value)))" } ?? "–"
+                md += "| \(v) | \(withRatio.count) | \(loText) | \(hiText) | \(withRatio.filter { $0.1 >= 2 }.count) |\n"
+            }
+            md += "\n"
         }
 
         if !r.gap.isEmpty {
@@ -129,6 +147,20 @@ public enum BenchReport {
                 md += "| \(x.target) | \(x.clients) | \(sig(x.bestTimeS, 3)) | \(sig(x.medianTimeS, 3)) | \(sig(x.bestCPUTimeS, 3)) | "
                 md += "\(sig(x.bestCPUTimeS.map { $0 / Double(x.clients) * 1e6 }, 3)) | \(sig(x.peakMemoryBytes.map { $0 / 1_048_576 }, 3)) | "
                 md += "\(x.status) | \(x.checked ? "yes" : "no") | \(x.note) |\n"
+            }
+            md += "\n"
+        }
+
+        if !r.io.isEmpty {
+            md += "## Reading and writing files against K\n\n"
+            md += "`tape`/`canonical`: FlexGenJSON's reader and writer; `foundation`: JSONDecoder/JSONEncoder as FlexGen used them "
+            md += "before, in the same run. Median over the repetitions; peak extra RSS is the largest over them.\n\n"
+            md += "| step | path | K | MB | median wall (s) | median CPU (s) | MB/s | peak extra RSS (MiB) |\n"
+            md += "|---|---|---|---|---|---|---|---|\n"
+            for x in r.io {
+                md += "| \(x.step) | \(x.path) | \(x.clients) | \(sig(Double(x.bytes) / 1e6, 3)) | \(sig(x.medianTimeS, 3)) | "
+                md += "\(sig(x.medianCPUTimeS, 3)) | \(sig(x.bytes > 0 ? Double(x.bytes) / x.medianTimeS / 1e6 : nil, 3)) | "
+                md += "\(sig(x.peakMemoryBytes.map { $0 / 1_048_576 }, 3)) |\n"
             }
             md += "\n"
         }

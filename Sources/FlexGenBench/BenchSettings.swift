@@ -12,6 +12,8 @@ public struct BenchSettings: Sendable {
         case scaling
         /// Admission policies across offered loads, and solver time on overloaded instances.
         case admission
+        /// Reading, validating, solving, writing and checking files against K (`IOBenchmark`).
+        case io
     }
 
     /// Small K, two values per sweep, 3 seeds: what CI exercises (≤ 2 minutes).
@@ -28,6 +30,8 @@ public struct BenchSettings: Sendable {
     public var variantNames = BenchVariants.compared
     /// K of the scaling benchmark.
     public var scalingSizes = [100, 300, 1_000, 3_000, 10_000, 30_000, 100_000]
+    /// K of the io benchmark (quick: one small K, so that CI stays fast).
+    public var ioSizes = [1_000, 10_000, 100_000]
     /// A scaling size is skipped when its linear projection from the previous size exceeds this (s).
     public var scalingProjectedLimitS = 150.0
     /// K and number of seeds of the optimality-gap instances.
@@ -61,6 +65,7 @@ public struct BenchSettings: Sendable {
         s.quick = true
         s.seedCount = 3
         s.scalingSizes = [100, 1_000]
+        s.ioSizes = [200]
         s.gapClientCounts = [2, 3]
         s.gapSeedCount = 4
         s.admissionLoads = [1, 2]

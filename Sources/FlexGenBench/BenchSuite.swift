@@ -16,6 +16,9 @@ public struct BenchResults: Sendable {
     public var profileRuns = SweepRunner.Results()
     public var profileSummary: [SummaryRow] = []
     public var scaling: [ScalingBenchmark.Row] = []
+    public var io: [IOBenchmark.Row] = []
+    /// io benchmark sizes that failed (an error, or the fast and Foundation paths disagreeing).
+    public var ioFailures = 0
     public var gap: [OptimalityGapBenchmark.Row] = []
     public var admission: [AdmissionBenchmark.Row] = []
     public var admissionSummary: [AdmissionBenchmark.SummaryRow] = []
@@ -33,6 +36,7 @@ public struct BenchResults: Sendable {
                 || (RunOutcome(rawValue: $0.exactStatus)?.isFailure ?? false) }.count
             + scaling.filter { $0.status == "error" || ($0.note.hasPrefix("check failed")) }.count
             + admission.filter(\.isFailure).count + overload.filter(\.isFailure).count
+            + ioFailures
     }
 }
 
@@ -140,6 +144,12 @@ public struct BenchSuite: Sendable {
             let obar = ProgressBar(label: "overload", total: overload.workCount, enabled: settings.showProgress)
             results.overload = overload.run(progress: { obar.update($0) }, warn: warn)
             obar.finish()
+        if settings.parts.contains(.io) {
+            let bar = ProgressBar(label: "io", total: settings.ioSizes.count, enabled: settings.showProgress)
+            var failed = false
+            results.io = IOBenchmark(sizes: settings.ioSizes).run(progress: { bar.update($0) }, warn: { failed = true; warn($0) })
+            bar.finish()
+            if failed { results.ioFailures += 1 }
         }
 
         results.wallTimeS = (clock.now - start).seconds

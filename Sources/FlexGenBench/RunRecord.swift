@@ -14,6 +14,8 @@ public struct RunRecord: Sendable, Hashable {
     public var energyJ: Double?
     public var computeEnergyJ: Double?
     public var txEnergyJ: Double?
+    /// The instance's idle energy over its frame (`IdleEnergy`), the same for every variant (J).
+    public var idleEnergyJ: Double?
     /// The mean over clients of the delivered quality (profile metric); nil unless feasible.
     public var meanQuality: Double?
     /// The solver's own lower bound and gap, when it reports them.
@@ -35,12 +37,12 @@ public struct RunRecord: Sendable, Hashable {
     }
 
     public static let csvHeader = ["sweep", "value", "seed", "variant", "clients", "status", "outcome",
-                                   "energy_j", "compute_energy_j", "tx_energy_j", "mean_quality",
+                                   "energy_j", "compute_energy_j", "tx_energy_j", "idle_energy_j", "mean_quality",
                                    "lower_bound_j", "gap", "solve_time_s", "note"]
 
     public var csvRow: [String] {
         [sweep, CSVTable.number(value), "\(seed)", variant, "\(clients)", status?.rawValue ?? "", outcome.rawValue,
-         CSVTable.number(energyJ), CSVTable.number(computeEnergyJ), CSVTable.number(txEnergyJ),
+         CSVTable.number(energyJ), CSVTable.number(computeEnergyJ), CSVTable.number(txEnergyJ), CSVTable.number(idleEnergyJ),
          CSVTable.number(meanQuality), CSVTable.number(lowerBoundJ), CSVTable.number(gap),
          CSVTable.number(solveTimeS), note]
     }

@@ -1,4 +1,5 @@
 import FlexGenModel
+import FlexGenNumerics
 
 /// One row of `summary.csv`: one variant at one sweep point, over all seeds.
 ///
@@ -15,6 +16,8 @@ public struct SummaryRow: Sendable {
     public var quality: SampleSummary?
     public var solveTime: SampleSummary?
     public var ratio: EnergyRatio?
+    /// The same ratio with the instance's idle energy (`IdleEnergy`) added to both energies.
+    public var ratioWithIdle: EnergyRatio?
     /// Feasible runs whose status is not `optimal`: a checked solution without the solver's own
     /// certificate of optimality (stopped at the time or iteration limit, or a heuristic).
     public var uncertified: Int
@@ -28,6 +31,7 @@ public struct SummaryRow: Sendable {
         "numerical_error", "check_failed", "error", "feasibility_rate", "feasible_uncertified",
         "energy_mean_j", "energy_ci95_j", "quality_mean", "quality_ci95", "solve_time_mean_s", "solve_time_ci95_s",
         "paired_with_flexgen", "energy_ratio_of_means", "energy_mean_of_ratios", "energy_mean_of_ratios_ci95",
+        "with_idle_mean_of_ratios", "with_idle_mean_of_ratios_ci95",
     ]
 
     public var csvRow: [String] {
@@ -39,7 +43,8 @@ public struct SummaryRow: Sendable {
          CSVTable.number(quality?.mean), CSVTable.number(quality?.confidenceHalfWidth95),
          CSVTable.number(solveTime?.mean), CSVTable.number(solveTime?.confidenceHalfWidth95),
          CSVTable.number(ratio?.pairedInstances), CSVTable.number(ratio?.ratioOfMeans),
-         CSVTable.number(ratio?.meanOfRatios.mean), CSVTable.number(ratio?.meanOfRatios.confidenceHalfWidth95)]
+         CSVTable.number(ratio?.meanOfRatios.mean), CSVTable.number(ratio?.meanOfRatios.confidenceHalfWidth95),
+         CSVTable.number(ratioWithIdle?.meanOfRatios.mean), CSVTable.number(ratioWithIdle?.meanOfRatios.confidenceHalfWidth95)]
     }
 }
 
@@ -70,11 +75,15 @@ public enum Summarizer {
                 guard let e = r.energyJ, let f = ref[r.seed] else { return nil }
                 return (e, f)
             }
+            let idlePairs = ok.compactMap { r -> (baseline: Double, flexgen: Double)? in
+                guard let e = r.energyJ, let f = ref[r.seed], let idle = r.idleEnergyJ else { return nil }
+                return (e + idle, f + idle)
+            }
             return SummaryRow(sweep: key.sweep, value: key.value, variant: key.variant, instances: rs.count,
                               counts: counts, energy: SampleSummary(ok.compactMap(\.energyJ)),
                               quality: SampleSummary(ok.compactMap(\.meanQuality)),
                               solveTime: SampleSummary(rs.map(\.solveTimeS)),
-                              ratio: EnergyRatio(pairs: pairs),
+                              ratio: EnergyRatio(pairs: pairs), ratioWithIdle: EnergyRatio(pairs: idlePairs),
                               uncertified: ok.filter { $0.status != .optimal }.count)
         }
     }

@@ -88,13 +88,16 @@ public struct SweepRunner: Sendable {
             solution = try variant.solve(problem)
         } catch {
             let elapsed = (clock.now - start).seconds
-            return (RunRecord(sweep: sweep, value: value, seed: seed, variant: variant.name, clients: problem.clients.count,
-                              status: nil, outcome: .error, solveTimeS: elapsed, note: "threw: \(error)"), [])
+            var record = RunRecord(sweep: sweep, value: value, seed: seed, variant: variant.name, clients: problem.clients.count,
+                                   status: nil, outcome: .error, solveTimeS: elapsed, note: "threw: \(error)")
+            record.idleEnergyJ = IdleEnergy.energyJ(problem)
+            return (record, [])
         }
         let elapsed = (clock.now - start).seconds
         var record = RunRecord(sweep: sweep, value: value, seed: seed, variant: variant.name,
                                clients: problem.clients.count, status: solution.status, outcome: .infeasible,
                                lowerBoundJ: solution.lowerBoundJ, gap: solution.gap, solveTimeS: elapsed)
+        record.idleEnergyJ = IdleEnergy.energyJ(problem)
         // A solver that does not claim a solution is taken at its word (no allocation to check).
         switch solution.status {
         case .infeasible, .numericalError:

@@ -159,9 +159,16 @@ enum JSONSyntaxLocator {
 }
 
 /// Decodes `T`, turning every failure into an `InputError` that names the JSON path.
-func decodeDocument<T: Decodable>(_ type: T.Type, from data: Data, decoder: JSONDecoder = JSONDecoder()) throws -> T {
+///
+/// Well-formed documents take `FlexGenJSON`'s fast path; anything it declines is decoded exactly as
+/// before (nesting guard, `JSONDecoder`, then `JSONSyntaxLocator` for where the syntax breaks), so
+/// every error message is unchanged.
+func decodeDocument<T: Decodable>(_ type: T.Type, from data: Data, userInfo: [CodingUserInfoKey: any Sendable] = [:]) throws -> T {
+    if let value = FlexGenJSON.fastDecode(T.self, from: data, userInfo: userInfo) { return value }
     try JSONNesting.check(data)
     do {
+        let decoder = JSONDecoder()
+        decoder.userInfo = userInfo
         return try decoder.decode(T.self, from: data)
     } catch let error as DecodingError {
         if case .dataCorrupted(let context) = error, context.codingPath.isEmpty {

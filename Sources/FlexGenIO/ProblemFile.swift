@@ -16,13 +16,12 @@ public enum ProblemFile {
     /// `baseDirectory` (nil: the current directory).
     public static func decode(_ data: Data, baseDirectory: URL?) throws -> Problem {
         let base = baseDirectory ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-        let decoder = JSONDecoder()
-        decoder.userInfo[.profileResolver] = ProfileResolver { relative in
+        let resolver = ProfileResolver { relative in
             let url = relative.hasPrefix("/") ? URL(fileURLWithPath: relative)
                 : base.appendingPathComponent(relative)
             return try ProfileFile.load(path: url.path)
         }
-        let problem = try decodeDocument(Problem.self, from: data, decoder: decoder)
+        let problem = try decodeDocument(Problem.self, from: data, userInfo: [.profileResolver: resolver])
         try problem.validate()
         return problem
     }
@@ -30,11 +29,7 @@ public enum ProblemFile {
     /// The canonical bytes of a problem (FlexGenJSON), keeping a profile path as a path unless
     /// `embedProfile` is set.
     public static func encode(_ problem: Problem, embedProfile: Bool = false) throws -> Data {
-        let encoder = FlexGenJSON.encoder()
-        if embedProfile { encoder.userInfo[.embedProfile] = true }
-        var data = try encoder.encode(problem)
-        data.append(0x0A)
-        return data
+        try FlexGenJSON.encode(problem, userInfo: embedProfile ? [.embedProfile: true] : [:])
     }
 }
 

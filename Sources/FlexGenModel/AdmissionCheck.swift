@@ -5,7 +5,8 @@
 ///   they are equal (the admission is maximal);
 /// - a `quality` rejection holds: no configuration of the profile meets the requirement;
 /// - a `deadline` rejection holds: with every configuration that meets the requirement, the
-///   least service time with the whole server (`EnergyModel.minimumServiceTime`) exceeds the window.
+///   least service time with the whole server (`EnergyModel.minimumServiceTime`, compute at
+///   min(F, f_max) under a per-job cap) exceeds the window.
 /// A `capacity` rejection is a choice of the solver, not a checkable fact, and is not re-derived.
 struct AdmissionCheck {
     var admittedProblem: Problem
@@ -65,7 +66,7 @@ struct AdmissionCheck {
                     continue
                 }
                 let time = EnergyModel.minimumServiceTime(
-                    flops: least, computeRate: server.computeRateFlopsPerS, imageBits: client.imageBits,
+                    flops: least, computeRate: server.maxComputeRatePerJobFlopsPerS, imageBits: client.imageBits,
                     bandwidthHz: server.bandwidthHz, maxTxPowerW: server.maxTxPowerW,
                     gain: client.channelGain.linear, noisePsd: server.noisePsdWPerHz)
                 if time < client.serviceWindowS * (1 - tol) {

@@ -14,6 +14,8 @@ public enum ConstraintKind: String, Codable, Sendable, Hashable, CaseIterable {
     case bandwidthBudget
     /// p_k ≤ P_max.
     case power
+    /// f_k ≤ f_max, the server's per-job compute-rate cap (only when the problem states one).
+    case jobComputeRate
     /// f_k > 0, b_k > 0, t_k > 0, p_k ≥ 0, every number finite.
     case positivity
     /// The (width, steps) is not in the profile, or the reported flops/quality differ from it.

@@ -181,6 +181,9 @@ public struct Evaluation: Sendable, Hashable {
             if !(p <= server.maxTxPowerW * (1 + tol)) {
                 add(.power, "transmit power \(fmt(p)) W exceeds the cap \(fmt(server.maxTxPowerW)) W")
             }
+            if let cap = server.maxJobComputeRateFlopsPerS, !(f <= cap * (1 + tol)) {
+                add(.jobComputeRate, "compute rate \(fmt(f)) FLOP/s exceeds the per-job cap \(fmt(cap)) FLOP/s")
+            }
             for (name, reported, recomputed) in [("latencyS", d.latencyS, latency),
                                                  ("computeEnergyJ", d.computeEnergyJ, computeEnergy),
                                                  ("txEnergyJ", d.txEnergyJ, txEnergy)]

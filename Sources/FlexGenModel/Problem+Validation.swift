@@ -2,7 +2,8 @@
 ///
 /// Decoding already rejects malformed JSON, missing fields, unknown keys and a wrong `format`;
 /// validation checks the *values*: every number finite, budgets and sizes positive, ids unique,
-/// service targets naming known clients, deadlines longer than the uplink delay, and the profile.
+/// service targets naming known clients, the per-job compute-rate cap (when given) positive,
+/// deadlines longer than the uplink delay, and the profile.
 /// An empty `clients` list is valid (MODEL.md states no rule against it: the least energy is 0),
 /// but then no service target may cover "every client" (an empty group has no mean).
 /// It collects every issue rather than stopping at the first, each naming its JSON path.
@@ -25,6 +26,7 @@ extension Problem {
         positive(server.computeRateFlopsPerS, "server.computeRateFlopsPerS")
         nonNegative(server.energyPerFlopJ, "server.energyPerFlopJ")
         nonNegative(server.dvfsCoefficient, "server.dvfsCoefficient")
+        if let cap = server.maxJobComputeRateFlopsPerS { positive(cap, "server.maxJobComputeRateFlopsPerS") }
 
         issues += profile.validationIssues(pathPrefix: "profile")
 

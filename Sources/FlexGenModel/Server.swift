@@ -12,19 +12,32 @@ public struct Server: Codable, Sendable, Hashable {
     public var energyPerFlopJ: Double
     /// DVFS coefficient κ (J·s²/FLOP³), ≥ 0: running at rate f costs κ f² per FLOP on top of e0.
     public var dvfsCoefficient: Double
+    /// Per-job compute-rate cap f_max (FLOP/s), optional: every client's rate obeys f_k ≤ f_max,
+    /// because one image runs on at most one accelerator (or one group of them). nil: no cap.
+    /// See docs/model.md, "Per-job compute-rate cap".
+    public var maxJobComputeRateFlopsPerS: Double?
 
     public init(bandwidthHz: Double, noisePsdWPerHz: Double, maxTxPowerW: Double,
-                computeRateFlopsPerS: Double, energyPerFlopJ: Double, dvfsCoefficient: Double) {
+                computeRateFlopsPerS: Double, energyPerFlopJ: Double, dvfsCoefficient: Double,
+                maxJobComputeRateFlopsPerS: Double? = nil) {
         self.bandwidthHz = bandwidthHz
         self.noisePsdWPerHz = noisePsdWPerHz
         self.maxTxPowerW = maxTxPowerW
         self.computeRateFlopsPerS = computeRateFlopsPerS
         self.energyPerFlopJ = energyPerFlopJ
         self.dvfsCoefficient = dvfsCoefficient
+        self.maxJobComputeRateFlopsPerS = maxJobComputeRateFlopsPerS
+    }
+
+    /// The most compute rate one client can get: min(F, f_max) (F without a cap).
+    @inlinable
+    public var maxComputeRatePerJobFlopsPerS: Double {
+        min(computeRateFlopsPerS, maxJobComputeRateFlopsPerS ?? .infinity)
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case bandwidthHz, noisePsdWPerHz, maxTxPowerW, computeRateFlopsPerS, energyPerFlopJ, dvfsCoefficient
+        case maxJobComputeRateFlopsPerS
     }
 
     public init(from decoder: any Decoder) throws {
@@ -36,5 +49,6 @@ public struct Server: Codable, Sendable, Hashable {
         computeRateFlopsPerS = try c.decode(Double.self, forKey: .computeRateFlopsPerS)
         energyPerFlopJ = try c.decode(Double.self, forKey: .energyPerFlopJ)
         dvfsCoefficient = try c.decode(Double.self, forKey: .dvfsCoefficient)
+        maxJobComputeRateFlopsPerS = try c.decodeIfPresent(Double.self, forKey: .maxJobComputeRateFlopsPerS)
     }
 }

@@ -39,8 +39,8 @@ public struct ScenarioSettings: Sendable, Hashable {
     /// every client's least-work admissible configuration (0) to the best mean the menu allows (1).
     /// nil: no service target.
     public var serviceTargetTightness: Double? = nil
-    public var server = Server(bandwidthHz: 20e6, noisePsdWPerHz: 3.98e-21, maxTxPowerW: 1.0,
-                               computeRateFlopsPerS: 1.0e15, energyPerFlopJ: 1.0e-12, dvfsCoefficient: 4.0e-40)
+    /// Ten A100-class accelerators, energy and per-job cap anchored on measured images (`EnergyAnchoring`).
+    public var server = EnergyAnchoring.paperDefaultServer
 
     public init() {}
 

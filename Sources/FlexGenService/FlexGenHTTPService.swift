@@ -1,3 +1,4 @@
+import FlexGenConcurrency
 import Foundation
 import Hummingbird
 import Logging

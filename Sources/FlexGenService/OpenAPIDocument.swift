@@ -7,7 +7,7 @@ enum OpenAPIDocument {
   "openapi": "3.0.3",
   "info": {
     "title": "FlexGen service",
-    "version": "1.0.0",
+    "version": "\#(OpenAPIDocument.infoVersion)",
     "description": "Energy-optimal configuration and resource allocation for flexible diffusion models at the edge, over HTTP. Formats: flexgen-problem/1, flexgen-profile/1, flexgen-solution/1 (see docs/formats in the repository). Every error is a JSON ErrorBody naming the JSON path and the reason of each issue."
   },
   "paths": {
@@ -184,7 +184,8 @@ enum OpenAPIDocument {
           "maxTxPowerW": { "type": "number", "minimum": 0, "exclusiveMinimum": true },
           "computeRateFlopsPerS": { "type": "number", "minimum": 0, "exclusiveMinimum": true },
           "energyPerFlopJ": { "type": "number", "minimum": 0 },
-          "dvfsCoefficient": { "type": "number", "minimum": 0 }
+          "dvfsCoefficient": { "type": "number", "minimum": 0 },
+          "maxJobComputeRateFlopsPerS": { "type": "number", "minimum": 0, "exclusiveMinimum": true }
         }
       },
       "Configuration": {

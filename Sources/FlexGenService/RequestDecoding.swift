@@ -31,22 +31,18 @@ enum RequestDecoding {
         }
     }
 
-    /// A JSON decoder for documents that arrive over HTTP. A problem that names its profile by a
+    /// The decoding context of documents that arrive over HTTP. A problem that names its profile by a
     /// file path is refused: the service reads no files on a client's behalf (and the path would
     /// be relative to nothing the client knows).
-    static func decoder() -> JSONDecoder {
-        let decoder = JSONDecoder()
-        decoder.userInfo[.profileResolver] = ProfileResolver { _ in
-            throw InputError(path: "", reason: "the HTTP service reads no files: give the profile inline, as a flexgen-profile/1 object")
-        }
-        return decoder
-    }
+    static let userInfo: [CodingUserInfoKey: any Sendable] = [.profileResolver: ProfileResolver { _ in
+        throw InputError(path: "", reason: "the HTTP service reads no files: give the profile inline, as a flexgen-profile/1 object")
+    }]
 
     /// Decodes and validates a `flexgen-problem/1` body through FlexGenIO's `ProblemFile`, so that
     /// every message (syntax errors located by path and line included) is the CLI's.
     static func problem(from data: Data) throws -> Problem {
         // FlexGenIO would resolve a string profile against the server's disk: refuse it first.
-        if (try? JSONDecoder().decode(ProfileReference.self, from: data)) != nil {
+        if (try? FlexGenJSON.decode(ProfileReference.self, from: data)) != nil {
             throw APIError(.badRequest, path: "profile",
                            reason: "the HTTP service reads no files: give the profile inline, as a flexgen-profile/1 object")
         }
@@ -73,7 +69,7 @@ enum RequestDecoding {
     private static func problemAndSolution<T: ProblemAndSolutionRequest>(_ type: T.Type, from data: Data) throws -> T {
         let request: T
         do {
-            request = try decoder().decode(T.self, from: data)
+            request = try FlexGenJSON.decode(T.self, from: data, userInfo: userInfo)
         } catch let error as DecodingError {
             if case .dataCorrupted(let context) = error, context.codingPath.isEmpty {
                 // Not JSON at all: FlexGenIO's reader locates the syntax error by path and line.

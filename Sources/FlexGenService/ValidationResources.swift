@@ -1,3 +1,4 @@
+import FlexGenConcurrency
 import Foundation  // NSLock
 import FlexGenSampler
 

@@ -11,13 +11,14 @@ struct Bench: ParsableCommand {
             Sweeps the number of clients, deadline scale, quality requirement, premium share, band, compute rate \
             and service-target tightness of the paper-default scenario (part sweeps); compares admission policies \
             across offered loads and times the infeasible verdict and admission on overloaded instances (part \
-            admission); every point averages seeded instances, \
+            admission); part io: reading, validating, solving, writing and checking files at --io-sizes clients, \
+            against Foundation's JSON coders in the same run; every point averages seeded instances, \
             every variant's solution is re-checked by the evaluator (a rejected solution is a FAILURE, printed \
             at once, and makes the command exit 1 after writing everything). Outputs go to OUT/results and \
             OUT/figures, each file written atomically.
             """)
 
-    @Flag(help: "CI mode: two values per sweep, 3 seeds, K up to 1 000 in the scaling and overload parts, loads 1 and 2 with 2 seeds in the admission part.")
+    @Flag(help: "CI mode: two values per sweep, 3 seeds, K up to 1 000 in the scaling and overload parts, loads 1 and 2 with 2 seeds in the admission part, K = 200 in the io part.")
     var quick = false
 
     @Option(help: ArgumentHelp("Folder that receives results/ and figures/ (created if missing).", valueName: "dir"))
@@ -40,6 +41,9 @@ struct Bench: ParsableCommand {
 
     @Option(help: ArgumentHelp("K values of the scaling part, comma-separated.", valueName: "list"))
     var scalingSizes: String?
+
+    @Option(help: ArgumentHelp("K values of the io part (read, validate, solve, write, check), comma-separated.", valueName: "list"))
+    var ioSizes: String?
 
     @Option(help: ArgumentHelp("Wall-time cap of one solve of a decomposition-based variant (default: 5); "
                                + "a capped solve keeps its best checked solution, recorded as time_limit.", valueName: "seconds"))
@@ -79,6 +83,10 @@ struct Bench: ParsableCommand {
             let ks: [Int] = try parseList(scalingSizes, option: "--scaling-sizes")
             if let bad = ks.first(where: { $0 < 1 }) { throw ValidationError("--scaling-sizes: must be >= 1, got \(bad)") }
         }
+        if let ioSizes {
+            let ks: [Int] = try parseList(ioSizes, option: "--io-sizes")
+            if let bad = ks.first(where: { $0 < 1 }) { throw ValidationError("--io-sizes: must be >= 1, got \(bad)") }
+        }
         if let solveTimeLimit, !(solveTimeLimit > 0) {
             throw ValidationError("--solve-time-limit: must be > 0, got \(solveTimeLimit)")
         }
@@ -93,6 +101,7 @@ struct Bench: ParsableCommand {
         if let sweeps { s.sweepNames = Set(sweeps.split(separator: ",").map(String.init)) }
         if let variants { s.variantNames = variants.split(separator: ",").map(String.init) }
         if let scalingSizes { s.scalingSizes = try parseList(scalingSizes, option: "--scaling-sizes") }
+        if let ioSizes { s.ioSizes = try parseList(ioSizes, option: "--io-sizes") }
         if let solveTimeLimit { s.solveTimeLimitS = solveTimeLimit }
         s.paperDefaultPath = paperDefault
         s.measuredProfilePath = measuredProfile

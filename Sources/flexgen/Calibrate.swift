@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import FlexGen
+import FlexGenSampler
 
 extension FlexGenCommand {
     /// `flexgen calibrate`: measure quality (FD-digits) and time per image of the built-in model
@@ -39,6 +40,12 @@ extension FlexGenCommand {
         @Flag(help: "CI-sized run: widths 0.25,0.5,1, steps 2,5,10, 200 images, 2 seeds (explicit options still apply).")
         var quick = false
 
+        @Flag(help: "Also measure the held-out ε-MSE per width (no sampling), fit the width–quality theory of docs/theory.md on --theory-fit-widths only, and report both laws' out-of-sample errors (built-in model only). Writes PROFILE-epsilon.csv, PROFILE-epsilon-by-t.csv, PROFILE-theory.csv and PROFILE-theory.svg.")
+        var theory = false
+
+        @Option(help: "With --theory: the two widths the theory's constants are fitted on.")
+        var theoryFitWidths = "0.25,1"
+
         @OptionGroup var sampler: SamplerOptions
 
         func settings() throws -> CalibrationSettings {
@@ -58,6 +65,15 @@ extension FlexGenCommand {
             guard FileManager.default.fileExists(atPath: folder) else {
                 throw ValidationError("--output: folder \(folder) does not exist")
             }
+            if theory {
+                if sampler.worker != nil { throw ValidationError("--theory: needs the built-in model (its ε-predictions), not --worker") }
+                let fitWidths: [Double] = try parseList(theoryFitWidths, option: "--theory-fit-widths")
+                let gridWidths = try settings().widths
+                if !gridWidths.contains(1) { throw ValidationError("--theory: --widths must include 1 (K(w) is the excess over width 1)") }
+                if let problem = WidthQualityTheory.fitWidthsProblem(fitWidths, gridWidths: gridWidths) {
+                    throw ValidationError("--theory-fit-widths: \(problem)")
+                }
+            }
         }
 
         func run() throws {
@@ -74,6 +90,15 @@ extension FlexGenCommand {
             print(violations.isEmpty ? "monotone within the CI in width and in steps"
                                      : "NOT monotone within the CI: " + violations.joined(separator: "; "))
             print("wrote \(outputs.profile), \(outputs.timing), \(outputs.report), \(outputs.csv)")
+            if theory {
+                let model = try sampler.weights.map { try FlexibleDiffusionModel.load(path: $0) } ?? FlexibleDiffusionModel.loadShipped()
+                let theoryOutputs = TheoryRun.Outputs(profile: output)
+                let summary = try TheoryRun.run(calibration: result, model: model,
+                                                fitWidths: try parseList(theoryFitWidths, option: "--theory-fit-widths"),
+                                                outputs: theoryOutputs, reportPath: outputs.report, command: command)
+                print(summary)
+                print("wrote \(theoryOutputs.epsilon), \(theoryOutputs.epsilonByTimestep), \(theoryOutputs.table), \(theoryOutputs.figure); appended the theory section to \(outputs.report)")
+            }
         }
     }
 }

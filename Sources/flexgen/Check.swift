@@ -41,9 +41,8 @@ struct Check: ParsableCommand {
         let solution = try loadSolution(solutionPath)
         // Another writer's extensions are read past (the contract lets solvers extend the format);
         // say so, since a typo in an optional field (`lowerBoundJ`, `gap`) would otherwise go unseen.
-        if let data = FileManager.default.contents(atPath: solutionPath),
-           let object = try? JSONSerialization.jsonObject(with: data) {
-            let ignored = Solution.unknownKeys(inJSON: object)
+        if let data = FileManager.default.contents(atPath: solutionPath) {
+            let ignored = SolutionFile.unknownKeys(in: data)
             if !ignored.isEmpty {
                 printError("warning: \(solutionPath): ignoring keys FlexGen does not read: "
                     + ignored.prefix(10).joined(separator: ", ") + (ignored.count > 10 ? ", …" : ""))

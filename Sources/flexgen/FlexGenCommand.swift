@@ -1,4 +1,5 @@
 import ArgumentParser
+import FlexGen
 
 /// The `flexgen` command: configuration only; each subcommand is a nested type in its own file.
 @main
@@ -6,7 +7,7 @@ struct FlexGenCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "flexgen",
         abstract: "Energy-optimal configuration and resource allocation for flexible diffusion models at the edge.",
-        version: "0.1.0",
+        version: FlexGenVersion.string,
         subcommands: [
             Bench.self,
             Check.self,

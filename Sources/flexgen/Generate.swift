@@ -39,6 +39,9 @@ struct Generate: ParsableCommand {
     @Option(help: "Server compute rate F (FLOP/s).") var computeRate: Double?
     @Option(help: "Energy per FLOP e0 (J/FLOP).") var energyPerFlop: Double?
     @Option(help: "DVFS coefficient kappa (J s^2/FLOP^3).") var dvfs: Double?
+    @Option(help: "Per-job compute-rate cap f_max (FLOP/s): one job runs on one accelerator (preset default: 1e14).")
+    var maxJobComputeRate: Double?
+    @Flag(help: "No per-job compute-rate cap (any client may get the whole F).") var noMaxJobComputeRate = false
     @Option(help: ArgumentHelp("Profile file; the output names it by a path relative to itself (with -o). "
                                + "Default: the built-in sd-like-512 law, embedded.", valueName: "file"))
     var profile: String?
@@ -69,12 +72,20 @@ struct Generate: ParsableCommand {
         if let computeRate { s.server.computeRateFlopsPerS = computeRate }
         if let energyPerFlop { s.server.energyPerFlopJ = energyPerFlop }
         if let dvfs { s.server.dvfsCoefficient = dvfs }
+        if let maxJobComputeRate { s.server.maxJobComputeRateFlopsPerS = maxJobComputeRate }
+        if noMaxJobComputeRate { s.server.maxJobComputeRateFlopsPerS = nil }
         return s
     }
 
     func validate() throws {
         let s = try settings()
         if let issue = s.validationIssues().first { throw ValidationError("--\(issue.path): \(issue.reason)") }
+        if let maxJobComputeRate, !(maxJobComputeRate.isFinite && maxJobComputeRate > 0) {
+            throw ValidationError("--max-job-compute-rate: must be a finite number > 0, got \(maxJobComputeRate)")
+        }
+        if maxJobComputeRate != nil && noMaxJobComputeRate {
+            throw ValidationError("--max-job-compute-rate and --no-max-job-compute-rate exclude each other")
+        }
         if serviceTarget != nil && noServiceTarget {
             throw ValidationError("--service-target and --no-service-target exclude each other")
         }

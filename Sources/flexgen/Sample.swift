@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import FlexGen
+import FlexGenSampler
 
 extension FlexGenCommand {
     /// `flexgen sample`: runs the built-in flexible diffusion model (DDIM) at one (width, steps)

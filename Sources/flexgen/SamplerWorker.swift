@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import FlexGen
+import FlexGenSampler
 
 extension FlexGenCommand {
     /// `flexgen sampler-worker`: serves the built-in model over the `flexgen-sampler/1` protocol

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import FlexGen
+import FlexGenSampler
 
 extension FlexGenCommand {
     /// `flexgen train`: trains the slimmable digits denoiser (DDPM objective, sandwich rule, Adam)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import FlexGen
+import FlexGenSampler
 
 extension FlexGenCommand {
     /// `flexgen train-classifier`: trains the digits classifier whose penultimate layer is the

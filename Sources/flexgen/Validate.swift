@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import FlexGen
+import FlexGenSampler
 
 extension FlexGenCommand {
     /// `flexgen validate PROBLEM SOLUTION`: run the built-in model on every configuration the

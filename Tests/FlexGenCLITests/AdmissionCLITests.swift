@@ -5,7 +5,7 @@ import Testing
 /// it is infeasible (exit 1, the budgets' growth factors on stderr); with it the written solution
 /// admits a subset, proves it maximal, and `flexgen check` accepts it.
 @Suite struct AdmissionCLITests {
-    static let problem = "problems/overloaded-40.json"
+    static let problem = "problems/infeasible-overloaded-40.json"
 
     @Test func withoutAdmissionTheVerdictNamesTheBudgets() throws {
         let solve = try runFlexgen(["solve", Self.problem])

@@ -91,6 +91,25 @@ import Testing
                            path: "server.computeRateFlopsPerS", reason: "must be > 0")
     }
 
+    /// The per-job compute-rate cap (optional): ≤ 0 or non-finite exits 2 naming the path.
+    @Test func badJobComputeRateCap() throws {
+        let path = "server.maxJobComputeRateFlopsPerS"
+        try expectRejected(setting(CLIFixture.problem, ["server", "maxJobComputeRateFlopsPerS"], to: 0.0),
+                           path: path, reason: "must be > 0")
+        try expectRejected(setting(CLIFixture.problem, ["server", "maxJobComputeRateFlopsPerS"], to: -5e13),
+                           path: path, reason: "must be > 0")
+        try expectRejected(setting(CLIFixture.problem, ["server", "maxJobComputeRateFlopsPerS"], to: "fast"),
+                           path: path)
+        let huge = try CLIFixture.jsonText(setting(CLIFixture.problem, ["server", "maxJobComputeRateFlopsPerS"], to: 123.0))
+            .replacingOccurrences(of: "\"maxJobComputeRateFlopsPerS\":123", with: "\"maxJobComputeRateFlopsPerS\":1e999")
+        #expect(huge.contains("1e999"))
+        let result = try check(problemText: huge)
+        #expect(result.status == 2 && result.stderr.contains(path), "\(result.status) \(result.stderr)")
+        // A valid cap above every decision's rate passes.
+        let fine = try check(problemText: CLIFixture.jsonText(setting(CLIFixture.problem, ["server", "maxJobComputeRateFlopsPerS"], to: 1e15)))
+        #expect(fine.status == 0, "\(fine.stderr)")
+    }
+
     @Test func duplicateIds() throws {
         try expectRejected(setting(CLIFixture.problem, ["clients", 1, "id"], to: "a"),
                            path: "clients[1].id", reason: "duplicate")

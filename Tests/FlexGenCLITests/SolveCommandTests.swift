@@ -9,9 +9,7 @@ import Testing
     static let problemsWithoutTargets: [String] = {
         let folder = URL(fileURLWithPath: repoRoot).appendingPathComponent("problems")
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
-        // Overloaded instances are feasible only under admission (AdmissionCLITests).
-        return names.filter { $0.hasSuffix(".json") && !$0.hasPrefix("infeasible") && !$0.hasPrefix("overloaded") }
-            .sorted().filter { name in
+        return names.filter { $0.hasSuffix(".json") && !$0.hasPrefix("infeasible") }.sorted().filter { name in
             guard let data = try? Data(contentsOf: folder.appendingPathComponent(name)),
                   let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return false }
             return (object["serviceTargets"] as? [Any])?.isEmpty ?? true

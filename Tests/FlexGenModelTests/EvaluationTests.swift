@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import FlexGenModel
 
@@ -54,6 +55,7 @@ import Testing
         case .computeBudget: a.computeRateFlopsPerS = 1.9e13  // Σ f = 2.1e13 > 2e13
         case .bandwidthBudget: b.bandwidthHz = 3.5e6          // Σ b = 4.5e6 > 4e6
         case .power: a.txPowerW = 1.5                          // > 1 W
+        case .jobComputeRate: problem.server.maxJobComputeRateFlopsPerS = 9e12  // f_A = 1e13 > 9e12
         case .positivity: b.txTimeS = -0.2
         case .configuration: a.width = 0.6
         case .reportedValue: a.computeEnergyJ = 12
@@ -85,6 +87,31 @@ import Testing
         #expect(Evaluation(problem: problem, solution: solution).violatedKinds.contains(.computeBudget))
         solution.totalEnergyJ = 11.00003 * (1 + 2e-6)
         #expect(Evaluation(problem: HandFixture.oneClient, solution: solution).violatedKinds == [.reportedValue])
+    }
+
+    /// The per-job cap: checked with the contract's relative tolerance, validated (> 0, finite,
+    /// naming its path), encoded only when present.
+    @Test func jobComputeRateCap() throws {
+        var problem = HandFixture.oneClient        // decision a runs at f = 1e13
+        let solution = HandFixture.oneClientSolution
+        problem.server.maxJobComputeRateFlopsPerS = 1e13 * (1 - 0.5e-6)
+        #expect(!Evaluation(problem: problem, solution: solution).violatedKinds.contains(.jobComputeRate))
+        problem.server.maxJobComputeRateFlopsPerS = 1e13 * (1 - 2e-6)
+        let e = Evaluation(problem: problem, solution: solution)
+        #expect(e.violatedKinds == [.jobComputeRate], "\(e.violations)")
+        #expect(e.violations.first?.clients == ["a"])
+        for bad in [0.0, -1e13, .infinity, .nan] {
+            problem.server.maxJobComputeRateFlopsPerS = bad
+            let issues = problem.validationIssues()
+            #expect(issues.count == 1 && issues[0].path == "server.maxJobComputeRateFlopsPerS", "\(bad): \(issues)")
+        }
+        problem.server.maxJobComputeRateFlopsPerS = 2e13
+        #expect(problem.validationIssues().isEmpty)
+        let encoded = String(decoding: try JSONEncoder().encode(problem.server), as: UTF8.self)
+        #expect(encoded.contains("maxJobComputeRateFlopsPerS"))
+        #expect(try JSONDecoder().decode(Server.self, from: Data(encoded.utf8)) == problem.server)
+        problem.server.maxJobComputeRateFlopsPerS = nil
+        #expect(!String(decoding: try JSONEncoder().encode(problem.server), as: UTF8.self).contains("maxJob"))
     }
 
     @Test func noAllocationIsNothingToCheck() {

@@ -141,3 +141,24 @@ import FlexGenScenarios
         #expect(shipped == law)
     }
 }
+
+/// The paper-default server is anchored on a measured energy per image (problems/README.md).
+@Suite struct EnergyAnchoringTests {
+    /// Hand computation: the full model (w 1, 50 steps) is 50 · 1.68e12 + 2.54e12 = 86.54e12 FLOP;
+    /// at the cap 1e14 FLOP/s it costs 86.54e12 · (3.0e-12 + 7.7e-41 · 1e28) = 326.26 J, which
+    /// must match the measured 2610.57 J / 8 images = 326.32 J within 0.1 %.
+    @Test func fullModelAtTheCapMatchesTheMeasurement() {
+        let full = ProfileLaw.sdLike512.flops(width: 1, steps: 50)
+        #expect(abs(full - 86.54e12) <= 1e-9 * full)
+        let server = ScenarioSettings().server
+        #expect(server.maxJobComputeRateFlopsPerS == 1e14)
+        let model = full * (server.energyPerFlopJ + server.dvfsCoefficient * 1e28)
+        #expect(abs(model - 326.26) < 0.01, "\(model)")
+        let measured = 2610.5721000000367 / 8
+        #expect(abs(EnergyAnchoring.anchor.energyPerImageJ - measured) < 1e-9)
+        #expect(abs(model / measured - 1) < 1e-3)
+        // The implied sustained rate: 86.54 TFLOP in 6.7659 s / 8 per image ≈ 1.023e14 FLOP/s ≥ the cap.
+        let sustained = full / EnergyAnchoring.anchor.secondsPerImage
+        #expect(abs(sustained - 1.0232e14) < 0.001e14 && sustained >= server.maxJobComputeRateFlopsPerS!)
+    }
+}

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import Logging
 import FlexGen
+import FlexGenSampler
 @testable import FlexGenService
 
 private let problemsFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

@@ -7,9 +7,10 @@ import FlexGenModel
 enum AllocationFixtures {
     static func task(_ id: String = "c", flops: Double = 4.1e13, windowS: Double = 2.0, imageBits: Double = 8e5,
                      gainDb: Double = -100, noise: Double = 3.98e-21, maxPower: Double = 1.0,
-                     e0: Double = 1.5e-12, kappa: Double = 1.5e-40) -> ClientTask {
+                     e0: Double = 1.5e-12, kappa: Double = 1.5e-40, maxRate: Double = .infinity) -> ClientTask {
         ClientTask(id: id, flops: flops, windowS: windowS, imageBits: imageBits, channelGain: pow(10, gainDb / 10),
-                   noisePsdWPerHz: noise, maxTxPowerW: maxPower, energyPerFlopJ: e0, dvfsCoefficient: kappa)
+                   noisePsdWPerHz: noise, maxTxPowerW: maxPower, energyPerFlopJ: e0, dvfsCoefficient: kappa,
+                   maxComputeRateFlopsPerS: maxRate)
     }
 
     /// A deterministic pseudo-random generator (SplitMix64) so failures reproduce.
@@ -73,8 +74,10 @@ enum AllocationFixtures {
     }
 
     /// Brute force: a fine grid over (τ, log b) with b ≥ b_min(t), then nested golden-section
-    /// refinement around the best grid cell. Returns (value, τ, b).
-    static func bruteForce(_ task: ClientTask, mu: Double, lambda: Double) -> (value: Double, tau: Double, b: Double) {
+    /// refinement around the best grid cell. Returns (value, τ, b). `tauMin` > 0: only compute
+    /// times τ ≥ tauMin (a per-job rate cap f ≤ C/tauMin), the grid then starting at tauMin itself.
+    static func bruteForce(_ task: ClientTask, mu: Double, lambda: Double,
+                           tauMin: Double = 0) -> (value: Double, tau: Double, b: Double) {
         let t0 = task.shannonEnergyJ / task.maxTxPowerW
         let tauMax = task.windowS - t0
         func bestBand(_ tau: Double) -> (b: Double, value: Double) {
@@ -96,12 +99,14 @@ enum AllocationFixtures {
         }
         var bestTau = 0.0, bestV = Double.infinity
         let n = 400
-        for k in 1..<n {
-            let tau = tauMax * Double(k) / Double(n)
+        let width = tauMax - tauMin
+        for k in (tauMin > 0 ? 0 : 1)..<n {
+            let tau = tauMin + width * Double(k) / Double(n)
             let v = bestBand(tau).value
             if v < bestV { bestV = v; bestTau = tau }
         }
-        let g = golden(max(bestTau - tauMax / Double(n), 1e-9 * tauMax), min(bestTau + tauMax / Double(n), tauMax * (1 - 1e-12)),
+        let g = golden(max(bestTau - width / Double(n), tauMin > 0 ? tauMin : 1e-9 * tauMax),
+                       min(bestTau + width / Double(n), tauMax * (1 - 1e-12)),
                        iterations: 80) { bestBand($0).value }
         let tau = g.value < bestV ? g.x : bestTau
         let band = bestBand(tau)

@@ -1,5 +1,6 @@
 import Foundation
 import FlexGenModel
+import FlexGenNumerics
 
 /// One measured configuration of the calibration grid.
 public struct CalibrationPoint: Sendable, Equatable, Codable {
@@ -15,6 +16,8 @@ public struct CalibrationPoint: Sendable, Equatable, Codable {
     public var frechetCI95: Double
     /// Fraction of images the classifier assigns to the requested digit (mean over seeds).
     public var labelAccuracy: Double
+    /// Half-width of the 95 % Student-t CI of the label accuracy over seeds (0 with one seed).
+    public var labelAccuracyCI95: Double = 0
     /// Mean classifier confidence (softmax probability of its prediction).
     public var meanConfidence: Double
     /// Fastest over seeds of (batch wall time / batch size) (s), batches of `samplesPerSeed`. The
@@ -135,7 +138,8 @@ public struct Calibrator {
                 points.append(CalibrationPoint(
                     width: width, steps: steps, flopsPerImage: flopsPerImage, frechetBySeed: fds,
                     frechetMean: Statistics.mean(fds), frechetCI95: Statistics.confidenceHalfWidth95(fds),
-                    labelAccuracy: Statistics.mean(accuracies), meanConfidence: Statistics.mean(confidences),
+                    labelAccuracy: Statistics.mean(accuracies),
+                    labelAccuracyCI95: Statistics.confidenceHalfWidth95(accuracies), meanConfidence: Statistics.mean(confidences),
                     secondsPerImage: perImage, achievedFlopsPerS: flopsPerImage / perImage))
             }
         }

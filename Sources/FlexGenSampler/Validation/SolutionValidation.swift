@@ -1,5 +1,6 @@
 import Foundation
 import FlexGenModel
+import FlexGenNumerics
 
 /// Settings of `flexgen validate`; every default documented.
 public struct ValidationSettings: Sendable, Equatable {

@@ -41,7 +41,7 @@ struct AdmissionBound {
         let atInfinity = tasks.map { $0.flops / ($0.windowS - $0.minimumTxTimeS) }
         best = (Self.knapsackBound(weights: atInfinity, capacity: computeRate, priorities: priorities),
                 .infinity, atInfinity, computeRate)
-        let atZero = tasks.map { ClientOracle.minimumBandwidth($0, txTimeS: $0.windowS).bandwidth }
+        let atZero = tasks.map { ClientOracle.minimumBandwidth($0, txTimeS: $0.windowS - $0.minimumComputeTimeS).bandwidth }
         let zeroValue = Self.knapsackBound(weights: atZero, capacity: bandwidth, priorities: priorities)
         if zeroValue < best.value { best = (zeroValue, 0, atZero, bandwidth) }
         var sweeps = 0
@@ -56,7 +56,7 @@ struct AdmissionBound {
         let stride = max(1, n / Self.locatingSampleSize)
         let sample = Swift.stride(from: 0, to: n, by: stride).map { $0 }
         let share = Double(sample.count) / Double(n)
-        var taus = tasks.map { ($0.windowS - $0.minimumTxTimeS) / 2 }
+        var taus = tasks.map(FeasibilityFrontier.middle)
         func weights(at price: Double, of indices: [Int]) -> [Double] {
             indices.map { i -> Double in
                 let p = FeasibilityFrontier.point(tasks[i], price: price, startComputeTimeS: taus[i], relativeTolerance: 1e-7)

@@ -50,11 +50,13 @@ struct AdmissionCandidates {
             }
             let task = ClientTask(client: client, configuration: configuration, server: server)
             let service = task.minimumServiceTimeS(computeRate: server.computeRateFlopsPerS, bandwidth: server.bandwidthHz)
-            guard service < task.windowS else {
+            guard task.canMeetDeadlineAlone(computeRate: server.computeRateFlopsPerS, bandwidth: server.bandwidthHz) else {
+                let rate = task.hasComputeRateCap && task.maxComputeRateFlopsPerS < server.computeRateFlopsPerS
+                    ? "the per-job compute-rate cap" : "whole compute rate"
                 rejections[k] = Admission.Rejection(
                     id: client.id, reason: .deadline,
                     message: "deadline \(client.deadlineS) s cannot be met even with the whole server: the least reachable "
-                        + "latency is \(client.uplinkDelayS + service) s (\(configuration.key), whole compute rate and band, full power)")
+                        + "latency is \(client.uplinkDelayS + service) s (\(configuration.key), \(rate) and whole band, full power)")
                 continue
             }
             indices.append(k)

@@ -212,7 +212,7 @@ struct AdmissionRun {
             let points = outside.map { i -> FeasibilityFrontier.Point in
                 let task = candidates.tasks[i]
                 return FeasibilityFrontier.point(task, price: price,
-                                                 startComputeTimeS: (task.windowS - task.minimumTxTimeS) / 2)
+                                                 startComputeTimeS: FeasibilityFrontier.middle(task))
             }
             let ranked = outside.indices.sorted {
                 points[$0].pricedUse * p[outside[$1]] < points[$1].pricedUse * p[outside[$0]]
@@ -273,7 +273,7 @@ struct AdmissionRun {
         let weights = positions.map { i -> Double in
             let task = candidates.tasks[i]
             return FeasibilityFrontier.point(task, price: price,
-                                             startComputeTimeS: (task.windowS - task.minimumTxTimeS) / 2).pricedUse
+                                             startComputeTimeS: FeasibilityFrontier.middle(task)).pricedUse
         }
         return (weights, problem.server.bandwidthHz + price * problem.server.computeRateFlopsPerS)
     }

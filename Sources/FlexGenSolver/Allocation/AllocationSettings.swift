@@ -1,3 +1,4 @@
+import FlexGenConcurrency
 /// Settings of the allocation layer (`AllocationSolver`): compute, band, power and time for fixed
 /// configurations. Every field has a documented default;
 /// `validate()` rejects values that make no sense (thrown as `SolverError.invalidSettings`).

@@ -11,7 +11,7 @@ import FlexGenNumerics
 /// ∇G = (Σf − F, Σb − B) and ∇²G = Σ_k ∂(f_k, b_k)/∂(μ, λ), a 2×2 matrix the oracle returns per
 /// client (implicit differentiation). The price search:
 /// 1. λ > 0 always (transmit energy strictly decreases in b, so an unpriced band would be
-///    wanted without limit). If every client has κ > 0, first test μ = 0: a 1-D bracketed Newton
+///    wanted without limit). If every client has κ > 0 or a per-job cap, first test μ = 0: a 1-D bracketed Newton
 ///    on log λ for Σb = B. Σf is increasing in λ at μ = 0 (less band ⇒ longer transmission ⇒
 ///    faster compute), which lets this phase stop as soon as the answer (μ = 0 or μ > 0) is
 ///    certain. If μ = 0 clears, the compute budget is slack: complementary slackness holds.
@@ -30,6 +30,13 @@ import FlexGenNumerics
 /// If the search stops early, the best strictly feasible sweep seen (every sweep whose sums fit
 /// the budgets is a checked allocation) is returned with the best dual value seen as its bound.
 ///
+/// ## Per-job cap
+/// f_k ≤ f_max stays inside each client's subproblem (`ClientOracle`: an exact bound on τ with its
+/// own multiplier), so the dual and its bound are unchanged in form. A capped client's rate does
+/// not respond to the prices; should every client be capped (Σf insensitive to μ) the Newton step
+/// falls back to scaling μ by 4 along its residual. If Σ f_max ≤ F the compute budget can never bind
+/// and phase 1 ends with μ = 0.
+///
 /// ## Primal recovery and certificate
 /// The prices clear F' = F(1 − margin) and B' = B(1 − margin), so the recovered primal (the
 /// oracle's responses at the final prices, unique since each client's problem is strictly convex)
@@ -38,8 +45,8 @@ import FlexGenNumerics
 /// energy − bound = μ(F − Σf) + λ(B − Σb) ≥ 0 up to rounding: the certified gap.
 ///
 /// ## Infeasibility
-/// A client whose window cannot hold C/F + D/(B log2(1 + P_max g/(N0 B))) is infeasible alone
-/// (reported with its least reachable latency). If all fit alone but the price search cannot clear,
+/// A client whose window cannot hold C/min(F, f_max) + D/(B log2(1 + P_max g/(N0 B))) is
+/// infeasible alone (`ClientTask.canMeetDeadlineAlone`; reported with its least reachable latency). If all fit alone but the price search cannot clear,
 /// `FeasibilityFrontier` decides joint feasibility exactly and computes by how much F or B must grow.
 public struct AllocationSolver: Sendable {
     public var settings: AllocationSettings
@@ -236,17 +243,16 @@ struct PriceSearch {
         }
         // 1. Clients that cannot make it even with the whole server.
         var alone: [Diagnostic] = []
-        for task in tasks {
-            let service = task.minimumServiceTimeS(computeRate: computeRate, bandwidth: bandwidth)
-            if !(service < task.windowS) {
-                let latency = task.uplinkDelayS + service
-                let deadline = task.uplinkDelayS + task.windowS
-                alone.append(Diagnostic(
-                    constraint: "latency", clients: [task.id],
-                    message: "deadline \(deadline) s cannot be met even with the whole compute rate, the whole band "
-                        + "and full power: the least reachable latency is \(latency) s",
-                    minimumLatencyS: latency))
-            }
+        for task in tasks where !task.canMeetDeadlineAlone(computeRate: computeRate, bandwidth: bandwidth) {
+            let latency = task.uplinkDelayS + task.minimumServiceTimeS(computeRate: computeRate, bandwidth: bandwidth)
+            let deadline = task.uplinkDelayS + task.windowS
+            let rate = task.maxComputeRateFlopsPerS < computeRate
+                ? "the per-job compute-rate cap (\(task.maxComputeRateFlopsPerS) FLOP/s)" : "the whole compute rate"
+            alone.append(Diagnostic(
+                constraint: "latency", clients: [task.id],
+                message: "deadline \(deadline) s cannot be met even with \(rate), the whole band "
+                    + "and full power: the least reachable latency is \(latency) s",
+                minimumLatencyS: latency))
         }
         if !alone.isEmpty { return infeasible(alone) }
         // 1b. Budgets that even the ends of the frontier exceed: no price search can clear them.
@@ -264,7 +270,8 @@ struct PriceSearch {
         let maxStep = log(100.0)
 
         // 2. Phase 1: is the compute budget slack (μ = 0)?
-        var computeBinds = tasks.contains { $0.dvfsCoefficient == 0 }
+        // Without κ and without a per-job cap, unpriced compute is wanted without limit.
+        var computeBinds = tasks.contains { $0.dvfsCoefficient == 0 && !$0.hasComputeRateCap }
         if !computeBinds {
             var low = -Double.infinity, high = Double.infinity   // bracket on log λ
             var l = log(lambda)
@@ -325,6 +332,13 @@ struct PriceSearch {
                 let det = j11 * j22 - j12 * j21
                 var d1 = -(j22 * r1 - j12 * r2) / det
                 var d2 = -(-j21 * r1 + j11 * r2) / det
+                if !(det > 0 && d1.isFinite && d2.isFinite) {
+                    // Singular Jacobian: every client's rate is pinned at its per-job cap, so Σf does
+                    // not respond to the prices here. Step μ by a factor 4 in the direction of r1 (the
+                    // dual rises along it) and λ by its own Newton step.
+                    d1 = r1 > 0 ? log(4.0) : -log(4.0)
+                    d2 = j22 < 0 ? -r2 / j22 : 0
+                }
                 if !(d1.isFinite && d2.isFinite) { outcome = .stalled; break }
                 let longest = max(abs(d1), abs(d2))
                 if longest > maxStep { d1 *= maxStep / longest; d2 *= maxStep / longest }

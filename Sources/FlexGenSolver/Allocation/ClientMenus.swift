@@ -3,8 +3,8 @@ import FlexGenModel
 /// Per client, the configurations worth considering, and the diagnostics of clients left with none.
 ///
 /// A configuration c is *admissible* for client k when it meets k's quality requirement and k
-/// alone could meet its deadline with it given the whole server (C_c/F + D/(B log2(1 + P g/(N0 B)))
-/// < T − u). Among admissible ones only the *useful* are kept: for any prices the client's
+/// alone could meet its deadline with it given the whole server (C_c/min(F, f_max) + D/(B log2(1 +
+/// P g/(N0 B))) < T − u, `ClientTask.canMeetDeadlineAlone`). Among admissible ones only the *useful* are kept: for any prices the client's
 /// price-adjusted cost φ_kc and its demands for compute and band grow with the work C_c (more work
 /// means more compute and less time to transmit), so a configuration with more work and no better
 /// quality never helps; and a client in no service target only ever needs its least-work option.
@@ -43,7 +43,8 @@ public struct ClientMenus: Sendable {
                 let task = ClientTask(client: client, configuration: configs[c], server: server)
                 let time = task.minimumServiceTimeS(computeRate: server.computeRateFlopsPerS, bandwidth: server.bandwidthHz)
                 fastest = min(fastest, time)
-                guard time < client.serviceWindowS else { continue }
+                guard task.canMeetDeadlineAlone(computeRate: server.computeRateFlopsPerS,
+                                                bandwidth: server.bandwidthHz) else { continue }
                 if pruneDominated, let last = admissible.last {
                     // Least work first: keep c only if it is strictly better than everything kept.
                     if !metric.isBetter(configs[c].quality, than: configs[last].quality) { continue }
@@ -60,7 +61,8 @@ public struct ClientMenus: Sendable {
                 } else {
                     diagnostics.append(Diagnostic(
                         constraint: "latency", clients: [client.id],
-                        message: "even the whole server cannot meet the deadline \(client.deadlineS) s with any admissible configuration",
+                        message: "even the whole server\(server.maxJobComputeRateFlopsPerS.map { " (at the per-job cap of \($0) FLOP/s)" } ?? "") "
+                            + "cannot meet the deadline \(client.deadlineS) s with any admissible configuration",
                         minimumLatencyS: client.uplinkDelayS + fastest))
                 }
             }

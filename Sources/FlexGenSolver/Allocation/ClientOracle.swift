@@ -7,8 +7,8 @@ import FlexGenNumerics
 /// ## The problem
 /// minimise  C(e0 + κf²) + μf + p·t + λb   over f, b, p, t > 0
 /// s.t.      C/f + t = W  (latency tight, W = T − u),  b·t·log2(1 + pg/(N0 b)) = D  (delivery tight),
-///           p ≤ P_max.
-/// Both constraints are tight at an optimum because the energy decreases in t and in b.
+///           p ≤ P_max,  f ≤ f_max (the per-job cap; +∞ without one).
+/// Both equality constraints are tight at an optimum because the energy decreases in t and in b.
 ///
 /// ## Reduction (all closed forms; y = ln2·D/(b·t) is the spectral efficiency in nats/s/Hz)
 /// - Transmit energy: p·t = a·expm1(y)/y with a = N0·D·ln2/g, independent of t for fixed y.
@@ -44,6 +44,16 @@ import FlexGenNumerics
 ///   root lies just past the switch. Should it not converge within `maxIterations / 2` steps (not
 ///   observed), the bracketed safeguarded Newton on J' in τ (`SafeguardedRoot`) finishes from the
 ///   bracket found.
+/// - Per-job cap: f ≤ f_max is the lower bound τ ≥ τ_min = C/f_max on the compute time, kept as a
+///   constraint of this subproblem (not dualised). J is convex, so the KKT conditions on
+///   [τ_min, τ_max) are J'(τ) = ρ_τ ≥ 0 with ρ_τ(τ − τ_min) = 0: if J'(τ_min) ≥ 0 the bound is active,
+///   τ = τ_min, f = f_max, with multiplier ρ_τ = J'(τ_min) (in the f variable ρ = (τ_min²/C)·ρ_τ,
+///   J per FLOP/s, `computeRateCapPrice`); otherwise the root of J' lies in (τ_min, τ_max) and the
+///   split search runs there with τ_min as the lower end of its bracket. Either way the value is
+///   the exact minimum of the capped subproblem, so the sum of values stays a valid Lagrangian
+///   bound for the capped problem. With the rate pinned, ∂f/∂μ = ∂f/∂λ = ∂b/∂μ = 0 and ∂b/∂λ is
+///   the transmit subproblem's at t = W − τ_min. τ_min ≥ τ_max (the cap leaves no time to
+///   transmit): infeasible, as for W ≤ t₀.
 /// - There is no closed form for the split even with μ = 0: stationarity reads 2κC³/τ³ = λb(t)/t
 ///   (uncapped) with τ = W − t, a polynomial-times-Lambert-W equation in t.
 ///
@@ -52,10 +62,12 @@ import FlexGenNumerics
 /// argument sits at the branch point (k → 0 or t → t₀).
 ///
 /// ## Edge cases
-/// - W ≤ t₀ (even unlimited band at P_max cannot deliver in time): `isFeasible == false`, value +∞.
+/// - W − t₀ ≤ τ_min (even unlimited band at P_max cannot deliver in time, at the capped rate):
+///   `isFeasible == false`, value +∞.
 /// - λ = 0: bandwidth is free, the infimum is approached as b → ∞ (transmit energy → a, t → t₀):
 ///   b = +∞, t = t₀, τ = W − t₀, p = P_max.
-/// - κ = 0 and μ = 0 (λ > 0): compute is free, the infimum is approached as f → ∞: f = +∞, τ = 0.
+/// - κ = 0 and μ = 0 (λ > 0): compute is free, the infimum is approached as f → ∞: f = +∞, τ = 0;
+///   with a cap, f = f_max and τ = τ_min (J' = P > 0 everywhere: the bound is active).
 /// - Very good channels (k → 0⁺, y → 0) and very bad ones (k → ∞, power cap binding near t₀) are
 ///   covered by the cancellation-free forms above.
 ///
@@ -86,7 +98,8 @@ public enum ClientOracle {
         let a = task.shannonEnergyJ, t0 = task.minimumTxTimeS
         let pmax = task.maxTxPowerW
         let tauMax = w - t0
-        guard tauMax > 0, t0.isFinite else {
+        let tauMin = task.minimumComputeTimeS   // 0 without a cap
+        guard tauMax > tauMin, t0.isFinite else {
             return ClientResponse(value: .infinity, computeRateFlopsPerS: .nan, bandwidthHz: .nan, txPowerW: .nan,
                                   txTimeS: .nan, computeTimeS: .nan, computeEnergyJ: .nan, txEnergyJ: .nan,
                                   spectralEfficiency: .nan, powerCapActive: true,
@@ -99,7 +112,7 @@ public enum ClientOracle {
 
         if lambda == 0 {
             // Free band: b → ∞, transmit energy → a at any t > t₀; compute wants the longest τ.
-            let tau = (kappaC3 > 0 || mu > 0) ? tauMax : tauMax / 2
+            let tau = (kappaC3 > 0 || mu > 0) ? tauMax : (tauMin + tauMax) / 2
             let f = c / tau
             let computeEnergy = fixedComputeEnergy + kappaC3 / (tau * tau)
             return ClientResponse(value: computeEnergy + mu * f + a, computeRateFlopsPerS: f, bandwidthHz: .infinity,
@@ -108,6 +121,18 @@ public enum ClientOracle {
                                   dComputeRateDComputePrice: .nan, dComputeRateDBandwidthPrice: .nan,
                                   dBandwidthDComputePrice: .nan, dBandwidthDBandwidthPrice: .nan,
                                   stationarityResidual: 0, iterations: 0, isFeasible: true)
+        }
+        if tauMin > 0 {
+            // J' increases in τ: J'(τ_min) ≥ 0 means the root lies at or below τ_min, so the cap
+            // binds (also when compute is free, κ = μ = 0, where J' = P > 0).
+            let s = split(task, tau: tauMin, mu: mu, lambda: lambda, efficiencyHint: hint)
+            if s.slope >= 0 || (kappaC3 == 0 && mu == 0) {
+                return atComputeRateCap(task, split: s, mu: mu, lambda: lambda)
+            }
+            let root = splitSearch(task, mu: mu, lambda: lambda, tauMax: tauMax, start: startComputeTimeS,
+                                   efficiencyHint: s.freeEfficiency, maxIterations: maxIterations,
+                                   lowerEnd: s)
+            return response(task, root: root, mu: mu, lambda: lambda, tauMin: tauMin, extraIterations: 1)
         }
         if kappaC3 == 0 && mu == 0 {
             // Free compute: f → ∞, τ → 0, the whole window goes to transmission.
@@ -123,17 +148,44 @@ public enum ClientOracle {
 
         let root = splitSearch(task, mu: mu, lambda: lambda, tauMax: tauMax, start: startComputeTimeS,
                                efficiencyHint: hint, maxIterations: maxIterations)
+        return response(task, root: root, mu: mu, lambda: lambda, tauMin: 0, extraIterations: 0)
+    }
+
+    /// The response with the cap active: τ = τ_min, f = f_max exactly, at the split `s` evaluated
+    /// at τ_min. Multiplier ρ = (τ_min²/C)·max(J'(τ_min), 0); sensitivities of the pinned rate 0.
+    static func atComputeRateCap(_ task: ClientTask, split s: Split, mu: Double, lambda: Double) -> ClientResponse {
+        let c = task.flops, tau = s.tau
+        let f = task.maxComputeRateFlopsPerS
+        let computeEnergy = c * task.energyPerFlopJ + task.dvfsCoefficient * c * f * f
+        return ClientResponse(
+            value: computeEnergy + mu * f + s.txEnergy + lambda * s.bandwidth,
+            computeRateFlopsPerS: f, bandwidthHz: s.bandwidth, txPowerW: min(s.power, task.maxTxPowerW),
+            txTimeS: task.windowS - tau, computeTimeS: tau, computeEnergyJ: computeEnergy, txEnergyJ: s.txEnergy,
+            spectralEfficiency: s.efficiency, powerCapActive: s.capped,
+            dComputeRateDComputePrice: 0, dComputeRateDBandwidthPrice: 0,
+            dBandwidthDComputePrice: 0, dBandwidthDBandwidthPrice: s.dBandwidthDLambda,
+            stationarityResidual: 0, iterations: 1, isFeasible: true,
+            computeRateCapActive: true, computeRateCapPrice: tau * tau / c * max(s.slope, 0))
+    }
+
+    /// The response at the root found by `splitSearch` (cap slack): τ kept ≥ `tauMin` and τ + t ≤ W.
+    static func response(_ task: ClientTask, root: (tau: Double, split: Split?, iterations: Int),
+                         mu: Double, lambda: Double, tauMin: Double, extraIterations: Int) -> ClientResponse {
+        let c = task.flops, w = task.windowS, pmax = task.maxTxPowerW
+        let kappaC3 = task.dvfsCoefficient * c * c * c
+        let fixedComputeEnergy = c * task.energyPerFlopJ
         var tau = root.tau
         var found = root.split
         // τ + t must not exceed W after rounding (t = W − τ is rounded when τ < W/2): step τ down
         // by an ulp until it fits (at most a few; within the root's 4-ulp tolerance).
-        for _ in 0..<4 where tau + (w - tau) > w && tau > 0 {
+        for _ in 0..<4 where tau + (w - tau) > w && tau > tauMin {
             tau = tau.nextDown
             found = nil
         }
         let s = found ?? split(task, tau: tau, mu: mu, lambda: lambda)
-        let iterations = root.iterations + (found == nil ? 1 : 0)
-        let f = c / tau
+        let iterations = root.iterations + (found == nil ? 1 : 0) + extraIterations
+        // f ≤ f_max also after rounding (τ ≥ τ_min but C/τ may round up past the cap).
+        let f = min(c / tau, task.maxComputeRateFlopsPerS)
         let computeEnergy = fixedComputeEnergy + kappaC3 / (tau * tau)
         // Implicit differentiation of J'(τ; μ, λ) = 0.
         let cOverTau2 = c / (tau * tau)
@@ -152,7 +204,7 @@ public enum ClientOracle {
             iterations: iterations, isFeasible: true)
     }
 
-    /// The root τ of J' on (0, τ_max), with the split evaluated there when the search ended on an
+    /// The root τ of J' on (τ_min, τ_max) (τ_min = `lowerEnd.tau`, 0 without it), with the split evaluated there when the search ended on an
     /// evaluation (nil: evaluate it at `tau`). See the type's documentation for the method.
     ///
     /// The state is τ itself; the Newton steps are taken in x = log(τ/(τ_max − τ)) (capped) or
@@ -160,13 +212,15 @@ public enum ClientOracle {
     /// τ' = τ_max·τ/(τ + (τ_max − τ)·e^δ), and ξ → ξ − δ to τ' = W·τ/(τ + t·e^δ) — one exp per step.
     @usableFromInline
     static func splitSearch(_ task: ClientTask, mu: Double, lambda: Double, tauMax: Double, start: Double?,
-                            efficiencyHint hint: Double, maxIterations: Int) -> (tau: Double, split: Split?, iterations: Int) {
+                            efficiencyHint hint: Double, maxIterations: Int,
+                            lowerEnd: Split? = nil) -> (tau: Double, split: Split?, iterations: Int) {
         // The unconstrained efficiency of the previous evaluation seeds the next one (successive τ
         // are close, so Newton on h needs one or two steps instead of a Lambert-W evaluation).
         var efficiencyHint = hint
         let w = task.windowS, t0 = task.minimumTxTimeS
         // The ends are singular: every evaluated τ lies strictly inside (0, τ_max) in floating point.
-        let tauHigh = tauMax.nextDown, tauLow = Double.leastNormalMagnitude
+        // `lowerEnd`: the split at τ_min (J' < 0 there), the lower end of the bracket under a cap.
+        let tauHigh = tauMax.nextDown, tauLow = lowerEnd.map { $0.tau.nextUp } ?? Double.leastNormalMagnitude
         func clamped(_ tau: Double) -> Double { min(max(tau, tauLow), tauHigh) }
         /// τ after the step x → x + δ.
         func movedInX(_ tau: Double, by delta: Double) -> Double {
@@ -174,10 +228,12 @@ public enum ClientOracle {
             return delta >= 0 ? tauMax * tau / (tau + rest * exp(-delta)) : tauMax * tau * exp(delta) / (tau * exp(delta) + rest)
         }
         func logit(_ tau: Double) -> Double { log(tau / (tauMax - tau)) }
-        var tau = clamped(start.flatMap { $0 > 0 && $0 < tauMax ? $0 : nil } ?? tauMax / 2)
+        let tauMin = lowerEnd?.tau ?? 0
+        var tau = clamped(start.flatMap { $0 > 0 && $0 >= tauMin && $0 < tauMax ? $0 : nil } ?? (tauMin + tauMax) / 2)
         // Bracket by the sign of J' (J' < 0 below the root), with φ at its ends.
-        var tauBelow = 0.0, tauAbove = tauMax
-        var phiBelow = -Double.infinity, phiAbove = Double.infinity
+        var tauBelow = tauMin, tauAbove = tauMax
+        var phiBelow = lowerEnd.map { log($0.txMarginal) - log($0.computeMarginal) } ?? -Double.infinity
+        var phiAbove = Double.infinity
         var iterations = 0
         var latest: Split?
         let budget = max(1, maxIterations / 2)

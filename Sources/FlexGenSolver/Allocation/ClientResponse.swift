@@ -1,5 +1,5 @@
 /// One client's best response to the prices (μ, λ): the minimiser of its Lagrangian term
-/// C(e0 + κf²) + μf + p·t + λb with latency and delivery tight and p ≤ P_max.
+/// C(e0 + κf²) + μf + p·t + λb with latency and delivery tight, p ≤ P_max and f ≤ f_max.
 ///
 /// When a price is zero the resource it prices may be wanted without limit: then the response is
 /// the infimum, approached as that resource grows: `bandwidthHz` or `computeRateFlopsPerS` is +∞,
@@ -26,6 +26,12 @@ public struct ClientResponse: Sendable, Hashable {
     public var spectralEfficiency: Double
     /// Whether p = P_max holds at the optimum (the bandwidth sits on its lower bound b_min(t)).
     public var powerCapActive: Bool
+    /// Whether f = f_max at the optimum: the per-job cap binds (the compute time sits on its lower
+    /// bound τ_min = C/f_max). Then ∂f/∂μ = ∂f/∂λ = ∂b/∂μ = 0 (the rate is pinned).
+    public var computeRateCapActive: Bool
+    /// The KKT multiplier ρ ≥ 0 of f ≤ f_max (J per FLOP/s, the unit of μ): what one more FLOP/s
+    /// of cap would save this client; 0 when the cap is slack or absent. ρ = (τ²/C)·J'(τ_min).
+    public var computeRateCapPrice: Double
     /// ∂f/∂μ, ∂f/∂λ, ∂b/∂μ, ∂b/∂λ by implicit differentiation of the optimality condition
     /// (∂f/∂λ = ∂b/∂μ: this 2×2 matrix is minus the inverse Hessian of the client's energy, the
     /// client's block of the dual Hessian).
@@ -45,7 +51,10 @@ public struct ClientResponse: Sendable, Hashable {
                 spectralEfficiency: Double, powerCapActive: Bool,
                 dComputeRateDComputePrice: Double, dComputeRateDBandwidthPrice: Double,
                 dBandwidthDComputePrice: Double, dBandwidthDBandwidthPrice: Double,
-                stationarityResidual: Double, iterations: Int, isFeasible: Bool) {
+                stationarityResidual: Double, iterations: Int, isFeasible: Bool,
+                computeRateCapActive: Bool = false, computeRateCapPrice: Double = 0) {
+        self.computeRateCapActive = computeRateCapActive
+        self.computeRateCapPrice = computeRateCapPrice
         self.value = value
         self.computeRateFlopsPerS = computeRateFlopsPerS
         self.bandwidthHz = bandwidthHz

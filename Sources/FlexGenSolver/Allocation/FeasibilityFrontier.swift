@@ -24,6 +24,12 @@ import FlexGenNumerics
 /// Where no crossing exists the limits are closed forms: with Σ C_k/τ_max,k ≥ F no band can
 /// compensate (Σf > F at every price); with Σ b_min,k(W_k) ≥ B (the band needed with infinite
 /// compute) no compute rate can.
+///
+/// Per-job cap f ≤ f_max: τ ranges over [τ_min, W − t₀) with τ_min = C/f_max, and the per-client
+/// minimiser is max(root, τ_min) (the problem is convex in τ); a pinned client's f and b do not move
+/// with ν. As ν → 0 every client sits at τ_min, so Σf never exceeds Σ f_max and the band needed at
+/// the least is Σ b_min(W − τ_min): when Σ f_max ≤ F the compute budget cannot bind, no ν_F exists,
+/// and the verdict is that closed form.
 public enum FeasibilityFrontier {
     /// One client's point on its frontier at price ν.
     public struct Point: Sendable, Hashable {
@@ -40,24 +46,34 @@ public enum FeasibilityFrontier {
         public var dBandwidth: Double
     }
 
-    /// The minimiser of b_min(W − τ) + ν·C/τ over τ ∈ (0, τ_max), τ_max = W − t₀, warm-started at
-    /// `startComputeTimeS`. Requires W > t₀ (the client can deliver alone). Relative accuracy of
-    /// τ* ~1e-10: the verdict compares sums against budgets, so far less would do.
+    /// The minimiser of b_min(W − τ) + ν·C/τ over τ ∈ [τ_min, τ_max), τ_max = W − t₀, τ_min = C/f_max
+    /// (0 without a cap), warm-started at `startComputeTimeS`. Requires τ_min < W − t₀ (the client
+    /// can deliver alone).
     ///
-    /// `relativeTolerance` on τ*: the priced use m(ν) is stationary in τ at τ*, so a τ within ε of
-    /// it gives m to about ε² (relative); the bound's weights use 1e-7.
+    /// `relativeTolerance` on τ* (default 1e-10: the verdict compares sums against budgets, so far
+    /// less would do): the priced use m(ν) is stationary in τ at τ*, so a τ within ε of it gives m
+    /// to about ε² (relative); the admission bound's weights use 1e-7.
     public static func point(_ task: ClientTask, price: Double, startComputeTimeS: Double,
                              relativeTolerance: Double = 1e-10) -> Point {
         let tauMax = task.windowS - task.minimumTxTimeS
+        let tauMin = task.minimumComputeTimeS
         let c = task.flops
-        let root = SafeguardedRoot.increasing(in: 0, tauMax, start: startComputeTimeS,
-                                              relativeTolerance: relativeTolerance) { tau in
+        func slope(_ tau: Double) -> (value: Double, derivative: Double) {
             let band = ClientOracle.minimumBandwidth(task, txTimeS: task.windowS - tau)
             return (-band.slope - price * c / (tau * tau), band.curvature + 2 * price * c / (tau * tau * tau))
         }
+        if tauMin > 0 && slope(tauMin).value >= 0 {
+            // The cap binds: f = f_max, pinned (no response to ν).
+            let band = ClientOracle.minimumBandwidth(task, txTimeS: task.windowS - tauMin)
+            let f = task.maxComputeRateFlopsPerS
+            return Point(computeTimeS: tauMin, computeRate: f, bandwidth: band.bandwidth,
+                         pricedUse: band.bandwidth + price * f, dComputeRate: 0, dBandwidth: 0)
+        }
+        let root = SafeguardedRoot.increasing(in: tauMin, tauMax, start: startComputeTimeS,
+                                              relativeTolerance: relativeTolerance, slope)
         let tau = root.x
         let band = ClientOracle.minimumBandwidth(task, txTimeS: task.windowS - tau)
-        let f = c / tau
+        let f = min(c / tau, task.maxComputeRateFlopsPerS)
         // φ'(τ) = −b'(W − τ) − νC/τ² = 0; dτ/dν = (C/τ²)/φ''(τ).
         let curvature = band.curvature + 2 * price * c / (tau * tau * tau)
         let dTau = curvature > 0 && curvature.isFinite ? (c / (tau * tau)) / curvature : 0
@@ -94,10 +110,15 @@ public enum FeasibilityFrontier {
         tasks.reduce(0) { $0 + $1.flops / ($1.windowS - $1.minimumTxTimeS) }
     }
 
-    /// Σ_k b_min,k(W_k): the band the clients need at the least (infinitely fast compute), the
-    /// ν → 0 end of the frontier.
+    /// Σ_k b_min,k(W_k − τ_min,k): the band the clients need at the least (compute as fast as the
+    /// per-job cap allows; infinitely fast without one), the ν → 0 end of the frontier.
     public static func leastBandwidth(_ tasks: [ClientTask]) -> Double {
-        tasks.reduce(0) { $0 + ClientOracle.minimumBandwidth($1, txTimeS: $1.windowS).bandwidth }
+        tasks.reduce(0) { $0 + ClientOracle.minimumBandwidth($1, txTimeS: $1.windowS - $1.minimumComputeTimeS).bandwidth }
+    }
+
+    /// A start for the searches: the middle of a task's admissible compute times [τ_min, W − t₀).
+    static func middle(_ task: ClientTask) -> Double {
+        (task.minimumComputeTimeS + max(task.windowS - task.minimumTxTimeS, 0)) / 2
     }
 
     /// The outcome of the joint test.
@@ -139,7 +160,14 @@ public enum FeasibilityFrontier {
         guard leastComputeRate(tasks) < computeRate else {
             return Verdict(fits: false, bandScale: nil, price: nil)
         }
-        var taus = tasks.map { max($0.windowS - $0.minimumTxTimeS, 0) / 2 }
+        let capSum = tasks.reduce(0.0) { $0 + $1.maxComputeRateFlopsPerS }
+        if capSum <= computeRate {
+            // The caps keep Σf ≤ F at every price: the ν → 0 end decides.
+            let band = leastBandwidth(tasks)
+            return Verdict(fits: band <= bandwidth, bandScale: band / bandwidth, price: 0,
+                           computeRateUsed: capSum, bandwidthUsed: band)
+        }
+        var taus = tasks.map(Self.middle)
         let decided: ((Double, Sums) -> Bool)? = quick ? { price, s in
             (s.computeRate <= computeRate && s.bandwidth <= bandwidth)
                 || (s.bandwidth - bandwidth) + price * (s.computeRate - computeRate) > 0
@@ -161,13 +189,14 @@ public enum FeasibilityFrontier {
     public static func diagnose(tasks: [ClientTask], computeRate: Double, bandwidth: Double,
                                 verdict known: Verdict? = nil) -> [Diagnostic] {
         guard !tasks.isEmpty else { return [] }
-        if tasks.contains(where: { !($0.windowS > $0.minimumTxTimeS) }) { return [] }  // per-client case
+        // Per-client case (no τ in [τ_min, W − t₀)): reported by the caller, one diagnostic per client.
+        if tasks.contains(where: { !($0.windowS - $0.minimumTxTimeS > $0.minimumComputeTimeS) }) { return [] }
         let ids = tasks.map(\.id)
         let atCompute = known ?? verdict(tasks: tasks, computeRate: computeRate, bandwidth: bandwidth)
         if atCompute.fits { return [] }
         var computeScale: Double? = nil
         if leastBandwidth(tasks) < bandwidth {
-            var taus = tasks.map { max($0.windowS - $0.minimumTxTimeS, 0) / 2 }
+            var taus = tasks.map(Self.middle)
             let start = atCompute.price ?? bandwidth / computeRate
             if let (_, s) = solve(tasks: tasks, taus: &taus, start: start, decreasing: false,
                                   { ($0.bandwidth, $0.dBandwidth) }, target: bandwidth) {

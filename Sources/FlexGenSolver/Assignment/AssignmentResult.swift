@@ -1,3 +1,4 @@
+import FlexGenConcurrency
 import FlexGenModel
 
 /// The outcome of the assignment step.

@@ -1,3 +1,4 @@
+import FlexGenConcurrency
 import FlexGenModel
 
 /// The embedding entry point: solve and check from `async` code without blocking Swift's

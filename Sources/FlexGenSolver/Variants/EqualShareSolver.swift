@@ -1,8 +1,9 @@
 import FlexGenModel
 import Foundation
 
-/// The equal-share baseline: FlexGen's configurations, but every client gets f = F/K and b = B/K
-/// and transmits at P_max. With power and band fixed, the only remaining choice is the transmit
+/// The equal-share baseline: FlexGen's configurations, but every client gets f = min(F/K, f_max)
+/// (the per-job cap, when the server states one: a job cannot use more than one accelerator's
+/// rate, so with few clients part of F stays idle) and b = B/K, and transmits at P_max. With power and band fixed, the only remaining choice is the transmit
 /// time, and the least one that delivers the image, t = D / (b log2(1 + P_max g/(N0 b))), is best:
 /// transmit energy P_max·t grows with t and the deadline only needs t small enough. The scheme is
 /// feasible only if u + C/f + t ≤ T holds for every client; otherwise it reports `infeasible`
@@ -19,7 +20,7 @@ struct EqualShareSolver {
         }
         let server = problem.server
         let K = Double(problem.clients.count)
-        let rate = server.computeRateFlopsPerS / K
+        let rate = min(server.computeRateFlopsPerS / K, server.maxJobComputeRateFlopsPerS ?? .infinity)
         let band = server.bandwidthHz / K
         let power = server.maxTxPowerW
         var decisions: [SolutionAssembly.Decision] = []
@@ -41,7 +42,7 @@ struct EqualShareSolver {
                 problem: problem, solver: .equalShare, status: .infeasible,
                 diagnostics: [Diagnostic(
                     constraint: "latency", clients: late.map(\.id),
-                    message: "an equal share (F/K, B/K, P_max) misses \(late.count) deadline(s); the worst, \(worst.id), would see \(worst.latency) s",
+                    message: "an equal share (\(rate < server.computeRateFlopsPerS / K ? "f_max" : "F/K"), B/K, P_max) misses \(late.count) deadline(s); the worst, \(worst.id), would see \(worst.latency) s",
                     minimumLatencyS: worst.latency)],
                 solveTime: Date().timeIntervalSince(start))
         }

@@ -1,7 +1,7 @@
 import FlexGen
 
 /// `flexgen check PROBLEM` without a solution: what the instance asks for, and per client the
-/// least latency any decision could reach (the whole server's compute for its least-work
+/// least latency any decision could reach (the whole server's compute, at most the per-job cap, for its least-work
 /// admissible configuration plus the whole band at full power) — a quick necessary-condition check.
 enum ProblemSummary {
     static func render(_ problem: Problem) -> String {
@@ -11,7 +11,8 @@ enum ProblemSummary {
                 + "(\(problem.profile.configs.count) configurations, \(metric.name), \(metric.better.rawValue) is better)",
             "server: F = \(num(s.computeRateFlopsPerS, 4)) FLOP/s, B = \(num(s.bandwidthHz, 4)) Hz, "
                 + "P_max = \(num(s.maxTxPowerW, 4)) W, N0 = \(num(s.noisePsdWPerHz, 4)) W/Hz, "
-                + "e0 = \(num(s.energyPerFlopJ, 4)) J/FLOP, kappa = \(num(s.dvfsCoefficient, 4)) J s^2/FLOP^3",
+                + "e0 = \(num(s.energyPerFlopJ, 4)) J/FLOP, kappa = \(num(s.dvfsCoefficient, 4)) J s^2/FLOP^3"
+                + (s.maxJobComputeRateFlopsPerS.map { ", per-job cap f_max = \(num($0, 4)) FLOP/s" } ?? ""),
         ]
         let header = ["client", "deadline s", "uplink s", "gain dB", "image bits", "required", "least-work config",
                       "least latency s"]
@@ -24,9 +25,9 @@ enum ProblemSummary {
             let cheapest = admissible.min { $0.flops < $1.flops }
             var least = Double.infinity
             if let cheapest {
-                let bits = EnergyModel.deliveredBits(bandwidthHz: s.bandwidthHz, txTimeS: 1, txPowerW: s.maxTxPowerW,
-                                                     gain: client.channelGain.linear, noisePsd: s.noisePsdWPerHz)
-                least = client.uplinkDelayS + cheapest.flops / s.computeRateFlopsPerS + client.imageBits / bits
+                let task = ClientTask(client: client, configuration: cheapest, server: s)
+                least = client.uplinkDelayS + task.minimumServiceTimeS(computeRate: s.computeRateFlopsPerS,
+                                                                      bandwidth: s.bandwidthHz)
             }
             if !(least <= client.deadlineS) { unreachable.append(client.id) }
             rows.append([client.id, num(client.deadlineS, 4), num(client.uplinkDelayS, 3),

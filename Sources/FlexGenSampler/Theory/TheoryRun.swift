@@ -1,0 +1,51 @@
+import Foundation
+import FlexGenIO
+
+/// The `flexgen calibrate --theory` use case: measure the ε-error profile at the calibration's
+/// widths, fit the width–quality theory (docs/theory.md) on two widths, predict the rest, run the
+/// 5-parameter law leave-one-width-out, and write the CSVs, the SVG and a report section.
+public enum TheoryRun {
+    public struct Outputs: Sendable {
+        public var epsilon: String
+        public var epsilonByTimestep: String
+        public var table: String
+        public var figure: String
+        /// Named after the profile: `x.json` → `x-epsilon.csv`, `x-epsilon-by-t.csv`, `x-theory.csv`, `x-theory.svg`.
+        public init(profile: String) {
+            let stem = profile.hasSuffix(".json") ? String(profile.dropLast(5)) : profile
+            epsilon = stem + "-epsilon.csv"
+            epsilonByTimestep = stem + "-epsilon-by-t.csv"
+            table = stem + "-theory.csv"
+            figure = stem + "-theory.svg"
+        }
+    }
+
+    public static func run(calibration: CalibrationResult, model: FlexibleDiffusionModel, fitWidths: [Double],
+                           outputs: Outputs, reportPath: String, command: String, showProgress: Bool? = nil) throws -> String {
+        let widths = calibration.settings.widths.sorted()
+        let settings = EpsilonErrorProfile.Settings(widths: widths)
+        let t = model.schedule.timesteps, dense = min(settings.denseSteps, t)
+        let gridPerSeed = dense + (t - dense + settings.stride - 1) / settings.stride
+        let bar = ProgressBar(label: "ε-profile", total: settings.seedCount * gridPerSeed, enabled: showProgress)
+        let profile = try EpsilonErrorProfile.measure(model: model, examples: DigitsDataset.loadShipped().heldOut,
+                                                      settings: settings) { done, _ in bar.update(done) }
+        bar.finish()
+        try AtomicFile.write(profile.csv, to: outputs.epsilon)
+        try AtomicFile.write(profile.perTimestepCSV, to: outputs.epsilonByTimestep)
+        let data = try DigitsDataset.loadShipped()
+        let anchors = try TheoryAnchors.measure(evaluator: try QualityEvaluator.shipped(), data: data, schedule: model.schedule)
+        let comparison = try OutOfSampleComparison.run(calibration: calibration, epsilon: profile, fitWidths: fitWidths,
+                                                       coarseFrom: anchors.classDecisionTimestep)
+        try AtomicFile.write(TheoryReport.csv(comparison), to: outputs.table)
+        try AtomicFile.write(TheoryReport.svg(comparison), to: outputs.figure)
+        let existing = (try? String(contentsOfFile: reportPath, encoding: .utf8)) ?? ""
+        let pairs = try OutOfSampleComparison.fitPairSensitivity(calibration: calibration, epsilon: profile,
+                                                                 coarseFrom: anchors.classDecisionTimestep)
+        try AtomicFile.write(existing + TheoryReport.markdown(comparison, epsilon: profile, anchors: anchors, command: command)
+                             + TheoryReport.fitPairMarkdown(pairs), to: reportPath)
+        let ts = comparison.theoryScore, tc = comparison.theoryCoarseScore, l = comparison.leaveOneWidthOutScore
+        return String(format: "theory (fit on %@): %d/%d held-out configurations within the 95 %% CI, median |error| %.3f; coarse variant (t ≥ %d): %d/%d, median |error| %.3f; 5-parameter law leave-one-width-out on the same: %d/%d, median |error| %.3f",
+                      fitWidths.map { String(format: "%g", $0) }.joined(separator: ","), ts.hits, ts.count, ts.medianAbsoluteError,
+                      comparison.coarseFrom, tc.hits, tc.count, tc.medianAbsoluteError, l.hits, l.count, l.medianAbsoluteError)
+    }
+}
