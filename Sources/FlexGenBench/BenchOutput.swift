@@ -77,6 +77,7 @@ public enum BenchOutput {
             var overload = CSVTable(header: OverloadBenchmark.Row.csvHeader)
             r.overload.forEach { overload.append($0.csvRow) }
             try put(overload.text, results, "overload.csv")
+        }
         if !r.io.isEmpty {
             var io = CSVTable(header: IOBenchmark.Row.csvHeader)
             r.io.forEach { io.append($0.csvRow) }

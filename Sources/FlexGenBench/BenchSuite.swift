@@ -144,6 +144,7 @@ public struct BenchSuite: Sendable {
             let obar = ProgressBar(label: "overload", total: overload.workCount, enabled: settings.showProgress)
             results.overload = overload.run(progress: { obar.update($0) }, warn: warn)
             obar.finish()
+        }
         if settings.parts.contains(.io) {
             let bar = ProgressBar(label: "io", total: settings.ioSizes.count, enabled: settings.showProgress)
             var failed = false
