@@ -78,4 +78,33 @@ public enum BenchFigures {
                       xScale: .log10, yScale: .log10, series: memory, uncertainty: .none, yIncludesZero: false),
         ], panelWidth: 640, panelHeight: 400)
     }
+
+    /// Served fraction and energy per served client (mean ± 95 % CI over seeds) against the offered
+    /// load, one series per admission policy.
+    public static func admissionFigure(_ summary: [AdmissionBenchmark.SummaryRow]) -> Figure {
+        let policies = summary.map(\.policy).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        var served: [ChartSeries] = [], energy: [ChartSeries] = []
+        for (i, p) in policies.enumerated() {
+            let rows = summary.filter { $0.policy == p }.sorted { $0.load < $1.load }
+            let dashed = i > 0 && i % 2 == 1
+            served.append(ChartSeries(name: p, points: rows.compactMap { r in
+                guard let s = r.servedFraction else { return nil }
+                let h = s.confidenceHalfWidth95 ?? 0
+                return ChartPoint(x: r.load, y: 100 * s.mean, low: 100 * (s.mean - h), high: 100 * (s.mean + h))
+            }, dashed: dashed))
+            energy.append(ChartSeries(name: p, points: rows.compactMap { r in
+                guard let e = r.energyPerServedJ else { return nil }
+                let h = e.confidenceHalfWidth95 ?? 0
+                return ChartPoint(x: r.load, y: e.mean, low: e.mean - h, high: e.mean + h)
+            }, dashed: dashed))
+        }
+        let x = "offered load (clients offered / 20, the paper-default server's clients)"
+        return Figure(panels: [
+            LineChart(title: "Served clients vs offered load", xLabel: x, yLabel: "served clients (%), mean ± 95% CI",
+                      xScale: .linear, series: served, uncertainty: .errorBars),
+            LineChart(title: "Energy per served client vs offered load", xLabel: x,
+                      yLabel: "energy per served client (J), mean ± 95% CI", xScale: .linear, series: energy,
+                      uncertainty: .errorBars),
+        ], panelWidth: 620, panelHeight: 400)
+    }
 }

@@ -64,6 +64,20 @@ public enum BenchOutput {
                 try put(figure.svg, figures, "solver-time-vs-k.svg")
             }
         }
+        if !r.admission.isEmpty {
+            var runs = CSVTable(header: AdmissionBenchmark.Row.csvHeader)
+            r.admission.forEach { runs.append($0.csvRow) }
+            try put(runs.text, results, "admission-runs.csv")
+            var summary = CSVTable(header: AdmissionBenchmark.SummaryRow.csvHeader)
+            r.admissionSummary.forEach { summary.append($0.csvRow) }
+            try put(summary.text, results, "admission-summary.csv")
+            try put(BenchFigures.admissionFigure(r.admissionSummary).svg, figures, "admission-vs-load.svg")
+        }
+        if !r.overload.isEmpty {
+            var overload = CSVTable(header: OverloadBenchmark.Row.csvHeader)
+            r.overload.forEach { overload.append($0.csvRow) }
+            try put(overload.text, results, "overload.csv")
+        }
         if !r.io.isEmpty {
             var io = CSVTable(header: IOBenchmark.Row.csvHeader)
             r.io.forEach { io.append($0.csvRow) }

@@ -1,5 +1,6 @@
 import Foundation
 import FlexGenModel
+import FlexGenNumerics
 
 /// The Markdown report of a run (`results/report.md`): every table a README quotes comes from here.
 public enum BenchReport {
@@ -169,6 +170,35 @@ public enum BenchReport {
             md += "## Failures\n\n"
             for f in failures.prefix(50) {
                 md += "- \(f.variant) on \(f.sweep) = \(sig(f.value)), seed \(f.seed): \(f.outcome.rawValue): \(f.note)\n"
+            }
+            md += "\n"
+        }
+        if !r.admissionSummary.isEmpty {
+            md += "## Admission under overload\n\n"
+            md += "Offered load L: K = round(20·L) paper-default clients on the paper-default server (sized for 20). "
+            md += "Per load and policy, over \(r.settings.admissionSeedCount) seeds: served fraction (mean ± 95 % CI), "
+            md += "energy per served client (mean ± 95 % CI), and for the solvers' own admission the gap "
+            md += "(bound − admitted priority)/bound (mean, max).\n\n"
+            md += "| load | policy | runs | failures | served (%) | ± CI | energy / served (J) | ± CI | bound gap mean | bound gap max | time mean (s) |\n"
+            md += "|---|---|---|---|---|---|---|---|---|---|---|\n"
+            for x in r.admissionSummary {
+                md += "| \(sig(x.load, 3)) | \(x.policy) | \(x.runs) | \(x.failures) | \(sig(x.servedFraction.map { 100 * $0.mean }, 4)) | "
+                md += "\(sig(x.servedFraction?.confidenceHalfWidth95.map { 100 * $0 }, 2)) | \(sig(x.energyPerServedJ?.mean, 4)) | "
+                md += "\(sig(x.energyPerServedJ?.confidenceHalfWidth95, 2)) | \(sig(x.boundGap?.mean, 3)) | \(sig(x.boundGap?.maximum, 3)) | "
+                md += "\(sig(x.solveTimeS?.mean, 3)) |\n"
+            }
+            md += "\n"
+        }
+        if !r.overload.isEmpty {
+            md += "## Overload: verdict and admission time\n\n"
+            md += "The scaling family (F, B scaled by K/20) with the band and compute rate divided as named; "
+            md += "solver time is the solution's `solveTimeS` (release build for the figures quoted).\n\n"
+            md += "| case | K | status | solver time (s) | wall (s) | checked | band must grow × | admitted | priority | bound | gap |\n"
+            md += "|---|---|---|---|---|---|---|---|---|---|---|\n"
+            for x in r.overload {
+                md += "| \(x.name) | \(x.clients) | \(x.status) | \(sig(x.solverTimeS, 3)) | \(sig(x.wallTimeS, 3)) | \(x.checked) | "
+                md += "\(sig(x.bandScale, 4)) | \(x.admitted.map { "\($0)" } ?? "–") | \(sig(x.admittedPriority, 6)) | "
+                md += "\(sig(x.bound, 6)) | \(sig(x.boundGap, 3)) |\n"
             }
             md += "\n"
         }

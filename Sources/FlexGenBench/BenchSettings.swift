@@ -10,6 +10,8 @@ public struct BenchSettings: Sendable {
         case gap
         /// Solver time and memory against K.
         case scaling
+        /// Admission policies across offered loads, and solver time on overloaded instances.
+        case admission
         /// Reading, validating, solving, writing and checking files against K (`IOBenchmark`).
         case io
     }
@@ -40,6 +42,13 @@ public struct BenchSettings: Sendable {
     public var solveTimeLimitS = 5.0
     /// The same cap for the full solves of the scaling part (s).
     public var scalingSolveTimeLimitS = 60.0
+    /// Offered loads of the admission comparison (offered clients / the 20 the paper-default
+    /// server is sized for), and its seeds per load.
+    public var admissionLoads = [0.5, 1, 1.5, 2, 2.5, 3]
+    public var admissionSeedCount = 20
+    /// K of the overload timing: the infeasible verdict, and admission at 3× overload.
+    public var overloadVerdictSizes = [1_000, 10_000, 100_000]
+    public var overloadAdmissionSizes = [1_000, 100_000]
     /// Parts to run.
     public var parts = Set(Part.allCases)
     /// Sweeps to run, by name (nil: all of `BenchScenarios.sweepNames`).
@@ -59,6 +68,10 @@ public struct BenchSettings: Sendable {
         s.ioSizes = [200]
         s.gapClientCounts = [2, 3]
         s.gapSeedCount = 4
+        s.admissionLoads = [1, 2]
+        s.admissionSeedCount = 2
+        s.overloadVerdictSizes = [1_000]
+        s.overloadAdmissionSizes = [1_000]
         return s
     }
 }

@@ -20,6 +20,9 @@ public struct BenchResults: Sendable {
     /// io benchmark sizes that failed (an error, or the fast and Foundation paths disagreeing).
     public var ioFailures = 0
     public var gap: [OptimalityGapBenchmark.Row] = []
+    public var admission: [AdmissionBenchmark.Row] = []
+    public var admissionSummary: [AdmissionBenchmark.SummaryRow] = []
+    public var overload: [OverloadBenchmark.Row] = []
     /// Variants named in the settings that the toolkit does not provide.
     public var missingVariants: [String] = []
     /// Notes for the report (absent files, skipped parts).
@@ -32,6 +35,7 @@ public struct BenchResults: Sendable {
             + gap.filter { (RunOutcome(rawValue: $0.flexgenStatus)?.isFailure ?? false)
                 || (RunOutcome(rawValue: $0.exactStatus)?.isFailure ?? false) }.count
             + scaling.filter { $0.status == "error" || ($0.note.hasPrefix("check failed")) }.count
+            + admission.filter(\.isFailure).count + overload.filter(\.isFailure).count
             + ioFailures
     }
 }
@@ -126,6 +130,21 @@ public struct BenchSuite: Sendable {
             bar.finish()
         }
 
+        if settings.parts.contains(.admission) {
+            let admission = AdmissionBenchmark(loads: settings.admissionLoads,
+                                               seeds: (1...UInt64(max(settings.admissionSeedCount, 1))).map { $0 },
+                                               timeLimitS: settings.solveTimeLimitS)
+            let bar = ProgressBar(label: "admission", total: admission.workCount, enabled: settings.showProgress)
+            results.admission = admission.run(progress: { bar.update($0) }, warn: warn)
+            bar.finish()
+            results.admissionSummary = AdmissionBenchmark.summarize(results.admission)
+            let overload = OverloadBenchmark(cases: OverloadBenchmark.standard(verdictSizes: settings.overloadVerdictSizes,
+                                                                               admissionSizes: settings.overloadAdmissionSizes),
+                                             timeLimitS: settings.scalingSolveTimeLimitS)
+            let obar = ProgressBar(label: "overload", total: overload.workCount, enabled: settings.showProgress)
+            results.overload = overload.run(progress: { obar.update($0) }, warn: warn)
+            obar.finish()
+        }
         if settings.parts.contains(.io) {
             let bar = ProgressBar(label: "io", total: settings.ioSizes.count, enabled: settings.showProgress)
             var failed = false
@@ -151,8 +170,11 @@ public struct BenchSuite: Sendable {
 
 public enum BenchError: Error, CustomStringConvertible {
     case referenceMissing(String)
+    case unknownPolicy(String)
     public var description: String {
         switch self {
+        case .unknownPolicy(let name):
+            "unknown admission policy `\(name)` (known: \(AdmissionPolicies.names.joined(separator: ", ")))"
         case .referenceMissing(let name):
             "the reference variant `\(name)` is not available (or not first in the list): every ratio is taken against it"
         }
