@@ -6,11 +6,13 @@ import FlexGenSolver
 
 /// Admission under overload (benchmarks/README.md, "Admission under overload").
 ///
-/// Offered load L: the paper-default server (F, B of `ScenarioSettings()`, sized for its 20
-/// clients) is offered K = round(20·L) clients of the paper-default family (deadlines, tiers,
-/// channels as generated with that seed). Capacity is thus "the 20 clients the paper-default server
-/// is sized for"; L = 1 is paper-default itself. Each (L, seed, policy) is one run; every solution
-/// is re-checked by `Evaluation` (a rejected one is a FAILURE).
+/// Offered load L: 40 clients of the paper-default family (deadlines, tiers, channels as generated
+/// with that seed) are offered to the paper-default server with F and B both scaled by s*/L, where
+/// s* is the capacity scale at which all 40, on their least-work configurations, just fit
+/// (bisection on the exact joint-feasibility test, `FeasibilityFrontier.verdict`). So L = 1 is a
+/// server exactly at capacity, L < 1 has room to spare and L = 3 offers three times what it can
+/// carry. Each (L, seed, policy) is one run; every solution is re-checked by `Evaluation` (a
+/// rejected one is a FAILURE).
 public struct AdmissionBenchmark: Sendable {
     public struct Row: Sendable {
         public var load: Double
@@ -77,13 +79,48 @@ public struct AdmissionBenchmark: Sendable {
         self.loads = loads; self.seeds = seeds; self.policies = policies; self.timeLimitS = timeLimitS; self.profile = profile
     }
 
-    public static let capacityClients = 20
+    /// Clients offered at every load.
+    public static let offeredClients = 40
 
     public func problem(load: Double, seed: UInt64) -> Problem {
         var s = ScenarioSettings()
         s.name = "admission-load\(load)-seed\(seed)"
-        s.clientCount = max(1, Int((Double(Self.capacityClients) * load).rounded()))
-        return ScenarioGenerator.generate(settings: s, profile: profile, seed: seed)
+        s.clientCount = Self.offeredClients
+        var problem = ScenarioGenerator.generate(settings: s, profile: profile, seed: seed)
+        let scale = Self.capacityScale(problem) / load
+        problem.server.computeRateFlopsPerS *= scale
+        problem.server.bandwidthHz *= scale
+        return problem
+    }
+
+    /// s*: the least common factor on F and B at which every client, on its least-work admissible
+    /// configuration, meets its deadline alone and all fit together (relative accuracy 1e-9).
+    public static func capacityScale(_ problem: Problem) -> Double {
+        let profile = problem.profile
+        func fits(_ scale: Double) -> Bool {
+            var server = problem.server
+            server.computeRateFlopsPerS *= scale
+            server.bandwidthHz *= scale
+            var tasks: [ClientTask] = []
+            for client in problem.clients {
+                guard let c = CheapestConfiguration.index(in: profile, requirement: client.qualityRequirement) else { continue }
+                let task = ClientTask(client: client, configuration: profile.configs[c], server: server)
+                guard task.canMeetDeadlineAlone(computeRate: server.computeRateFlopsPerS, bandwidth: server.bandwidthHz)
+                else { return false }
+                tasks.append(task)
+            }
+            return FeasibilityFrontier.verdict(tasks: tasks, computeRate: server.computeRateFlopsPerS,
+                                               bandwidth: server.bandwidthHz).fits
+        }
+        var high = 1.0
+        while !fits(high) && high < 1e12 { high *= 2 }
+        var low = high / 2
+        while fits(low) && low > 1e-12 { high = low; low /= 2 }
+        while high / low - 1 > 1e-9 {
+            let mid = (low * high).squareRoot()
+            if fits(mid) { high = mid } else { low = mid }
+        }
+        return high
     }
 
     public var workCount: Int { loads.count * seeds.count * policies.count }

@@ -42,8 +42,8 @@ public struct BenchSettings: Sendable {
     public var solveTimeLimitS = 5.0
     /// The same cap for the full solves of the scaling part (s).
     public var scalingSolveTimeLimitS = 60.0
-    /// Offered loads of the admission comparison (offered clients / the 20 the paper-default
-    /// server is sized for), and its seeds per load.
+    /// Offered loads of the admission comparison (what 40 clients need over what the server has:
+    /// F and B at 1/L of the scale where they just fit, `AdmissionBenchmark`), and its seeds per load.
     public var admissionLoads = [0.5, 1, 1.5, 2, 2.5, 3]
     public var admissionSeedCount = 20
     /// K of the overload timing: the infeasible verdict, and admission at 3× overload.

@@ -5,7 +5,9 @@ import FlexGenSolver
 /// Solver time on overloaded instances (benchmarks/README.md, "Overload: verdict and admission time").
 ///
 /// Instances: the scaling family (`ScalingBenchmark.problem`: paper-default with K clients, F and
-/// B scaled by K/20, seed 1), then the band divided by `bandDivisor`, the compute rate by
+/// B scaled by K/20, seed 1), brought to capacity (F and B times the scale s* at which the family's
+/// 1 000-client member just fits, `AdmissionBenchmark.capacityScale`; the family grows F and B with
+/// K, so s* barely depends on K), then the band divided by `bandDivisor`, the compute rate by
 /// `computeDivisor`. Cases:
 /// - `verdict`: FlexGen without admission; the expected outcome is `infeasible` with diagnostics,
 ///   and the time is the solver's own `solveTimeS` (generation and checking excluded);
@@ -59,9 +61,8 @@ public struct OverloadBenchmark: Sendable {
 
     public init(cases: [Case], timeLimitS: Double = 60) { self.cases = cases; self.timeLimitS = timeLimitS }
 
-    /// The cases: band ÷7, compute ÷2, both (the verdict), and 3× overload (F and B ÷3,
-    /// the same per-client shortfall as 3× the clients on the same server) with admission, without
-    /// and with a service target.
+    /// The cases, relative to capacity: band ÷7, compute ÷2, both (the verdict), and 3× overload
+    /// (F and B ÷3) with admission, without and with a service target.
     public static func standard(verdictSizes: [Int], admissionSizes: [Int]) -> [Case] {
         [
             Case(name: "verdict band/7", bandDivisor: 7, computeDivisor: 1, admission: false, sizes: verdictSizes),
@@ -75,11 +76,15 @@ public struct OverloadBenchmark: Sendable {
 
     public var workCount: Int { cases.map(\.sizes.count).reduce(0, +) }
 
+    /// s* of the family (see the type's comment).
+    public static let capacityScale: Double = AdmissionBenchmark.capacityScale(
+        ScalingBenchmark(sizes: [], targets: []).problem(clients: 1_000, serviceTargetTightness: nil))
+
     public func problem(_ c: Case, clients: Int) -> Problem {
         var p = ScalingBenchmark(sizes: [], targets: []).problem(clients: clients, serviceTargetTightness: c.serviceTargetTightness)
         p.name = "overload-\(clients)-b\(c.bandDivisor)-f\(c.computeDivisor)"
-        p.server.bandwidthHz /= c.bandDivisor
-        p.server.computeRateFlopsPerS /= c.computeDivisor
+        p.server.bandwidthHz *= Self.capacityScale / c.bandDivisor
+        p.server.computeRateFlopsPerS *= Self.capacityScale / c.computeDivisor
         return p
     }
 

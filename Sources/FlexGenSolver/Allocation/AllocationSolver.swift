@@ -232,6 +232,12 @@ struct PriceSearch {
 
     enum Outcome { case converged, iterationLimit, timeLimit, stalled }
 
+    /// Price iterations after which a search that has not converged asks the exact feasibility
+    /// test (about five sweeps) whether the budgets can clear at all. 12: feasible searches
+    /// typically converge in 5–15 iterations, and the test costs less than one damped step's
+    /// backtracking.
+    static let verdictAfterIterations = 12
+
     mutating func run() -> AllocationResult {
         if tasks.isEmpty {
             return AllocationResult(status: .optimal, clients: [], computePrice: 0, bandwidthPrice: 0, energyJ: 0,
@@ -326,6 +332,14 @@ struct PriceSearch {
                 if max(abs(r1), abs(r2)) <= tol { outcome = .converged; break }
                 if budget <= 0 { outcome = .iterationLimit; break }
                 if elapsed > settings.timeLimitS || settings.stopRequested { outcome = .timeLimit; break }
+                // A search still running after `verdictAfterIterations` price iterations (a typical
+                // feasible one has converged by then) is settled by the exact frontier test too:
+                // near an infeasible frontier the Newton steps can shrink slowly without ever being
+                // rejected outright.
+                if verdict == nil && iterations.count >= Self.verdictAfterIterations {
+                    verdict = FeasibilityFrontier.verdict(tasks: tasks, computeRate: computeRate, bandwidth: bandwidth)
+                    if let verdict, !verdict.fits { provenInfeasible = verdict; break }
+                }
                 budget -= 1
                 let j11 = mu * sum.h11 / sum.computeRate, j12 = lambda * sum.h12 / sum.computeRate
                 let j21 = mu * sum.h12 / sum.bandwidth, j22 = lambda * sum.h22 / sum.bandwidth
