@@ -59,10 +59,20 @@ public struct FlexGenHTTPService: Sendable {
             JSONResponse.raw(OpenAPIDocument.json, contentType: "application/json")
         }
         let port = configuration.port
+        // One table per application: every connection's guard admits itself against it.
+        let table = ConnectionGuard.Table(capacity: configuration.resolvedMaxConnections)
+        let timeouts = ConnectionGuard.Timeouts(read: .nanoseconds(Int64(configuration.readTimeoutS * 1e9)),
+                                                idle: .nanoseconds(Int64(configuration.idleTimeoutS * 1e9)))
+        let (metrics, logger) = (metrics, logger)
         return Application(
             responder: ServiceResponder(inner: router.buildResponder(), metrics: metrics),
+            server: .http1(configuration: .init(additionalChannelHandlers: [
+                ConnectionGuard(timeouts: timeouts, table: table, metrics: metrics, logger: logger),
+            ])),
+            // A burst of connections waits in the kernel's accept queue rather than being dropped
+            // (a dropped SYN costs the client a 1 s retransmission); 1024 ≤ the usual somaxconn, 4096.
             configuration: .init(address: .hostname(configuration.host, port: configuration.port),
-                                 serverName: "flexgen"),
+                                 serverName: "flexgen", backlog: 1024),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
             logger: logger)
     }

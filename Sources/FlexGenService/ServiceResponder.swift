@@ -31,6 +31,17 @@ struct ServiceResponder<Inner: HTTPResponder>: HTTPResponder where Inner.Context
         } else {
             do {
                 response = try await inner.respond(to: request, context: context)
+            } catch let interruption as RequestInterrupted {
+                guard let answer = Self.interrupted(interruption.reason, request: request, context: context,
+                                                    metrics: metrics, duration: clock.now - start) else {
+                    return Response(status: .badRequest, headers: [.connection: "close"])  // nobody reads it
+                }
+                response = answer
+            } catch where ConnectionGuard.meansClientLeft(error) {
+                // The same departure, reported by another layer (e.g. a write to a closed socket).
+                _ = Self.interrupted(.clientDisconnected, request: request, context: context,
+                                     metrics: metrics, duration: clock.now - start)
+                return Response(status: .badRequest, headers: [.connection: "close"])
             } catch let error as any HTTPResponseError {
                 response = Self.errorResponse(error, request: request, context: context)
             } catch is CancellationError {
@@ -57,6 +68,39 @@ struct ServiceResponder<Inner: HTTPResponder>: HTTPResponder where Inner.Context
         if let clients = response.headers[ServiceHeader.clients] { metadata["clients"] = .string(clients) }
         context.logger.info("request", metadata: metadata)
         return response
+    }
+
+    /// A request whose body stopped arriving (`RequestInterrupted`). A read timeout is the
+    /// client's error, answered 408 (the caller logs and counts it like any response). A client
+    /// that went away gets no response: it is logged here at info as an abort and counted in
+    /// `flexgen_http_client_aborts_total`, never as a 5xx. A request whose connection was evicted
+    /// at the connection cap is logged at debug (the eviction is counted by the connection).
+    /// Returns the response to send, or nil when there is nobody to send it to.
+    static func interrupted(_ reason: RequestInterrupted.Reason, request: Request, context: BasicRequestContext,
+                            metrics: ServiceMetrics, duration: Duration) -> Response? {
+        let path = request.uri.path
+        let metadata: Logger.Metadata = [
+            "method": .string(request.method.rawValue),
+            "path": .string(path),
+            "reason": .string(reason.rawValue),
+            "duration_ms": .string(milliseconds(duration)),
+        ]
+        switch reason {
+        case .readTimeout:
+            return errorResponse(APIError(.requestTimeout,
+                                          reason: "the request was not received in full within the server's read timeout (--read-timeout)",
+                                          headers: [.connection: "close"]),
+                                 request: request, context: context)
+        case .clientDisconnected:
+            metrics.requestAborted(method: request.method.rawValue, path: Route.methods(for: path).isEmpty ? "unmatched" : path)
+            context.logger.info("request aborted by client", metadata: metadata)
+            return nil
+        case .evicted:
+            metrics.requestDropped()
+            context.logger.debug("request dropped: connection evicted at the connection limit (--max-connections)",
+                                 metadata: metadata)
+            return nil
+        }
     }
 
     static func errorResponse(_ error: any HTTPResponseError, request: Request, context: BasicRequestContext) -> Response {

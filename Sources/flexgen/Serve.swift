@@ -28,17 +28,30 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Time limit of one solve in seconds (then the best checked solution with status time_limit, or 503).")
     var timeLimit = ServiceConfiguration().timeLimitS
 
+    @Option(help: "Seconds a request's headers and body may take to arrive (then 408, or the connection is closed if no headers came).")
+    var readTimeout = ServiceConfiguration().readTimeoutS
+
+    @Option(help: "Seconds a kept-alive connection may sit idle between requests before it is closed.")
+    var idleTimeout = ServiceConfiguration().idleTimeoutS
+
+    @Option(help: ArgumentHelp(
+        "Most connections held at once (default: the descriptor limit, raised to its hard limit at start, minus a reserve of max(64, limit/8) up to 1024).",
+        discussion: "At the cap, the connection waiting longest without a whole request is closed to admit the new one; if every connection holds a request in progress, the new one is closed at once."))
+    var maxConnections: Int?
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel = "info"
 
     var serviceConfiguration: ServiceConfiguration {
-        ServiceConfiguration(host: host, port: port, maxBodyBytes: maxBodyBytes, maxClients: maxClients, timeLimitS: timeLimit)
+        ServiceConfiguration(host: host, port: port, maxBodyBytes: maxBodyBytes, maxClients: maxClients, timeLimitS: timeLimit,
+                             readTimeoutS: readTimeout, idleTimeoutS: idleTimeout, maxConnections: maxConnections)
     }
 
     func validate() throws {
         if let issue = serviceConfiguration.issues.first {
             let flags = ["host": "--host", "port": "--port", "maxBodyBytes": "--max-body-bytes",
-                         "maxClients": "--max-clients", "timeLimitS": "--time-limit"]
+                         "maxClients": "--max-clients", "timeLimitS": "--time-limit", "readTimeoutS": "--read-timeout",
+                         "idleTimeoutS": "--idle-timeout", "maxConnections": "--max-connections"]
             let field = String(issue.prefix { $0 != ":" })
             throw ValidationError("\(flags[field] ?? field)\(issue.dropFirst(field.count))")
         }
@@ -50,8 +63,23 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         var logger = Logger(label: "flexgen.service")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        // Before the connection cap's default is derived from it: the soft limit is often 1024
+        // while the hard limit allows far more.
+        let limits = DescriptorLimit.raiseSoftToHard()
+        let configuration = serviceConfiguration
+        logger.info("descriptor limit", metadata: [
+            "soft_at_start": .string(limits.map { String($0.before.soft) } ?? "unknown"),
+            "soft": .string(limits.map { String($0.after.soft) } ?? "unknown"),
+            "hard": .string(limits.map { String($0.after.hard) } ?? "unknown"),
+            "max_connections": .stringConvertible(configuration.resolvedMaxConnections),
+            "read_timeout_s": .stringConvertible(configuration.readTimeoutS),
+            "idle_timeout_s": .stringConvertible(configuration.idleTimeoutS),
+        ])
+        if let soft = limits?.after.soft, configuration.resolvedMaxConnections > DescriptorLimit.defaultMaxConnections(forLimit: soft) {
+            logger.warning("--max-connections leaves fewer than \(DescriptorLimit.reserve(forLimit: soft)) descriptors for the server's own files: at the cap, accepting or opening a file may fail")
+        }
         let host = host
-        try await FlexGenHTTPService(configuration: serviceConfiguration, logger: logger).run { port in
+        try await FlexGenHTTPService(configuration: configuration, logger: logger).run { port in
             // Unbuffered, so that a supervisor (or a test) reading a pipe sees the port at once.
             FileHandle.standardOutput.write(Data("listening on http://\(host):\(port)\n".utf8))
         }
