@@ -128,7 +128,10 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     /// Closes this connection to admit a new one (called on this connection's event loop by the
     /// connection that was admitted in its place).
     func evict() {
-        guard let context, !closed, id != nil else { return }
+        // Busy: its whole request arrived between the table choosing it and this call. A request
+        // in progress is never cut off; the admitted connection stays one over the cap until
+        // this or another one closes (the descriptor reserve covers it).
+        guard let context, !closed, id != nil, !busy else { return }
         metrics.connectionClosed(reason: .evicted)
         logger.debug("connection evicted to admit a new one (--max-connections)",
                      metadata: ["request_open": .stringConvertible(requestOpen)])

@@ -20,7 +20,7 @@ ROUNDS="${ROUNDS:-3}"
 READ_TIMEOUT="${READ_TIMEOUT:-5}"
 NOFILE="${NOFILE:-1024}"
 
-swift build -c release --product flexgen -j 2 >&2
+[ -n "${BIN:-}" ] || swift build -c release --product flexgen -j 2 >&2
 BIN="${BIN:-$(swift build -c release --show-bin-path)/flexgen}"
 WORK="$(mktemp -d)"
 trap 'kill "${SERVER:-0}" 2>/dev/null || true; rm -rf "$WORK"' EXIT
@@ -43,7 +43,7 @@ PORT="$(sed -n 's/^listening on http:\/\/127.0.0.1://p' "$WORK/serve.out" | head
 curl -sf -X POST --data-binary @"$WORK/body.json" "http://127.0.0.1:$PORT/v1/solve" >/dev/null
 
 echo "flexgen serve, ulimit -n $NOFILE, --read-timeout $READ_TIMEOUT, $STALLED stalled connections per round, release build, $(nproc) cores"
-grep -o 'descriptor limit.*' "$WORK/serve.err" | head -1
+echo "server: $(grep 'descriptor limit' "$WORK/serve.err" | head -1 | sed 's/^.*flexgen.service: //')"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 set +e
 python3 benchmarks/service/stalled.py --port "$PORT" --pid "$SERVER" --body "$WORK/body.json" \
