@@ -23,8 +23,9 @@ import FlexGenSampler
 /// - `GET /v1/health`, `GET /metrics` (Prometheus text), `GET /v1/openapi.json`.
 ///
 /// Errors are JSON (`APIError`): 400 malformed JSON or schema violations (every issue, with its
-/// JSON path), 404 unknown route, 405 wrong method, 413 body over `maxBodyBytes`, 422 more
-/// clients than `maxClients`, 503/500 as above.
+/// JSON path), 401 missing or wrong bearer token (with `authToken`), 404 unknown route, 405 wrong
+/// method, 408 request not received within `readTimeoutS` (`ConnectionGuard`), 413 body over
+/// `maxBodyBytes`, 422 more clients than `maxClients`, 503/500 as above.
 ///
 /// Concurrency: handlers never block the event loops or the cooperative pool — solves run
 /// through the engine's `async` entry point (the library's runs them on a Dispatch queue).
@@ -65,7 +66,8 @@ public struct FlexGenHTTPService: Sendable {
                                                 idle: .nanoseconds(Int64(configuration.idleTimeoutS * 1e9)))
         let (metrics, logger) = (metrics, logger)
         return Application(
-            responder: ServiceResponder(inner: router.buildResponder(), metrics: metrics),
+            responder: ServiceResponder(inner: router.buildResponder(), metrics: metrics,
+                                        token: configuration.authToken, metricsPublic: configuration.metricsPublic),
             server: .http1(configuration: .init(additionalChannelHandlers: [
                 ConnectionGuard(timeouts: timeouts, table: table, metrics: metrics, logger: logger),
             ])),

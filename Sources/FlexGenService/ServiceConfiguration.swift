@@ -38,11 +38,17 @@ public struct ServiceConfiguration: Sendable, Hashable {
     /// request in progress, the new one is closed at once. Default nil: the process's
     /// descriptor limit minus a reserve for its own files (`DescriptorLimit.defaultMaxConnections`).
     public var maxConnections: Int?
+    /// When set, every route except `GET /v1/health` (and `GET /metrics` with `metricsPublic`)
+    /// requires `Authorization: Bearer <token>`; a missing or wrong token is a 401 with
+    /// `WWW-Authenticate`. Default nil: no authentication (keep the service on loopback).
+    public var authToken: BearerToken?
+    /// With `authToken`, leave `GET /metrics` open (for a scraper without the token). Default false.
+    public var metricsPublic: Bool
 
     public init(host: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = 8 << 20,
                 maxClients: Int = 10_000, timeLimitS: Double = 10, validationFlopsPerS: Double? = nil,
                 validationScoringSecondsPerBatch: Double? = nil, readTimeoutS: Double = 5, idleTimeoutS: Double = 75,
-                maxConnections: Int? = nil) {
+                maxConnections: Int? = nil, authToken: BearerToken? = nil, metricsPublic: Bool = false) {
         self.host = host
         self.port = port
         self.maxBodyBytes = maxBodyBytes
@@ -53,6 +59,8 @@ public struct ServiceConfiguration: Sendable, Hashable {
         self.readTimeoutS = readTimeoutS
         self.idleTimeoutS = idleTimeoutS
         self.maxConnections = maxConnections
+        self.authToken = authToken
+        self.metricsPublic = metricsPublic
     }
 
     /// `maxConnections`, or its default for the descriptor limit in force now (1024 assumed if

@@ -10,6 +10,10 @@ import Logging
 struct ServiceResponder<Inner: HTTPResponder>: HTTPResponder where Inner.Context == BasicRequestContext {
     let inner: Inner
     let metrics: ServiceMetrics
+    /// `--auth-token-file`'s token; nil: no authentication.
+    var token: BearerToken? = nil
+    /// `--metrics-public`.
+    var metricsPublic = false
 
     func respond(to request: Request, context: BasicRequestContext) async throws -> Response {
         let clock = ContinuousClock()
@@ -18,7 +22,9 @@ struct ServiceResponder<Inner: HTTPResponder>: HTTPResponder where Inner.Context
         let path = request.uri.path
         let methods = Route.methods(for: path)
         var response: Response
-        if methods.isEmpty {
+        if let refusal = authenticationFailure(request) {
+            response = Self.errorResponse(refusal, request: request, context: context)
+        } else if methods.isEmpty {
             response = Self.errorResponse(APIError(.notFound, path: "",
                                                    reason: "no route \(path); the routes are listed at GET /v1/openapi.json"),
                                           request: request, context: context)
@@ -68,6 +74,24 @@ struct ServiceResponder<Inner: HTTPResponder>: HTTPResponder where Inner.Context
         if let clients = response.headers[ServiceHeader.clients] { metadata["clients"] = .string(clients) }
         context.logger.info("request", metadata: metadata)
         return response
+    }
+
+    /// The 401 for a request that needs the token and lacks it (nil: let it through). RFC 6750:
+    /// no credentials → a bare `Bearer` challenge; wrong or malformed ones → `invalid_token`.
+    func authenticationFailure(_ request: Request) -> APIError? {
+        guard let token, Route.requiresToken(request.uri.path, metricsPublic: metricsPublic) else { return nil }
+        let realm = #"Bearer realm="flexgen""#
+        guard let authorization = request.headers[.authorization] else {
+            return APIError(.unauthorized, path: "headers.Authorization",
+                            reason: "this server requires a bearer token (Authorization: Bearer <token>)",
+                            headers: [.wwwAuthenticate: realm])
+        }
+        guard let presented = BearerToken.credentials(fromAuthorization: authorization),
+              token.matches(presented.utf8) else {
+            return APIError(.unauthorized, path: "headers.Authorization", reason: "the bearer token is not valid for this server",
+                            headers: [.wwwAuthenticate: realm + #", error="invalid_token""#])
+        }
+        return nil
     }
 
     /// A request whose body stopped arriving (`RequestInterrupted`). A read timeout is the

@@ -13,7 +13,7 @@ struct Serve: AsyncParsableCommand {
             requests in flight before exiting 0. One log line per request on standard error.
             """)
 
-    @Option(help: "Address to bind; the service has no authentication, keep it on loopback unless fronted by a proxy.")
+    @Option(help: "Address to bind; without --auth-token-file the service has no authentication: keep it on loopback unless fronted by a proxy.")
     var host = ServiceConfiguration().host
 
     @Option(help: "TCP port; 0 picks a free one.")
@@ -39,12 +39,34 @@ struct Serve: AsyncParsableCommand {
         discussion: "At the cap, the connection waiting longest without a whole request is closed to admit the new one; if every connection holds a request in progress, the new one is closed at once."))
     var maxConnections: Int?
 
+    @Option(help: ArgumentHelp("File holding a bearer token: every route but GET /v1/health (and /metrics with --metrics-public) then requires Authorization: Bearer <token>, else 401.",
+                               valueName: "file"))
+    var authTokenFile: String?
+
+    @Flag(help: "With --auth-token-file, leave GET /metrics open (for a scraper without the token).")
+    var metricsPublic = false
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel = "info"
 
     var serviceConfiguration: ServiceConfiguration {
         ServiceConfiguration(host: host, port: port, maxBodyBytes: maxBodyBytes, maxClients: maxClients, timeLimitS: timeLimit,
-                             readTimeoutS: readTimeout, idleTimeoutS: idleTimeout, maxConnections: maxConnections)
+                             readTimeoutS: readTimeout, idleTimeoutS: idleTimeout, maxConnections: maxConnections,
+                             metricsPublic: metricsPublic)
+    }
+
+    /// The token in `--auth-token-file`: its whole content, without surrounding whitespace (a
+    /// trailing newline is how most editors and `echo` leave it).
+    func loadToken() throws -> BearerToken? {
+        guard let path = authTokenFile else { return nil }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ValidationError("--auth-token-file: cannot read \(path)")
+        }
+        let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let token = BearerToken(text) else {
+            throw ValidationError("--auth-token-file: \(path) must hold one token of letters, digits and -._~+/ (optionally ending in =), got \(text.isEmpty ? "an empty file" : "other characters")")
+        }
+        return token
     }
 
     func validate() throws {
@@ -54,6 +76,10 @@ struct Serve: AsyncParsableCommand {
                          "idleTimeoutS": "--idle-timeout", "maxConnections": "--max-connections"]
             let field = String(issue.prefix { $0 != ":" })
             throw ValidationError("\(flags[field] ?? field)\(issue.dropFirst(field.count))")
+        }
+        _ = try loadToken()
+        if metricsPublic, authTokenFile == nil {
+            throw ValidationError("--metrics-public: only meaningful with --auth-token-file (without it every route is open)")
         }
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level: expected one of trace, debug, info, notice, warning, error, critical, got \(logLevel)")
@@ -66,7 +92,8 @@ struct Serve: AsyncParsableCommand {
         // Before the connection cap's default is derived from it: the soft limit is often 1024
         // while the hard limit allows far more.
         let limits = DescriptorLimit.raiseSoftToHard()
-        let configuration = serviceConfiguration
+        var configuration = serviceConfiguration
+        configuration.authToken = try loadToken()
         logger.info("descriptor limit", metadata: [
             "soft_at_start": .string(limits.map { String($0.before.soft) } ?? "unknown"),
             "soft": .string(limits.map { String($0.after.soft) } ?? "unknown"),
@@ -74,6 +101,7 @@ struct Serve: AsyncParsableCommand {
             "max_connections": .stringConvertible(configuration.resolvedMaxConnections),
             "read_timeout_s": .stringConvertible(configuration.readTimeoutS),
             "idle_timeout_s": .stringConvertible(configuration.idleTimeoutS),
+            "authentication": .string(configuration.authToken == nil ? "none" : configuration.metricsPublic ? "bearer (metrics public)" : "bearer"),
         ])
         if let soft = limits?.after.soft, configuration.resolvedMaxConnections > DescriptorLimit.defaultMaxConnections(forLimit: soft) {
             logger.warning("--max-connections leaves fewer than \(DescriptorLimit.reserve(forLimit: soft)) descriptors for the server's own files: at the cap, accepting or opening a file may fail")

@@ -7,7 +7,7 @@ import FlexGen
 @testable import FlexGenService
 
 /// SplitMix64 (Steele, Lea, Flood 2014): a seeded stream for the random operation sequences.
-struct SplitMix {
+struct SplitMix: RandomNumberGenerator {
     var state: UInt64
     mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15

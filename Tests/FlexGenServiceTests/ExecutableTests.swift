@@ -161,6 +161,32 @@ private func exitStatus(of process: Process) async throws -> Int32 {
         #expect(line.contains("max_connections=\(expected - min(1024, max(64, expected / 8)))"), "\(line)")
     }
 
+    @Test func serveRejectsAnUnusableTokenFile() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("flexgen-token-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let empty = folder.appendingPathComponent("empty"), spaced = folder.appendingPathComponent("spaced")
+        try Data("\n".utf8).write(to: empty)
+        try Data("two words\n".utf8).write(to: spaced)
+        let cases: [([String], String)] = [
+            (["--auth-token-file", folder.appendingPathComponent("missing").path], "--auth-token-file"),
+            (["--auth-token-file", empty.path], "empty"),
+            (["--auth-token-file", spaced.path], "--auth-token-file"),
+            (["--metrics-public"], "--metrics-public"),
+        ]
+        for (arguments, expected) in cases {
+            let process = Process()
+            process.executableURL = try productBinary("flexgen")
+            process.arguments = ["serve", "--port", "0"] + arguments
+            let captured = try CapturedOutput(process)
+            defer { captured.remove() }
+            try process.run()
+            #expect(try await exitStatus(of: process) == 2, "\(arguments)")
+            #expect(captured.stderr.contains(expected), "\(captured.stderr)")
+            #expect(!captured.stderr.contains("two words"), "the file's content must not be echoed")
+        }
+    }
+
     @Test func serveRejectsBadConnectionLimits() async throws {
         for (flag, value) in [("--read-timeout", "0"), ("--idle-timeout", "nan"), ("--max-connections", "0")] {
             let process = Process()
