@@ -35,6 +35,8 @@ public struct FlexGenHTTPService: Sendable {
     public let engine: SolveEngine
     public let metrics: ServiceMetrics
     public let logger: Logger
+    /// Solve slots and their queue (`maxConcurrentSolves`, `maxQueuedSolves`).
+    let admission: SolveAdmission
 
     public init(configuration: ServiceConfiguration = ServiceConfiguration(), engine: SolveEngine = .library,
                 metrics: ServiceMetrics = ServiceMetrics(), logger: Logger = Logger(label: "flexgen.service")) {
@@ -42,6 +44,33 @@ public struct FlexGenHTTPService: Sendable {
         self.engine = engine
         self.metrics = metrics
         self.logger = logger
+        self.admission = SolveAdmission(maxRunning: configuration.resolvedMaxConcurrentSolves,
+                                        maxQueued: max(0, configuration.maxQueuedSolves)) { running, queued in
+            metrics.solveLoad(running: running, queued: queued)
+        }
+    }
+
+    /// Runs `work` in a solve slot (`SolveAdmission`), passing it the time limit left: the whole
+    /// limit when a slot was free, the limit minus the time queued otherwise, so that an admitted
+    /// request's solve still ends within its limit from arrival. A full queue is a 503 at once,
+    /// a wait that reaches the time limit a 503 then; both say `Retry-After: 1`.
+    func withSolveSlot<T: Sendable>(received: ContinuousClock.Instant, _ work: (Double) async throws -> T) async throws -> T {
+        let limit = configuration.timeLimitS
+        let immediately: Bool
+        do {
+            immediately = try await admission.acquire(deadline: received + .nanoseconds(Int64(limit * 1e9)))
+        } catch let refusal as SolveAdmission.Refusal {
+            let full = refusal == .queueFull
+            metrics.solveRejected(reason: full ? "queue_full" : "queue_timeout")
+            throw APIError(.serviceUnavailable,
+                           reason: full
+                               ? "the server is at capacity: \(admission.maxRunning) solves running and \(admission.maxQueued) waiting (--max-concurrent-solves, --max-queued-solves); retry later"
+                               : "no solve slot came free within the time limit of \(limit) s (--time-limit); retry later",
+                           headers: [.retryAfter: "1"])
+        }
+        defer { admission.release() }
+        let left = immediately ? limit : limit - ValidationResources.seconds(ContinuousClock.now - received)
+        return try await work(max(left, limit * 1e-3))
     }
 
     /// The Hummingbird application, ready to run in a `ServiceGroup` (which owns shutdown).
@@ -92,6 +121,7 @@ public struct FlexGenHTTPService: Sendable {
     // MARK: Handlers
 
     func solve(_ request: Request) async throws -> Response {
+        let received = ContinuousClock.now
         var solver = engine.defaultSolver
         for (key, value) in request.uri.queryParameters {
             guard key == "solver" else {
@@ -111,7 +141,7 @@ public struct FlexGenHTTPService: Sendable {
         }
         let solution: Solution
         do {
-            solution = try await engine.solve(problem, solver, configuration.timeLimitS)
+            solution = try await withSolveSlot(received: received) { limit in try await engine.solve(problem, solver, limit) }
         } catch let error as InputError {
             throw APIError.badInput(error)
         }
@@ -225,7 +255,7 @@ public struct FlexGenHTTPService: Sendable {
         let batches = keys.count * settings.seedCount
         let report: ValidationReport
         do {
-            report = try await BlockingWork.run { stop in
+            report = try await withSolveSlot(received: received) { _ in try await BlockingWork.run { stop in
                 // The deadline counts from the request's arrival: queueing behind solves uses it up too.
                 let remaining = limitS - ValidationResources.seconds(ContinuousClock.now - received)
                 guard remaining > 0 else {
@@ -238,7 +268,7 @@ public struct FlexGenHTTPService: Sendable {
                                                   evaluator: resources.evaluator, timing: nil)
                 return try validator.validate(problem: problem, solution: solution, settings: limited,
                                               shouldStop: { stop.isStopped })
-            }
+            } }
         } catch let error as ValidationInputError {
             throw ValidationLimits.apiError(error)
         } catch let error as SamplerError {

@@ -1,3 +1,5 @@
+import Foundation  // ProcessInfo
+
 /// Everything `flexgen serve` can be told, with the default of each field.
 public struct ServiceConfiguration: Sendable, Hashable {
     /// Address to bind. Default `127.0.0.1`: loopback only, the service has no authentication.
@@ -38,6 +40,13 @@ public struct ServiceConfiguration: Sendable, Hashable {
     /// request in progress, the new one is closed at once. Default nil: the process's
     /// descriptor limit minus a reserve for its own files (`DescriptorLimit.defaultMaxConnections`).
     public var maxConnections: Int?
+    /// Most solves and validations running at once (they run on the solve threads). Default
+    /// nil: the number of cores, the number of solve threads.
+    public var maxConcurrentSolves: Int?
+    /// Most requests waiting for a solve slot; one more is answered 503 with `Retry-After` at
+    /// once. A queued request waits at most its time limit (`timeLimitS`, from its arrival), then
+    /// 503; once admitted, its solve gets what is left of the limit. Default 64.
+    public var maxQueuedSolves: Int
     /// When set, every route except `GET /v1/health` (and `GET /metrics` with `metricsPublic`)
     /// requires `Authorization: Bearer <token>`; a missing or wrong token is a 401 with
     /// `WWW-Authenticate`. Default nil: no authentication (keep the service on loopback).
@@ -48,7 +57,8 @@ public struct ServiceConfiguration: Sendable, Hashable {
     public init(host: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = 8 << 20,
                 maxClients: Int = 10_000, timeLimitS: Double = 10, validationFlopsPerS: Double? = nil,
                 validationScoringSecondsPerBatch: Double? = nil, readTimeoutS: Double = 5, idleTimeoutS: Double = 75,
-                maxConnections: Int? = nil, authToken: BearerToken? = nil, metricsPublic: Bool = false) {
+                maxConnections: Int? = nil, authToken: BearerToken? = nil, metricsPublic: Bool = false,
+                maxConcurrentSolves: Int? = nil, maxQueuedSolves: Int = 64) {
         self.host = host
         self.port = port
         self.maxBodyBytes = maxBodyBytes
@@ -61,7 +71,12 @@ public struct ServiceConfiguration: Sendable, Hashable {
         self.maxConnections = maxConnections
         self.authToken = authToken
         self.metricsPublic = metricsPublic
+        self.maxConcurrentSolves = maxConcurrentSolves
+        self.maxQueuedSolves = maxQueuedSolves
     }
+
+    /// `maxConcurrentSolves`, or the number of cores.
+    public var resolvedMaxConcurrentSolves: Int { maxConcurrentSolves ?? max(1, ProcessInfo.processInfo.activeProcessorCount) }
 
     /// `maxConnections`, or its default for the descriptor limit in force now (1024 assumed if
     /// it cannot be read).
@@ -90,6 +105,8 @@ public struct ServiceConfiguration: Sendable, Hashable {
         if !(idleTimeoutS.isFinite && idleTimeoutS > 0 && idleTimeoutS <= 86_400) {
             issues.append("idleTimeoutS: must be > 0 and ≤ 86400 s, got \(idleTimeoutS)")
         }
+        if let solves = maxConcurrentSolves, solves < 1 { issues.append("maxConcurrentSolves: must be >= 1, got \(solves)") }
+        if maxQueuedSolves < 0 { issues.append("maxQueuedSolves: must be >= 0, got \(maxQueuedSolves)") }
         if let cap = maxConnections, cap < 1 { issues.append("maxConnections: must be >= 1, got \(cap)") }
         return issues
     }

@@ -20,6 +20,10 @@ import Prometheus
 ///   cap with every slot busy); a client closing its own connection is not counted here
 /// - `flexgen_http_client_aborts_total{method,path}` counter (requests whose client went away
 ///   before sending the whole request; logged as such, never as a 5xx)
+/// - `flexgen_solves_running`, `flexgen_solve_queue_depth` gauges (solve slots in use, requests
+///   waiting for one)
+/// - `flexgen_solve_rejections_total{reason}` counter: `queue_full` (503 at once), `queue_timeout`
+///   (503 after waiting the time limit in the queue)
 public struct ServiceMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
     private let factory: PrometheusMetricsFactory
@@ -51,6 +55,11 @@ public struct ServiceMetrics: Sendable {
         self.inFlight = Meter(label: "flexgen_http_requests_in_flight", factory: factory)
         self.connectionsOpen = Meter(label: "flexgen_http_connections_open", factory: factory)
         // Every series exists from the start (at 0), so that a scraper can tell "none" from "absent".
+        for reason in ["queue_full", "queue_timeout"] {
+            Counter(label: "flexgen_solve_rejections_total", dimensions: [("reason", reason)], factory: factory).increment(by: 0)
+        }
+        Gauge(label: "flexgen_solves_running", factory: factory).record(0)
+        Gauge(label: "flexgen_solve_queue_depth", factory: factory).record(0)
         for reason in CloseReason.allCases {
             Counter(label: "flexgen_http_connections_closed_total", dimensions: [("reason", reason.rawValue)],
                     factory: factory).increment(by: 0)
@@ -71,6 +80,15 @@ public struct ServiceMetrics: Sendable {
         inFlight.decrement()
         Counter(label: "flexgen_http_client_aborts_total", dimensions: [("method", method), ("path", path)],
                 factory: factory).increment()
+    }
+
+    func solveLoad(running: Int, queued: Int) {
+        Gauge(label: "flexgen_solves_running", factory: factory).record(running)
+        Gauge(label: "flexgen_solve_queue_depth", factory: factory).record(queued)
+    }
+
+    func solveRejected(reason: String) {
+        Counter(label: "flexgen_solve_rejections_total", dimensions: [("reason", reason)], factory: factory).increment()
     }
 
     /// A request dropped because its connection was evicted: out of flight, no response.

@@ -59,6 +59,10 @@ struct ServiceResponder<Inner: HTTPResponder>: HTTPResponder where Inner.Context
                                               request: request, context: context)
             }
         }
+        // Every answer names its request: the log line's `hb.request.id` (read from the logger's
+        // metadata, not `context.id`, which traps when the log handler keeps no metadata).
+        response.headers[ServiceHeader.requestID] = context.logger[metadataKey: "hb.request.id"]?.description
+            ?? RequestID().description
         let duration = clock.now - start
         let routePath = methods.isEmpty ? "unmatched" : path
         metrics.requestFinished(method: request.method.rawValue, path: routePath, status: Int(response.status.code),
@@ -150,6 +154,8 @@ enum ServiceHeader {
     static let solverStatus = HTTPField.Name("FlexGen-Solver-Status")!
     /// The problem's client count.
     static let clients = HTTPField.Name("FlexGen-Clients")!
+    /// Every response: the request's id (also the log line's `hb.request.id`).
+    static let requestID = HTTPField.Name("FlexGen-Request-Id")!
     /// `POST /v1/validate`: why the report has no predicted compute times.
     static let timing = HTTPField.Name("FlexGen-Timing")!
 }

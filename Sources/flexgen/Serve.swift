@@ -39,6 +39,12 @@ struct Serve: AsyncParsableCommand {
         discussion: "At the cap, the connection waiting longest without a whole request is closed to admit the new one; if every connection holds a request in progress, the new one is closed at once."))
     var maxConnections: Int?
 
+    @Option(help: "Most solves and validations running at once (default: the number of cores).")
+    var maxConcurrentSolves: Int?
+
+    @Option(help: "Most requests waiting for a solve slot; beyond, 503 with Retry-After at once. A queued request waits at most --time-limit.")
+    var maxQueuedSolves = ServiceConfiguration().maxQueuedSolves
+
     @Option(help: ArgumentHelp("File holding a bearer token: every route but GET /v1/health (and /metrics with --metrics-public) then requires Authorization: Bearer <token>, else 401.",
                                valueName: "file"))
     var authTokenFile: String?
@@ -52,7 +58,8 @@ struct Serve: AsyncParsableCommand {
     var serviceConfiguration: ServiceConfiguration {
         ServiceConfiguration(host: host, port: port, maxBodyBytes: maxBodyBytes, maxClients: maxClients, timeLimitS: timeLimit,
                              readTimeoutS: readTimeout, idleTimeoutS: idleTimeout, maxConnections: maxConnections,
-                             metricsPublic: metricsPublic)
+                             metricsPublic: metricsPublic, maxConcurrentSolves: maxConcurrentSolves,
+                             maxQueuedSolves: maxQueuedSolves)
     }
 
     /// The token in `--auth-token-file`: its whole content, without surrounding whitespace (a
@@ -73,7 +80,8 @@ struct Serve: AsyncParsableCommand {
         if let issue = serviceConfiguration.issues.first {
             let flags = ["host": "--host", "port": "--port", "maxBodyBytes": "--max-body-bytes",
                          "maxClients": "--max-clients", "timeLimitS": "--time-limit", "readTimeoutS": "--read-timeout",
-                         "idleTimeoutS": "--idle-timeout", "maxConnections": "--max-connections"]
+                         "idleTimeoutS": "--idle-timeout", "maxConnections": "--max-connections",
+                         "maxConcurrentSolves": "--max-concurrent-solves", "maxQueuedSolves": "--max-queued-solves"]
             let field = String(issue.prefix { $0 != ":" })
             throw ValidationError("\(flags[field] ?? field)\(issue.dropFirst(field.count))")
         }
