@@ -60,13 +60,7 @@ public struct FlexGenHTTPService: Sendable {
         do {
             immediately = try await admission.acquire(deadline: received + .nanoseconds(Int64(limit * 1e9)))
         } catch let refusal as SolveAdmission.Refusal {
-            let full = refusal == .queueFull
-            metrics.solveRejected(reason: full ? "queue_full" : "queue_timeout")
-            throw APIError(.serviceUnavailable,
-                           reason: full
-                               ? "the server is at capacity: \(admission.maxRunning) solves running and \(admission.maxQueued) waiting (--max-concurrent-solves, --max-queued-solves); retry later"
-                               : "no solve slot came free within the time limit of \(limit) s (--time-limit); retry later",
-                           headers: [.retryAfter: "1"])
+            throw refused(refusal)
         }
         defer { admission.release() }
         let left = immediately ? limit : limit - ValidationResources.seconds(ContinuousClock.now - received)
@@ -118,6 +112,17 @@ public struct FlexGenHTTPService: Sendable {
         try await group.run()
     }
 
+    /// The 503 for a refused admission (counted).
+    func refused(_ refusal: SolveAdmission.Refusal) -> APIError {
+        let full = refusal == .queueFull
+        metrics.solveRejected(reason: full ? "queue_full" : "queue_timeout")
+        return APIError(.serviceUnavailable,
+                        reason: full
+                            ? "the server is at capacity: \(admission.maxRunning) solves running and \(admission.maxQueued) waiting (--max-concurrent-solves, --max-queued-solves); retry later"
+                            : "no solve slot came free within the time limit of \(configuration.timeLimitS) s (--time-limit); retry later",
+                        headers: [.retryAfter: "1"])
+    }
+
     // MARK: Handlers
 
     func solve(_ request: Request) async throws -> Response {
@@ -133,6 +138,8 @@ public struct FlexGenHTTPService: Sendable {
             throw APIError(.badRequest, path: "query.solver",
                            reason: "unknown solver \"\(solver)\" (expected one of: \(engine.solverNames.joined(separator: ", ")))")
         }
+        // Full already: refuse before reading and decoding the body (the cheapest 503).
+        if admission.isFull { throw refused(.queueFull) }
         let problem = try await Self.offPoolIfLarge(try await RequestDecoding.body(of: request, limit: configuration.maxBodyBytes),
                                                     RequestDecoding.problem(from:))
         guard problem.clients.count <= configuration.maxClients else {

@@ -38,6 +38,11 @@ final class SolveAdmission: Sendable {
         self.onChange = onChange
     }
 
+    /// Every slot busy and the queue full: `acquire` would refuse now. Read before the body is
+    /// decoded, so that a refusal under overload costs no parsing (a decode of a large problem
+    /// takes milliseconds of a core that the admitted solves need).
+    var isFull: Bool { state.withLock { $0.running >= maxRunning && $0.queue.count >= maxQueued } }
+
     /// (running, queued) now.
     var load: (running: Int, queued: Int) { state.withLock { ($0.running, $0.queue.count) } }
 
