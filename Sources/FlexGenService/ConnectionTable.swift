@@ -19,8 +19,9 @@ import Synchronization
 /// by the evictions in flight (microseconds each); the descriptor reserve covers them
 /// (`DescriptorLimit.reserve(forLimit:)`).
 ///
-/// Cost: O(1) amortised per call (a FIFO of tickets with lazy deletion: a connection that stops
-/// being evictable leaves a stale ticket that `admit` skips).
+/// Cost: O(1) amortised per call, O(log n) for the occasional rebuild (a FIFO of tickets with
+/// lazy deletion: a connection that stops being evictable leaves a stale ticket that `admit`
+/// skips, and the FIFO is rebuilt from the live entries when stale ones pile up).
 final class ConnectionTable<Handle: Sendable>: Sendable {
     let capacity: Int
 
@@ -80,8 +81,18 @@ final class ConnectionTable<Handle: Sendable>: Sendable {
             state.nextTicket += 1
             state.evictable[id] = Entry(ticket: state.nextTicket, handle: handle)
             state.queue.append((state.nextTicket, id))
+            // Stale tickets are otherwise only skipped by `admit` at the cap: below it, every
+            // response on a kept-alive connection would grow the queue for ever. Rebuilt from the
+            // live entries once stale ones outnumber them (O(n log n) per n appends).
+            if state.queue.count - state.queueStart > 2 * state.evictable.count + 1024 {
+                state.queue = state.evictable.map { (ticket: $0.value.ticket, id: $0.key) }.sorted { $0.ticket < $1.ticket }
+                state.queueStart = 0
+            }
         }
     }
+
+    /// Tickets held in the eviction queue, live and stale (bounded by 3 × evictable + 1024).
+    var queuedTickets: Int { state.withLock { $0.queue.count - $0.queueStart } }
 
     /// The connection `id` delivered a whole request: the server is working on it.
     func markBusy(_ id: UInt64) {

@@ -82,6 +82,18 @@ struct SplitMix: RandomNumberGenerator {
         }
     }
 
+    /// Memory stays bounded below the cap: a kept-alive connection marked evictable after every
+    /// response (a million times) leaves at most 3 × evictable + 1024 tickets queued.
+    @Test func staleTicketsDoNotAccumulate() {
+        let table = ConnectionTable<UInt64>(capacity: 100)
+        guard case .admitted(let id, nil) = table.admit() else { Issue.record("not admitted"); return }
+        for _ in 0..<1_000_000 {
+            table.markEvictable(id, handle: id)
+            table.markBusy(id)
+        }
+        #expect(table.queuedTickets <= 3 + 1024)
+    }
+
     /// Worked by hand: capacity 2; a, b open (both evictable, a older); c evicts a; b becomes
     /// busy; d evicts c (the only evictable one left); with b and d both busy, e is refused.
     @Test func handWorkedSequence() {
