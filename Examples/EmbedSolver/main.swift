@@ -7,7 +7,7 @@ import Foundation
 
 func embed(problemPath: String, variant: String) async throws -> Bool {
     let problem = try ProblemFile.load(path: problemPath)               // decode + validate
-    var settings = VariantSettings()
+    var settings = SolverSettings()
     settings.decomposition.timeLimitS = 5                                // every setting has a documented default
     guard let solver = AsyncSolver(named: variant, settings: settings) else {
         throw InputError(path: "variant", reason: "unknown \"\(variant)\"; expected one of \(SolverVariant.allCases.map(\.rawValue))")

@@ -28,7 +28,7 @@ public enum AllocationTarget {
                                                   bandwidthHz: problem.server.bandwidthHz)
         let elapsed = (clock.now - start).seconds
         let cpu = ThreadCPUClock.seconds() - cpuStart
-        guard result.status.hasSolution, result.clients.count == problem.clients.count else {
+        guard result.status.certifiesSolution, result.clients.count == problem.clients.count else {
             return TimedSolution(Solution(problem: problem.name, solver: "allocation", status: result.status, totalEnergyJ: nil,
                              solveTimeS: elapsed, diagnostics: result.diagnostics, clients: []), timedS: elapsed, timedCPUS: cpu)
         }

@@ -16,11 +16,11 @@ public enum BenchVariants {
     /// returns its best checked solution with status `time_limit`, which the harness records as such).
     public static func make(_ name: String, timeLimitS: Double = .infinity) -> BenchVariant? {
         guard let variant = SolverVariant(rawValue: name) else { return nil }
-        var settings = VariantSettings()
+        var settings = SolverSettings()
         settings.decomposition.timeLimitS = timeLimitS
         // The gap instances have up to 4 clients: up to 24⁴ ≈ 3.3e5 assignments before pruning.
         settings.exhaustiveLimit = 400_000
-        let solver = VariantSolver(variant, settings: settings)
+        let solver = FlexGenSolver(variant, settings: settings)
         return BenchVariant(name: name) { try solver.solve($0) }
     }
 

@@ -11,22 +11,29 @@ public struct Client: Codable, Sendable, Hashable, Identifiable {
     public var imageBits: Double
     /// Quality the client's configuration must reach (in the profile's metric); nil: any configuration.
     public var qualityRequirement: Double?
+    /// Weight of serving this client under admission control (a positive number); nil when the
+    /// file gives none, which counts as 1 (`admissionPriority`) and is not written back.
+    public var priority: Double?
 
     public init(id: String, deadlineS: Double, uplinkDelayS: Double = 0, channelGain: ChannelGain,
-                imageBits: Double, qualityRequirement: Double? = nil) {
+                imageBits: Double, qualityRequirement: Double? = nil, priority: Double? = nil) {
         self.id = id
         self.deadlineS = deadlineS
         self.uplinkDelayS = uplinkDelayS
         self.channelGain = channelGain
         self.imageBits = imageBits
         self.qualityRequirement = qualityRequirement
+        self.priority = priority
     }
+
+    /// The priority admission control maximises: `priority`, or 1 when absent.
+    public var admissionPriority: Double { priority ?? 1 }
 
     /// Time left for computing and transmitting once the uplink delay is spent, T_k − u_k (s).
     public var serviceWindowS: Double { deadlineS - uplinkDelayS }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case id, deadlineS, uplinkDelayS, channelGainDb, channelGain, imageBits, qualityRequirement
+        case id, deadlineS, uplinkDelayS, channelGainDb, channelGain, imageBits, qualityRequirement, priority
     }
 
     public init(from decoder: any Decoder) throws {
@@ -51,6 +58,7 @@ public struct Client: Codable, Sendable, Hashable, Identifiable {
         }
         imageBits = try c.decode(Double.self, forKey: .imageBits)
         qualityRequirement = try c.decodeIfPresent(Double.self, forKey: .qualityRequirement)
+        priority = try c.decodeIfPresent(Double.self, forKey: .priority)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -64,5 +72,6 @@ public struct Client: Codable, Sendable, Hashable, Identifiable {
         }
         try c.encode(imageBits, forKey: .imageBits)
         try c.encodeIfPresent(qualityRequirement, forKey: .qualityRequirement)
+        try c.encodeIfPresent(priority, forKey: .priority)
     }
 }

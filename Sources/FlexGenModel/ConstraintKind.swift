@@ -24,6 +24,9 @@ public enum ConstraintKind: String, Codable, Sendable, Hashable, CaseIterable {
     case missingClient
     /// A decision names a client the problem does not have, or names one twice.
     case unknownClient
+    /// The `admission` block is inconsistent: ids, counts, priorities, bound, or a rejection reason
+    /// that does not hold.
+    case admission
 }
 
 /// One violated constraint: its kind, the clients it concerns (empty: the whole server) and a

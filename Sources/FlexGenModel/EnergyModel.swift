@@ -65,4 +65,19 @@ public enum EnergyModel {
                                         gain g: Double, noisePsd n0: Double) -> Double {
         requiredTxPower(bits: bits, bandwidthHz: b, txTimeS: t, gain: g, noisePsd: n0) * t
     }
+
+    /// The least service time (compute + transmit, without the uplink delay u) a client can reach
+    /// alone: compute at `computeRate` f and transmit over the whole band B at full power P_max,
+    /// C/f + D/(B·log2(1 + P_max·g/(N0·B))) (s). Compare it with the window T − u.
+    ///
+    /// The SNR is formed as (P/N0)·(g/B) rather than P·g/(N0·B): each ratio pairs quantities of
+    /// similar scale, so tiny inputs (subnormal N0 and B) do not underflow to 0/0.
+    /// Edge cases: infinite when the rate or the SNR is 0.
+    @inlinable
+    public static func minimumServiceTime(flops: Double, computeRate: Double, imageBits: Double, bandwidthHz: Double,
+                                          maxTxPowerW: Double, gain: Double, noisePsd: Double) -> Double {
+        let snr = (maxTxPowerW / noisePsd) * (gain / bandwidthHz)
+        let rate = bandwidthHz * log1p(snr) / 0.693_147_180_559_945_3
+        return flops / computeRate + imageBits / rate
+    }
 }

@@ -53,7 +53,21 @@ public struct Evaluation: Sendable, Hashable {
         return ConstraintKind.allCases.filter(kinds.contains)
     }
 
+    /// Checks `solution` against `problem`. A solution with an `admission` block is checked against
+    /// the problem restricted to its admitted clients (`Problem.restricted(to:)`), and the block
+    /// itself is checked (`AdmissionCheck`).
     public init(problem: Problem, solution: Solution, relativeTolerance: Double = 1e-6) {
+        guard let admission = solution.admission else {
+            self.init(checking: problem, solution: solution, relativeTolerance: relativeTolerance)
+            return
+        }
+        let check = AdmissionCheck(problem: problem, solution: solution, admission: admission,
+                                   relativeTolerance: relativeTolerance)
+        self.init(checking: check.admittedProblem, solution: solution, relativeTolerance: relativeTolerance)
+        violations += check.violations
+    }
+
+    private init(checking problem: Problem, solution: Solution, relativeTolerance: Double) {
         let tol = relativeTolerance
         self.relativeTolerance = tol
         let server = problem.server
@@ -67,7 +81,7 @@ public struct Evaluation: Sendable, Hashable {
         totalTxEnergyJ = 0
         computeRateUsed = 0
         bandwidthUsed = 0
-        hasAllocation = solution.status.hasSolution || !solution.clients.isEmpty
+        hasAllocation = solution.hasAllocation
         guard hasAllocation else { return }
 
         // Match decisions to clients.
@@ -211,7 +225,7 @@ public struct Evaluation: Sendable, Hashable {
         if let reported = solution.totalEnergyJ, !agrees(reported, totalEnergyJ, tol) {
             violations.append(.init(kind: .reportedValue, clients: [],
                                     message: "reported totalEnergyJ \(fmt(reported)) but recomputed \(fmt(totalEnergyJ))"))
-        } else if solution.totalEnergyJ == nil, solution.status.hasSolution {
+        } else if solution.totalEnergyJ == nil, solution.status.certifiesSolution {
             violations.append(.init(kind: .reportedValue, clients: [],
                                     message: "status \(solution.status.rawValue) but totalEnergyJ is missing"))
         }

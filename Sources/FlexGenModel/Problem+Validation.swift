@@ -58,6 +58,7 @@ extension Problem {
             if let q = client.qualityRequirement, !q.isFinite {
                 issues.append(.init(path: "\(at).qualityRequirement", reason: "must be a finite number, got \(q)"))
             }
+            if let priority = client.priority { positive(priority, "\(at).priority") }
         }
 
         for (j, target) in serviceTargets.enumerated() {

@@ -21,10 +21,14 @@ public struct Solution: Codable, Sendable, Hashable {
     public var clients: [ClientDecision]
     /// Extension: the prices at the end of the solve (compute μ, bandwidth λ, per target ν).
     public var prices: Prices?
+    /// Present exactly when the solve ran in admission mode: then `clients` lists the admitted
+    /// clients only, and admitted plus rejected ids are exactly the problem's.
+    public var admission: Admission?
 
     public init(problem: String, solver: String, status: SolutionStatus, totalEnergyJ: Double?,
                 lowerBoundJ: Double? = nil, gap: Double? = nil, solveTimeS: Double,
-                diagnostics: [Diagnostic]? = nil, clients: [ClientDecision], prices: Prices? = nil) {
+                diagnostics: [Diagnostic]? = nil, clients: [ClientDecision], prices: Prices? = nil,
+                admission: Admission? = nil) {
         self.problem = problem
         self.solver = solver
         self.status = status
@@ -35,7 +39,14 @@ public struct Solution: Codable, Sendable, Hashable {
         self.diagnostics = diagnostics
         self.clients = clients
         self.prices = prices
+        self.admission = admission
     }
+
+    /// Whether the solution carries an allocation (a decision per served client). A `time_limit`
+    /// or `iteration_limit` result may carry one too; `status.certifiesSolution` says whether the
+    /// status alone vouches for it. A solved problem with no (admitted) clients carries the empty
+    /// allocation.
+    public var hasAllocation: Bool { status.certifiesSolution || !clients.isEmpty }
 
     /// Dual prices of the shared budgets and the service targets.
     public struct Prices: Codable, Sendable, Hashable {
@@ -66,6 +77,7 @@ public struct Solution: Codable, Sendable, Hashable {
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case format, problem, solver, status, totalEnergyJ, lowerBoundJ, gap, solveTimeS, diagnostics, clients, prices
+        case admission
     }
 
     /// Reads the contract's fields and FlexGen's `prices`; keys of another writer's extensions are
@@ -86,6 +98,7 @@ public struct Solution: Codable, Sendable, Hashable {
         diagnostics = try c.decodeIfPresent([Diagnostic].self, forKey: .diagnostics).flatMap { $0.isEmpty ? nil : $0 }
         clients = try c.decodeIfPresent([ClientDecision].self, forKey: .clients) ?? []
         prices = (try? c.decodeIfPresent(Prices.self, forKey: .prices)) ?? nil
+        admission = try c.decodeIfPresent(Admission.self, forKey: .admission)
     }
 
     /// The JSON paths of the keys a solution document has that FlexGen does not read (top level,
@@ -126,5 +139,6 @@ public struct Solution: Codable, Sendable, Hashable {
         try c.encode(diagnostics ?? [], forKey: .diagnostics)
         try c.encode(clients, forKey: .clients)
         try c.encodeIfPresent(prices, forKey: .prices)
+        try c.encodeIfPresent(admission, forKey: .admission)
     }
 }

@@ -13,6 +13,8 @@ public enum SolutionStatus: String, Codable, Sendable, Hashable, CaseIterable {
     /// The numerics failed; no solution is claimed.
     case numericalError = "numerical_error"
 
-    /// Whether a solution with this status carries an allocation for every client.
-    public var hasSolution: Bool { self == .optimal || self == .feasible }
+    /// Whether the status itself vouches for a checked solution (`optimal` or `feasible`). A result
+    /// stopped at a limit may still carry one: ask the result (`Solution.hasAllocation`,
+    /// `AllocationResult.hasAllocation`), not the status.
+    public var certifiesSolution: Bool { self == .optimal || self == .feasible }
 }

@@ -7,11 +7,11 @@ extension SolveEngine {
     /// variant's own limits. An invalid problem (`SolverError.invalidProblem`) is a
     /// 400; valid input the variant cannot take (e.g. `exhaustive` above its size limit) a 422.
     public static var library: SolveEngine {
-        library(settings: VariantSettings())
+        library(settings: SolverSettings())
     }
 
     /// The library engine with explicit variant settings (the time limit is still capped per request).
-    public static func library(settings: VariantSettings) -> SolveEngine {
+    public static func library(settings: SolverSettings) -> SolveEngine {
         SolveEngine(solverNames: SolverVariant.allCases.map(\.rawValue),
                     defaultSolver: SolverVariant.flexgen.rawValue) { problem, name, timeLimitS in
             guard let solver = AsyncSolver(named: name, settings: settings) else {

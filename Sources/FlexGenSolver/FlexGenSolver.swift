@@ -1,103 +1,99 @@
 import Foundation
 import FlexGenModel
 
-/// The FlexGen solver, for embedding:
+/// The one entry point of the optimiser: problem + settings → solver → solution + info.
 ///
-///     let solution = try FlexGenSolver().solve(problem)
+///     let solution = try FlexGenSolver().solve(problem)                       // FlexGen itself
+///     let baseline = try FlexGenSolver(.stepsOnly, settings: settings).solve(problem)
 ///
-/// Problems without service targets: every client gets its cheapest admissible configuration
-/// (`CheapestConfiguration`: optimal, see there), then `AllocationSolver` computes the optimal
-/// compute rate, band, power and transmit time with a certified gap. Status `optimal` when the
-/// certified relative gap ≤ `settings.gapTolerance`; `infeasible` with `diagnostics` when a client
-/// has no admissible configuration, cannot meet its deadline with the whole server, or the clients
-/// cannot fit together (with the factor by which F or B must grow).
+/// Every caller (the CLI, `--compare`, `AsyncSolver`, the HTTP service, the benchmarks) comes
+/// through here, for every variant and for admission mode, and every solution that leaves carries
+/// the same guarantee: `Evaluation` has re-checked it against the problem (the admitted problem in
+/// admission mode). A solution that fails its own check is never returned as a solution: it becomes
+/// `numerical_error` with the violations as diagnostics.
 ///
-/// Problems with service targets are handed to the decomposition (`VariantSolver(.flexgen)`),
-/// whose allocation steps use these settings; it reports `optimal` at a certified gap
-/// ≤ `settings.serviceTargetGapTolerance` (default 1e-3).
+/// What each variant does is in `SolverVariant`; the method in docs/model.md. Admission mode
+/// (`settings.admission`) is a stage in front of the variant: it chooses the admitted set (see
+/// `AdmissionRun`), then the variant solves the admitted problem.
 ///
 /// Errors are thrown only for an invalid problem (`SolverError.invalidProblem`, the issues carry
-/// JSON paths) or invalid settings; every other outcome is a status.
-public struct FlexGenSolver: Sendable {
+/// JSON paths), invalid settings, or a variant that cannot take the instance (`exhaustive` above
+/// its size limit, admission with a variant whose allocation is not optimal). Every outcome of a
+/// valid solve is a status: `optimal`, `feasible`, `infeasible`, `time_limit`, `iteration_limit`,
+/// `numerical_error`.
+public struct FlexGenSolver: Sendable, Hashable {
+    public var variant: SolverVariant
     public var settings: SolverSettings
 
-    public init(settings: SolverSettings = .init()) { self.settings = settings }
+    public init(_ variant: SolverVariant = .flexgen, settings: SolverSettings = SolverSettings()) {
+        self.variant = variant
+        self.settings = settings
+    }
+
 
     public func solve(_ problem: Problem) throws -> Solution {
         try solveWithInfo(problem).solution
     }
 
-    /// `solve` with the allocation's certificate and iteration record.
+    /// `solve` with what the solve chose and how: the configuration of every client, the final
+    /// allocation's certificate and iteration record, and the check the solution passed.
     public func solveWithInfo(_ problem: Problem) throws -> SolveInfo {
         let started = Date()
         try settings.validate()
         do { try problem.validate() } catch let error as InputError { throw SolverError.invalidProblem(error) }
-
-        if !problem.serviceTargets.isEmpty {
-            var variantSettings = VariantSettings()
-            variantSettings.decomposition.allocation = settings
-            variantSettings.decomposition.timeLimitS = settings.timeLimitS
-            variantSettings.decomposition.gapTolerance = settings.serviceTargetGapTolerance
-            let solution = try VariantSolver(.flexgen, settings: variantSettings).solve(problem)
-            return SolveInfo(solution: solution, configurationIndices: [], allocation: nil)
+        var run: VariantRun
+        if let mode = settings.admission {
+            run = try AdmissionRun(problem: problem, variant: variant, settings: settings, mode: mode, started: started)
+                .solve()
+        } else {
+            run = try VariantSolver(variant, settings: settings).run(problem)
         }
+        run.solution.solver = variant.rawValue
+        let checkStarted = Date()
+        let evaluation = Self.check(&run.solution, problem: problem, tolerance: settings.checkTolerance)
+        let checkTime = Date().timeIntervalSince(checkStarted)
+        run.solution.solveTimeS = Date().timeIntervalSince(started)
+        return SolveInfo(solution: run.solution,
+                         configurationIndices: Self.configurationIndices(of: run.solution, in: problem),
+                         allocation: run.allocation, evaluation: evaluation, checkTimeS: checkTime)
+    }
 
-        let profile = problem.profile
-        let choices = problem.clients.map { CheapestConfiguration.index(in: profile, requirement: $0.qualityRequirement) }
-        let unmet = zip(problem.clients, choices).filter { $0.1 == nil }.map(\.0)
-        if !unmet.isEmpty {
-            let diagnostics = unmet.map { client in
-                Diagnostic(constraint: "quality", clients: [client.id],
-                           message: "no configuration of profile \"\(profile.name)\" reaches the required "
-                               + "\(profile.metric.name) \(client.qualityRequirement ?? .nan)")
+    /// The final check every returned solution passes: `Evaluation` against the problem. A
+    /// violation means a solver bug: the solution is withdrawn (`numerical_error`, no decisions,
+    /// the violations as diagnostics), never returned silently wrong. A solution with no
+    /// allocation has nothing to check.
+    static func check(_ solution: inout Solution, problem: Problem, tolerance: Double) -> Evaluation? {
+        guard solution.hasAllocation else { return nil }
+        let evaluation = Evaluation(problem: problem, solution: solution, relativeTolerance: tolerance)
+        if !evaluation.isFeasible {
+            let solver = solution.solver
+            solution.status = .numericalError
+            solution.clients = []
+            solution.totalEnergyJ = nil
+            solution.lowerBoundJ = nil
+            solution.gap = nil
+            solution.diagnostics = evaluation.violations.map {
+                Diagnostic(constraint: $0.kind.rawValue, clients: $0.clients,
+                           message: "the \(solver) solution failed its own check: \($0.message)",
+                           serviceTarget: $0.serviceTarget)
             }
-            return SolveInfo(solution: Self.noSolution(problem, status: .infeasible, diagnostics: diagnostics,
-                                                       started: started),
-                             configurationIndices: choices, allocation: nil)
         }
-        let configurations = choices.map { profile.configs[$0!] }
-        let tasks = zip(problem.clients, configurations).map {
-            ClientTask(client: $0.0, configuration: $0.1, server: problem.server)
-        }
-        let result = try AllocationSolver(settings: settings).solve(
-            tasks: tasks, computeRateFlopsPerS: problem.server.computeRateFlopsPerS,
-            bandwidthHz: problem.server.bandwidthHz)
-        guard result.status.hasSolution || !result.clients.isEmpty else {
-            return SolveInfo(solution: Self.noSolution(problem, status: result.status, diagnostics: result.diagnostics,
-                                                       started: started),
-                             configurationIndices: choices, allocation: result)
-        }
-        var decisions: [ClientDecision] = []
-        decisions.reserveCapacity(problem.clients.count)
-        var total = 0.0
-        for ((client, configuration), r) in zip(zip(problem.clients, configurations), result.clients) {
-            let computeEnergy = EnergyModel.computeEnergy(flops: configuration.flops, rate: r.computeRateFlopsPerS,
-                                                          server: problem.server)
-            let txEnergy = EnergyModel.txEnergy(txPowerW: r.txPowerW, txTimeS: r.txTimeS)
-            total += computeEnergy + txEnergy
-            decisions.append(ClientDecision(
-                id: client.id, width: configuration.width, steps: configuration.steps, flops: configuration.flops,
-                quality: configuration.quality, computeRateFlopsPerS: r.computeRateFlopsPerS,
-                bandwidthHz: r.bandwidthHz, txPowerW: r.txPowerW, txTimeS: r.txTimeS,
-                latencyS: EnergyModel.latency(uplinkDelayS: client.uplinkDelayS, flops: configuration.flops,
-                                              rate: r.computeRateFlopsPerS, txTimeS: r.txTimeS),
-                computeEnergyJ: computeEnergy, txEnergyJ: txEnergy))
-        }
-        let bound = result.lowerBoundJ.map { min($0, total) }
-        let gap = bound.map { total > 0 ? max(0, total - $0) / total : 0 }
-        var status = result.status
-        if status == .optimal, let gap, gap > settings.gapTolerance { status = .feasible }
-        let solution = Solution(
-            problem: problem.name, solver: "flexgen", status: status, totalEnergyJ: total, lowerBoundJ: bound,
-            gap: gap, solveTimeS: Date().timeIntervalSince(started), diagnostics: nil, clients: decisions,
-            prices: Solution.Prices(computeJPerFlopsPerS: result.computePrice, bandwidthJPerHz: result.bandwidthPrice))
-        return SolveInfo(solution: solution, configurationIndices: choices, allocation: result)
+        return evaluation
     }
 
-    static func noSolution(_ problem: Problem, status: SolutionStatus, diagnostics: [Diagnostic],
-                           started: Date) -> Solution {
-        Solution(problem: problem.name, solver: "flexgen", status: status, totalEnergyJ: nil,
-                 solveTimeS: Date().timeIntervalSince(started), diagnostics: diagnostics.isEmpty ? nil : diagnostics,
-                 clients: [])
+    /// Per problem client, the index into the profile of the configuration its decision runs (nil:
+    /// no decision, e.g. rejected or no solution).
+    static func configurationIndices(of solution: Solution, in problem: Problem) -> [Int?] {
+        let byKey = Dictionary(problem.profile.configs.enumerated().map { ($0.element.key, $0.offset) },
+                               uniquingKeysWith: { first, _ in first })
+        let decided = Dictionary(solution.clients.map { ($0.id, $0.configurationKey) }, uniquingKeysWith: { a, _ in a })
+        return problem.clients.map { client in decided[client.id].flatMap { byKey[$0] } }
     }
+}
+
+/// What one variant's run produced before the final check: the solution and, where the run
+/// ended in one allocation solve, its result.
+struct VariantRun {
+    var solution: Solution
+    var allocation: AllocationResult?
 }

@@ -1,65 +1,51 @@
-/// Settings of `FlexGenSolver` and `AllocationSolver`. Every field has a documented default;
-/// `validate()` rejects values that make no sense (thrown as `SolverError.invalidSettings`).
+import FlexGenModel
+
+/// Settings of `FlexGenSolver`, the one entry point: the variant-independent choices and the
+/// settings of each layer below it. Every default documented; `validate()` checks them all.
+///
+/// Layers: `SolverSettings` → `DecompositionSettings` (configuration choice) → `AssignmentSettings`
+/// (the knapsack step) and `AllocationSettings` (compute, band, power, time for fixed configurations).
 public struct SolverSettings: Sendable, Hashable {
-    /// Relative duality gap (energy − lower bound)/energy at or below which a solution is `optimal`.
-    /// Default 1e-9: the allocation's dual is smooth and Newton converges quadratically, so the gap
-    /// reaches rounding level (~1e-12) long before this; 1e-9 leaves room for large K.
-    public var gapTolerance: Double = 1e-9
-    /// Relative gap at or below which a solution of a problem *with service targets* is `optimal`
-    /// (the decomposition's `DecompositionSettings.gapTolerance`). Default 1e-3: the configuration
-    /// choice is integer, so the Lagrangian bound keeps a duality gap (measured ≤ 4.3e-4 on
-    /// generated instances of 20–10 000 clients, benchmarks/README.md); asking for less makes the
-    /// decomposition branch and enumerate, which is practical on small instances only.
-    public var serviceTargetGapTolerance: Double = 1e-3
-    /// Relative market-clearing tolerance of the price search: |Σf/F' − 1| and |Σb/B' − 1| where a
-    /// budget is priced. Default 1e-13, below `budgetMargin` so a converged allocation fits strictly.
-    public var clearingTolerance: Double = 1e-13
-    /// Fraction of each budget held back (the price search clears F·(1 − margin) and B·(1 − margin)),
-    /// so that rounding in the sums can never push Σf above F or Σb above B. Default 1e-12; its cost
-    /// is an energy increase of the same relative order, far below `gapTolerance`.
-    public var budgetMargin: Double = 1e-12
-    /// Price (outer) iterations allowed. Default 100; a typical solve needs 5–15.
-    public var maxPriceIterations: Int = 100
-    /// Split (inner, per client) iterations allowed. Default 200; Newton needs 3–8 from a warm start,
-    /// bisection on a bracket spanning all doubles needs at most ~130.
-    public var maxSplitIterations: Int = 200
-    /// Wall-clock limit (s) checked between price iterations. Default +∞ (no limit).
-    public var timeLimitS: Double = .infinity
-    /// Whether an infeasible problem gets the exact budget-scale diagnosis (a 1-D monotone search
-    /// on the compute/bandwidth frontier; roughly 40 extra sweeps over the clients). Default true.
-    public var diagnoseInfeasibility: Bool = true
-    /// Cooperative cancellation: checked with the time limit between price iterations (and by the
-    /// decomposition between its iterations); once stopped, the solve ends as at the time limit.
-    /// Default nil (never stopped early). The async entry points (`Async/`) set it.
-    public var stopSignal: StopSignal? = nil
+    /// The decomposition's settings, with the allocation's inside (`decomposition.allocation`).
+    public var decomposition: DecompositionSettings = DecompositionSettings()
+    /// Largest number of assignments `exhaustive` will enumerate (the product of the menu sizes).
+    /// Default 20 000: each costs an allocation solve.
+    public var exhaustiveLimit: Int = 20_000
+    /// Relative tolerance of the final `Evaluation` check every returned solution passes through.
+    /// Default 1e-6, the contract's.
+    public var checkTolerance: Double = 1e-6
+    /// Admission control (docs/model.md, "Admission"). Default nil: every client must be served,
+    /// and an overloaded problem is `infeasible`. `.maxServed`: serve the set of clients of
+    /// greatest total priority that fits, at least energy; the solution gains an `admission` block.
+    public var admission: Admission.Mode? = nil
+    /// Admission: the largest number of candidate sets the exact search may examine. When the
+    /// clients that are not rejected outright are few enough that every subset fits within this
+    /// (2^n ≤ limit), the admission is exact (every subset of the best priority is solved and the
+    /// least energy kept); otherwise the relaxation-guided search runs. Default 4 096 (n ≤ 12).
+    public var admissionEnumerationLimit: Int = 4_096
 
-    /// Whether `stopSignal` asks the solve to stop.
-    var stopRequested: Bool { stopSignal?.isStopped == true }
+    public init() {}
 
-    public init(gapTolerance: Double = 1e-9, clearingTolerance: Double = 1e-13, budgetMargin: Double = 1e-12,
-                maxPriceIterations: Int = 100, maxSplitIterations: Int = 200, timeLimitS: Double = .infinity,
-                diagnoseInfeasibility: Bool = true) {
-        self.gapTolerance = gapTolerance
-        self.clearingTolerance = clearingTolerance
-        self.budgetMargin = budgetMargin
-        self.maxPriceIterations = maxPriceIterations
-        self.maxSplitIterations = maxSplitIterations
-        self.timeLimitS = timeLimitS
-        self.diagnoseInfeasibility = diagnoseInfeasibility
+    /// The wall-clock limit (s) of the whole solve: the decomposition's and the allocation's.
+    /// Setting it caps both. Default +∞.
+    public var timeLimitS: Double {
+        get { min(decomposition.timeLimitS, decomposition.allocation.timeLimitS) }
+        set {
+            decomposition.timeLimitS = newValue
+            decomposition.allocation.timeLimitS = newValue
+        }
     }
 
-    /// Throws `SolverError.invalidSettings` naming the first bad field.
+    /// Throws `SolverError.invalidSettings` naming the first bad field (of any layer).
     public func validate() throws {
         func check(_ ok: Bool, _ field: String, _ reason: String) throws {
             if !ok { throw SolverError.invalidSettings(field: field, reason: reason) }
         }
-        try check(gapTolerance >= 0 && gapTolerance.isFinite, "gapTolerance", "must be finite and ≥ 0, got \(gapTolerance)")
-        try check(serviceTargetGapTolerance >= 0 && serviceTargetGapTolerance.isFinite, "serviceTargetGapTolerance",
-                  "must be finite and ≥ 0, got \(serviceTargetGapTolerance)")
-        try check(clearingTolerance > 0 && clearingTolerance < 1, "clearingTolerance", "must be in (0, 1), got \(clearingTolerance)")
-        try check(budgetMargin >= 0 && budgetMargin < 0.5, "budgetMargin", "must be in [0, 0.5), got \(budgetMargin)")
-        try check(maxPriceIterations >= 1, "maxPriceIterations", "must be ≥ 1, got \(maxPriceIterations)")
-        try check(maxSplitIterations >= 1, "maxSplitIterations", "must be ≥ 1, got \(maxSplitIterations)")
-        try check(timeLimitS > 0, "timeLimitS", "must be > 0, got \(timeLimitS)")
+        try check(exhaustiveLimit >= 1, "exhaustiveLimit", "must be ≥ 1, got \(exhaustiveLimit)")
+        try check(checkTolerance >= 0 && checkTolerance.isFinite, "checkTolerance",
+                  "must be finite and ≥ 0, got \(checkTolerance)")
+        try check(admissionEnumerationLimit >= 0, "admissionEnumerationLimit",
+                  "must be ≥ 0, got \(admissionEnumerationLimit)")
+        try decomposition.validate()
     }
 }

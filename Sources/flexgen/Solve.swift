@@ -34,6 +34,14 @@ struct Solve: ParsableCommand {
     @Flag(help: "Run every solver variant on the instance and print energy, status and time side by side (exhaustive only when small).")
     var compare = false
 
+    @Option(help: ArgumentHelp(
+        "Admission control: none (every client must be served; an overloaded problem is infeasible) or max-served.",
+        discussion: "max-served serves the clients of greatest total priority that fit, at least energy, and writes an "
+            + "admission block: the admitted count and priority, a proven upper bound on the priority, and why "
+            + "each other client was rejected (quality, deadline or capacity).",
+        valueName: "mode"))
+    var admission: AdmissionOption = .none
+
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
@@ -49,24 +57,25 @@ struct Solve: ParsableCommand {
         if compare, solver != .flexgen {
             throw ValidationError("--compare runs every solver; drop --solver")
         }
+        if admission != .none, !solver.supportsAdmission {
+            throw ValidationError("--admission \(admission.rawValue): the \(solver.rawValue) solver does not support admission "
+                + "(supported: \(SolverVariant.allCases.filter(\.supportsAdmission).map(\.rawValue).joined(separator: ", ")))")
+        }
     }
 
     func run() throws {
         let problem = try loadProblem(problem)
         var settings = SolverSettings()
         if let gapTolerance {
-            settings.gapTolerance = gapTolerance
-            settings.serviceTargetGapTolerance = gapTolerance
+            settings.decomposition.allocation.gapTolerance = gapTolerance
+            settings.decomposition.gapTolerance = gapTolerance
         }
         if let timeLimit { settings.timeLimitS = timeLimit }
-        var variantSettings = VariantSettings()
-        variantSettings.decomposition.allocation = settings
-        variantSettings.decomposition.gapTolerance = settings.serviceTargetGapTolerance
-        if let timeLimit { variantSettings.decomposition.timeLimitS = timeLimit }
+        settings.admission = admission.mode
         if compare {
             let comparison: VariantComparison
             do {
-                comparison = try VariantComparison(problem: problem, settings: variantSettings)
+                comparison = try VariantComparison(problem: problem, settings: settings)
             } catch SolverError.invalidProblem(let error) {
                 throw error
             } catch let error as SolverError {
@@ -78,9 +87,7 @@ struct Solve: ParsableCommand {
         }
         let solution: Solution
         do {
-            solution = solver == .flexgen
-                ? try FlexGenSolver(settings: settings).solve(problem)
-                : try VariantSolver(solver, settings: variantSettings).solve(problem)
+            solution = try FlexGenSolver(solver, settings: settings).solve(problem)
         } catch SolverError.invalidProblem(let error) {
             throw error
         } catch let error as SolverError {
@@ -93,7 +100,7 @@ struct Solve: ParsableCommand {
         } else {
             print(SolveSummary.render(problem: problem, solution: solution), terminator: "")
         }
-        if solution.clients.isEmpty && !problem.clients.isEmpty {
+        if !solution.hasAllocation && !problem.clients.isEmpty {
             for diagnostic in solution.diagnostics ?? [] { printError(diagnostic.description) }
             throw ExitCode(CLIExit.verdictNo)
         }
@@ -119,6 +126,17 @@ enum SolveSummary {
             lines.append("prices       compute \(number(prices.computeJPerFlopsPerS, "J/(FLOP/s)")), "
                 + "band \(number(prices.bandwidthJPerHz, "J/Hz"))")
         }
+        if let admission = solution.admission {
+            lines.append("admitted     \(admission.admittedCount) of \(problem.clients.count) clients, priority "
+                + "\(number(admission.admittedPriority, "")) (bound \(number(admission.admittedPriorityUpperBound, "")))")
+            var reasons: [Admission.Reason: Int] = [:]
+            for rejection in admission.rejected { reasons[rejection.reason, default: 0] += 1 }
+            if !reasons.isEmpty {
+                lines.append("rejected     " + Admission.Reason.allCases.compactMap { reason in
+                    reasons[reason].map { "\(reason.rawValue): \($0)" }
+                }.joined(separator: ", "))
+            }
+        }
         if !solution.clients.isEmpty {
             var counts: [Configuration.Key: Int] = [:]
             for client in solution.clients { counts[client.configurationKey, default: 0] += 1 }
@@ -127,5 +145,18 @@ enum SolveSummary {
             lines.append("tiers        " + tiers.joined(separator: ", "))
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+/// `--admission`: off, or one of `Admission.Mode`.
+enum AdmissionOption: String, ExpressibleByArgument, CaseIterable {
+    case none
+    case maxServed = "max-served"
+
+    var mode: Admission.Mode? {
+        switch self {
+        case .none: nil
+        case .maxServed: .maxServed
+        }
     }
 }

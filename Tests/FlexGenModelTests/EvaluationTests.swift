@@ -59,6 +59,9 @@ import Testing
         case .reportedValue: a.computeEnergyJ = 12
         case .missingClient: break
         case .unknownClient: problem.serviceTargets = []
+        case .admission:  // both clients admitted, but the block claims three and a bound below the priority
+            solution.admission = Admission(mode: .maxServed, admittedCount: 3, admittedPriority: 2,
+                                           admittedPriorityUpperBound: 1.5, rejected: [])
         }
         solution.clients = kind == .missingClient ? [a] : [a, b]
         if kind == .unknownClient {

@@ -20,7 +20,7 @@ import FlexGen
         let problems = (1...5).map { Fixtures.paperDefault(seed: UInt64($0)) }
         let solver = AsyncSolver(.flexgen)
         // The reference: the plain synchronous solve, one at a time.
-        let reference = try problems.map { try VariantSolver(.flexgen).solve($0) }
+        let reference = try problems.map { try FlexGenSolver(.flexgen).solve($0) }
         let solutions = try await withThrowingTaskGroup(of: (Int, Solution).self) { group in
             for i in 0..<50 { group.addTask { (i, try await solver.solve(problems[i % 5])) } }
             var solutions: [(Int, Solution)] = []
@@ -46,7 +46,7 @@ import FlexGen
         let profile = ProfileLaw.sdLike512.profile(name: "sd-like-512", widths: ProfileLaw.defaultWidths,
                                                    steps: ProfileLaw.defaultSteps)
         let problem = ScenarioGenerator.generate(settings: settings, profile: profile, seed: 7)
-        let reference = try VariantSolver(.flexgen).solve(problem)
+        let reference = try FlexGenSolver(.flexgen).solve(problem)
         let solutions = try await withThrowingTaskGroup(of: Solution.self) { group in
             for _ in 0..<50 { group.addTask { try await AsyncSolver(.flexgen).solve(problem) } }
             return try await group.reduce(into: []) { $0.append($1) }
@@ -61,11 +61,11 @@ import FlexGen
     @Test func aStoppedSignalEndsTheSolveAtTheNextIteration() throws {
         // The hook itself: the solver's loops read it (a synchronous solve, no async in between).
         let problem = Self.longProblem()
-        var settings = VariantSettings()
+        var settings = SolverSettings()
         let signal = StopSignal()
         signal.stop()
         settings.decomposition.allocation.stopSignal = signal
-        let solution = try VariantSolver(.flexgen, settings: settings).solve(problem)
+        let solution = try FlexGenSolver(.flexgen, settings: settings).solve(problem)
         #expect(solution.status == .timeLimit)
         #expect(!Evaluation(problem: problem, solution: solution).violations.contains { $0.kind != .missingClient }
                 || solution.clients.isEmpty)
@@ -73,7 +73,7 @@ import FlexGen
 
     @Test func cancellingTheTaskStopsTheSolveAndThrowsCancellationError() async throws {
         let problem = Self.longProblem()
-        var settings = VariantSettings()
+        var settings = SolverSettings()
         // A zero gap tolerance keeps the solve working (branch-and-bound, enumeration) until its
         // time limit: the uncancelled reference below takes the whole 10 s, far more than a cancel
         // needs even when the rest of the suite keeps both cores busy (seen: 3 s).
@@ -99,7 +99,7 @@ import FlexGen
         // More long solves than cores: if they ran on the cooperative pool they would hold every
         // pool thread and the heartbeat below could not run until they finished.
         let problem = Self.longProblem()
-        var settings = VariantSettings()
+        var settings = SolverSettings()
         settings.decomposition.timeLimitS = 120
         // A zero gap tolerance keeps every solve busy (branch-and-bound, enumeration) until it is
         // cancelled below: the 10 000-client solve alone now ends in about a second, which a

@@ -32,7 +32,7 @@ import FlexGen
                 guard reply.status == 200 else { continue }
                 let solution = try SolutionFile.decode(reply.body)
                 #expect(solution.solver == name)
-                if solution.status.hasSolution {
+                if solution.status.certifiesSolution {
                     #expect(Evaluation(problem: problem, solution: solution).isFeasible, "\(name)")
                 }
             }

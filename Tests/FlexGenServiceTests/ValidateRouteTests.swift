@@ -12,7 +12,7 @@ private let problemsFolder = URL(fileURLWithPath: #filePath).deletingLastPathCom
     /// problems/digits-small.json with its measured profile inline, and the flexgen solver's solution.
     static func digitsSmall() throws -> (problem: Problem, body: [String: Any]) {
         let problem = try ProblemFile.load(path: problemsFolder.appendingPathComponent("digits-small.json").path)
-        let solution = try VariantSolver(.flexgen).solve(problem)
+        let solution = try FlexGenSolver(.flexgen).solve(problem)
         let body: [String: Any] = ["problem": try Fixtures.object(try Fixtures.json(problem)),
                                    "solution": try Fixtures.object(try FlexGenJSON.encode(solution))]
         return (problem, body)
@@ -54,7 +54,7 @@ private let problemsFolder = URL(fileURLWithPath: #filePath).deletingLastPathCom
 
     @Test func refusesAProfileThatIsNotTheDigitsModels() async throws {
         let problem = try ProblemFile.load(path: problemsFolder.appendingPathComponent("paper-default.json").path)
-        let solution = try VariantSolver(.flexgen).solve(problem)
+        let solution = try FlexGenSolver(.flexgen).solve(problem)
         let body: [String: Any] = ["problem": try Fixtures.object(try Fixtures.json(problem)),
                                    "solution": try Fixtures.object(try FlexGenJSON.encode(solution))]
         try await withServer { server in

@@ -148,7 +148,7 @@ import FlexGenModel
         let hair = try AllocationSolver().solve(tasks: tasks, computeRateFlopsPerS: tooSmall * scale * (1 + 1e-6),
                                                 bandwidthHz: bandwidth)
         #expect(hair.status == .optimal, "\(hair.status) \(hair.gap as Any)")
-        if hair.status.hasSolution {
+        if hair.status.certifiesSolution {
             #expect(hair.computeRateUsed <= tooSmall * scale * (1 + 1e-6) && hair.bandwidthUsed <= bandwidth)
         }
         let below = try AllocationSolver().solve(tasks: tasks, computeRateFlopsPerS: tooSmall * scale * (1 - 1e-6),
@@ -225,7 +225,7 @@ import FlexGenModel
             try AllocationSolver().solve(tasks: [F.task(flops: .nan)], computeRateFlopsPerS: 1e14, bandwidthHz: 1e6)
         }
         #expect(throws: SolverError.self) {
-            try AllocationSolver(settings: SolverSettings(gapTolerance: -1)).solve(tasks: [], computeRateFlopsPerS: 1, bandwidthHz: 1)
+            try AllocationSolver(settings: AllocationSettings(gapTolerance: -1)).solve(tasks: [], computeRateFlopsPerS: 1, bandwidthHz: 1)
         }
     }
 
@@ -233,8 +233,8 @@ import FlexGenModel
     /// placeholder; the status says which limit.
     @Test func limitsNeverReturnAnUncheckedAllocation() throws {
         let tasks = F.randomTasks(30, seed: 21)
-        for settings in [SolverSettings(maxPriceIterations: 1), SolverSettings(maxPriceIterations: 2),
-                         SolverSettings(timeLimitS: 1e-12)] {
+        for settings in [AllocationSettings(maxPriceIterations: 1), AllocationSettings(maxPriceIterations: 2),
+                         AllocationSettings(timeLimitS: 1e-12)] {
             let result = try AllocationSolver(settings: settings).solve(tasks: tasks, computeRateFlopsPerS: 6e13,
                                                                         bandwidthHz: 1.2e7)
             if result.clients.isEmpty {
@@ -247,7 +247,7 @@ import FlexGenModel
                 #expect(bound <= energy)
             }
         }
-        let limited = try AllocationSolver(settings: SolverSettings(timeLimitS: 1e-12))
+        let limited = try AllocationSolver(settings: AllocationSettings(timeLimitS: 1e-12))
             .solve(tasks: tasks, computeRateFlopsPerS: 6e13, bandwidthHz: 1.2e7)
         #expect(limited.status == .timeLimit)
     }

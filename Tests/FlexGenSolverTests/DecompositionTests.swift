@@ -53,15 +53,15 @@ struct DecompositionTests {
     /// The driver against the exact oracle on 60 random tiny instances, with and without targets,
     /// both metric directions: same feasibility verdict, same optimal energy within 1e-6.
     @Test func driverMatchesExhaustive() throws {
-        var settings = VariantSettings()
+        var settings = SolverSettings()
         settings.decomposition.gapTolerance = 1e-9
         var compared = 0, withBindingTarget = 0
         for seed in UInt64(1)...60 {
             let problem = TinyInstances.make(seed: seed, clients: 1 + Int(seed % 4), targets: seed % 3 != 0,
                                              higherIsBetter: seed % 5 == 0)
-            let exact = try VariantSolver(.exhaustive, settings: settings).solve(problem)
-            let driver = try VariantSolver(.flexgen, settings: settings).solve(problem)
-            #expect(exact.status.hasSolution == driver.status.hasSolution, "seed \(seed): \(exact.status) vs \(driver.status)")
+            let exact = try FlexGenSolver(.exhaustive, settings: settings).solve(problem)
+            let driver = try FlexGenSolver(.flexgen, settings: settings).solve(problem)
+            #expect(exact.status.certifiesSolution == driver.status.certifiesSolution, "seed \(seed): \(exact.status) vs \(driver.status)")
             guard let e = exact.totalEnergyJ, let d = driver.totalEnergyJ else { continue }
             compared += 1
             #expect(abs(d - e) <= 1e-6 * e, "seed \(seed): driver \(d) J, exhaustive \(e) J")
@@ -84,15 +84,15 @@ struct DecompositionTests {
     func generatedServiceTargetInstancesAreCertified(clients: Int, seed: UInt64) throws {
         let settings = ScenarioSettings.preset("service-target")!.scaled(toClients: clients)
         let problem = ScenarioGenerator.generate(settings: settings, profile: ProfileLaw.sdLike512Profile, seed: seed)
-        let solution = try VariantSolver(.flexgen).solve(problem)
+        let solution = try FlexGenSolver(.flexgen).solve(problem)
         #expect(solution.status == .optimal)
         let gap = try #require(solution.gap)
         #expect(gap <= 1e-3)
         #expect(Evaluation(problem: problem, solution: solution).isFeasible)
         let bound = try #require(solution.lowerBoundJ)
         for variant in [SolverVariant.greedy, .stepsOnly, .widthOnly] {
-            let other = try VariantSolver(variant).solve(problem)
-            if let energy = other.totalEnergyJ, other.status.hasSolution {
+            let other = try FlexGenSolver(variant).solve(problem)
+            if let energy = other.totalEnergyJ, other.status.certifiesSolution {
                 #expect(bound <= energy * (1 + 1e-12), "\(variant)")
             }
         }
@@ -157,7 +157,7 @@ struct DecompositionTests {
     @Test func budgetsThatCarryNoAssignmentAreDiagnosed() throws {
         var problem = TinyInstances.make(seed: 11, clients: 4, targets: true)
         problem.server.computeRateFlopsPerS = 2e12 * 4
-        let result = try VariantSolver(.flexgen).solve(problem)
+        let result = try FlexGenSolver(.flexgen).solve(problem)
         #expect(result.status == .infeasible)
         let diagnostics = try #require(result.diagnostics)
         #expect(!diagnostics.isEmpty)

@@ -11,11 +11,11 @@ struct VariantsTests {
     static let problems: [Problem] = (UInt64(200)..<206).map { TinyInstances.make(seed: $0, clients: 4, targets: true) }
 
     private func solve(_ variant: SolverVariant, _ problem: Problem) throws -> Solution {
-        var settings = VariantSettings()
+        var settings = SolverSettings()
         settings.decomposition.gapTolerance = 1e-9
-        let solution = try VariantSolver(variant, settings: settings).solve(problem)
+        let solution = try FlexGenSolver(variant, settings: settings).solve(problem)
         #expect(solution.solver == variant.rawValue)
-        if solution.status.hasSolution {
+        if solution.status.certifiesSolution {
             let check = Evaluation(problem: problem, solution: solution)
             #expect(check.isFeasible, "\(variant): \(check.violations)")
             #expect(solution.clients.count == problem.clients.count)
@@ -68,7 +68,7 @@ struct VariantsTests {
             generous.server.bandwidthHz *= 4
             let solution = try solve(.equalShare, generous)
             let flexgen = try solve(.flexgen, generous)
-            guard solution.status.hasSolution else { continue }
+            guard solution.status.certifiesSolution else { continue }
             feasible += 1
             let K = Double(generous.clients.count)
             for (client, reference) in zip(solution.clients, flexgen.clients) {
@@ -130,7 +130,7 @@ struct VariantsTests {
         var problem = TinyInstances.make(seed: 1, clients: 4, targets: true)
         problem.clients = (0..<12).map { k in var c = problem.clients[k % 4]; c.id = "x\(k)"; c.qualityRequirement = nil; return c }
         problem.serviceTargets = []
-        #expect(throws: SolverError.self) { try VariantSolver(.exhaustive).solve(problem) }
+        #expect(throws: SolverError.self) { try FlexGenSolver(.exhaustive).solve(problem) }
     }
 
     @Test func comparisonListsEveryVariant() throws {
@@ -139,7 +139,7 @@ struct VariantsTests {
         #expect(comparison.table.contains("equal-share") && comparison.table.contains("flexgen"))
         let flexgen = try #require(comparison.entries.first { $0.variant == .flexgen }?.solution?.totalEnergyJ)
         for entry in comparison.entries {
-            if let e = entry.solution?.totalEnergyJ, entry.solution?.status.hasSolution == true {
+            if let e = entry.solution?.totalEnergyJ, entry.solution?.status.certifiesSolution == true {
                 #expect(e >= flexgen * (1 - 1e-3), "\(entry.variant) beat the certified optimum")
             }
         }

@@ -76,9 +76,9 @@ for clients in sizes {
         let elapsed = Date().timeIntervalSince(start)
         cpuTimes.append(threadCPUTime() - cpuStart)
         // The benchmark trusts nothing it did not check: the solution is re-evaluated.
-        var variantSettings = VariantSettings()
+        var variantSettings = SolverSettings()
         variantSettings.decomposition = decompositionSettings
-        let solution = try VariantSolver(.flexgen, settings: variantSettings).solve(problem)
+        let solution = try FlexGenSolver(.flexgen, settings: variantSettings).solve(problem)
         let check = Evaluation(problem: problem, solution: solution)
         if !check.isFeasible { statuses["CHECK-FAILED", default: 0] += 1 }
         times.append(elapsed)

@@ -42,6 +42,10 @@ public struct AllocationResult: Sendable {
     public var status: SolutionStatus
     /// Per task, in input order: the allocation (primal point). Empty when there is none.
     public var clients: [ClientResponse]
+    /// Whether the result carries an allocation (one response per task; for no tasks, the empty
+    /// allocation of a solved result). A `time_limit` or `iteration_limit` result may carry one
+    /// (the best strictly feasible sweep); the status alone (`certifiesSolution`) does not say.
+    public var hasAllocation: Bool { status.certifiesSolution || !clients.isEmpty }
     /// μ (J per FLOP/s) and λ (J per Hz) at the end.
     public var computePrice: Double
     public var bandwidthPrice: Double

@@ -42,9 +42,9 @@ import FlexGenNumerics
 /// (reported with its least reachable latency). If all fit alone but the price search cannot clear,
 /// `FeasibilityFrontier` decides joint feasibility exactly and computes by how much F or B must grow.
 public struct AllocationSolver: Sendable {
-    public var settings: SolverSettings
+    public var settings: AllocationSettings
 
-    public init(settings: SolverSettings = .init()) { self.settings = settings }
+    public init(settings: AllocationSettings = .init()) { self.settings = settings }
 
     /// Allocates `computeRateFlopsPerS` (F) and `bandwidthHz` (B) among `tasks`.
     /// Throws `SolverError` only for invalid settings or numbers (non-finite, non-positive where
@@ -91,7 +91,7 @@ struct PriceSearch {
     let tasks: [ClientTask]
     let computeRate: Double
     let bandwidth: Double
-    let settings: SolverSettings
+    let settings: AllocationSettings
     let computeTarget: Double
     let bandwidthTarget: Double
     let clock = ContinuousClock()
@@ -119,7 +119,7 @@ struct PriceSearch {
     var bestFeasible: (clients: [ClientResponse], sum: Aggregate, mu: Double, lambda: Double)?
     var bestDual = -Double.infinity
 
-    init(tasks: [ClientTask], computeRate: Double, bandwidth: Double, settings: SolverSettings) {
+    init(tasks: [ClientTask], computeRate: Double, bandwidth: Double, settings: AllocationSettings) {
         self.tasks = tasks
         self.computeRate = computeRate
         self.bandwidth = bandwidth
@@ -249,12 +249,17 @@ struct PriceSearch {
             }
         }
         if !alone.isEmpty { return infeasible(alone) }
+        // 1b. Budgets that even the ends of the frontier exceed: no price search can clear them.
+        if FeasibilityFrontier.surelyDoesNotFit(tasks: tasks, computeRate: computeRate, bandwidth: bandwidth) {
+            return infeasible(FeasibilityFrontier.diagnose(tasks: tasks, computeRate: computeRate, bandwidth: bandwidth))
+        }
 
         let tol = settings.clearingTolerance
         var lambda = initialBandwidthPrice()
         var mu = 0.0
         var sum = Aggregate()
         var outcome = Outcome.iterationLimit
+        var provenInfeasible: FeasibilityFrontier.Verdict? = nil
         var budget = settings.maxPriceIterations
         let maxStep = log(100.0)
 
@@ -306,6 +311,7 @@ struct PriceSearch {
             accept()
             var step = 1.0
             var shortSteps = 0
+            var verdict: FeasibilityFrontier.Verdict? = nil
             while true {
                 iterations.append(record(mu, lambda, sum, step: step))
                 let r1 = log(sum.computeRate / computeTarget)
@@ -346,8 +352,17 @@ struct PriceSearch {
                         accepted = true
                         break
                     }
+                    // The first rejected Newton step: damping is how an infeasible instance shows
+                    // itself (the prices run off towards the frontier), so settle feasibility now,
+                    // with the exact frontier test (~6 sweeps), instead of after many damped steps.
+                    if verdict == nil {
+                        verdict = FeasibilityFrontier.verdict(tasks: tasks, computeRate: computeRate,
+                                                              bandwidth: bandwidth)
+                        if verdict?.fits == false { break }
+                    }
                     alpha /= 2
                 }
+                if let verdict, !verdict.fits { provenInfeasible = verdict; break }
                 step = alpha
                 // Repeated heavy damping means Newton is not converging: typically the budgets
                 // cannot clear at any price (infeasible), which `finish` then diagnoses.
@@ -358,6 +373,10 @@ struct PriceSearch {
                     break
                 }
             }
+        }
+        if let verdict = provenInfeasible {
+            return infeasible(FeasibilityFrontier.diagnose(tasks: tasks, computeRate: computeRate, bandwidth: bandwidth,
+                                                           verdict: verdict))
         }
         return finish(mu: computeBinds ? mu : 0, lambda: lambda, sum: sum, outcome: outcome)
     }

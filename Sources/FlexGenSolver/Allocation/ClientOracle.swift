@@ -69,7 +69,7 @@ public enum ClientOracle {
 
     /// Best response of `task` at prices (μ, λ) ≥ 0. `warmStart`: a previous response of the same
     /// task (its compute time seeds the split search; it changes the iteration count, not the answer).
-    /// `maxIterations` caps the split search (`SolverSettings.maxSplitIterations`); the bracketed
+    /// `maxIterations` caps the split search (`AllocationSettings.maxSplitIterations`); the bracketed
     /// search converges long before the default.
     public static func evaluate(_ task: ClientTask, computePrice mu: Double, bandwidthPrice lambda: Double,
                                 warmStart: ClientResponse? = nil, maxIterations: Int = 200) -> ClientResponse {

@@ -63,11 +63,9 @@ public struct ClientTask: Sendable, Hashable {
     /// The least latency reachable with compute rate `computeRate` and band `bandwidth` at P_max:
     /// C/F + D/(B·log2(1 + P_max·g/(N0·B))), without u (compare it with W; add u for a latency).
     public func minimumServiceTimeS(computeRate: Double, bandwidth: Double) -> Double {
-        // (P/N0)·(g/B) rather than P·g/(N0·B): each ratio pairs quantities of similar scale, so
-        // tiny inputs (subnormal N0 and B) do not underflow to 0/0 and make the diagnosis NaN.
-        let snr = (maxTxPowerW / noisePsdWPerHz) * (channelGain / bandwidth)
-        let rate = bandwidth * log1p(snr) / 0.6931471805599453
-        return flops / computeRate + imageBits / rate
+        EnergyModel.minimumServiceTime(flops: flops, computeRate: computeRate, imageBits: imageBits,
+                                       bandwidthHz: bandwidth, maxTxPowerW: maxTxPowerW, gain: channelGain,
+                                       noisePsd: noisePsdWPerHz)
     }
 }
 

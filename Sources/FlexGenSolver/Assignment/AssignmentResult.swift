@@ -1,17 +1,12 @@
+import FlexGenModel
+
 /// The outcome of the assignment step.
 public struct AssignmentResult: Sendable, Hashable {
-    public enum Status: String, Sendable, Hashable {
-        /// `choice` is optimal for the knapsack (within `AssignmentSettings.relativeGap`).
-        case optimal
-        /// `choice` meets the targets but its optimality was not proven (a limit stopped the search).
-        case feasible
-        /// No choice meets the targets (`choice` is empty; see `bestReachableQuality`).
-        case infeasible
-        /// GLPK failed numerically; `choice` is empty.
-        case numericalError
-    }
-
-    public var status: Status
+    /// `optimal`: `choice` is optimal for the knapsack (within `AssignmentSettings.relativeGap`);
+    /// `feasible`: `choice` meets the targets but a limit stopped the proof; `infeasible`: no choice
+    /// meets the targets (`choice` is empty; see `bestReachableQuality`); `numericalError`: GLPK
+    /// failed numerically (`choice` is empty). No other status occurs.
+    public var status: SolutionStatus
     /// Per client, the index of the chosen candidate in its menu (`AssignmentProblem.candidates[k]`).
     public var choice: [Int]
     /// Σ_k φ_k,choice_k.
@@ -64,7 +59,7 @@ public struct AssignmentSettings: Sendable, Hashable {
     public var dynamicProgramWorkLimit: Int = 2_000_000
     /// Cooperative cancellation, checked by the DP between clients; once stopped, the GLPK fallback
     /// is skipped and the rounded LP choice is returned. Default nil. The decomposition passes its
-    /// own (`SolverSettings.stopSignal`).
+    /// own (`AllocationSettings.stopSignal`).
     public var stopSignal: StopSignal? = nil
     /// Tolerance on the target rows when checking a choice (relative to the target). Default 1e-9.
     public var targetTolerance: Double = 1e-9

@@ -3,30 +3,31 @@ import FlexGenModel
 /// The embedding entry point: solve and check from `async` code without blocking Swift's
 /// cooperative thread pool.
 ///
-///     let solver = AsyncSolver(.flexgen, settings: VariantSettings())
+///     let solver = AsyncSolver(.flexgen, settings: SolverSettings())
 ///     let solution = try await solver.solve(problem)
 ///     let evaluation = await AsyncSolver.check(problem, solution)
 ///
-/// - The synchronous solve runs on `BlockingWork`'s Dispatch queue; the awaiting task is
-///   suspended, not blocking a pool thread, so an HTTP server or an orchestrator keeps serving.
+/// - The synchronous solve (`FlexGenSolver`, the one entry point) runs on `BlockingWork`'s own
+///   threads; the awaiting task is suspended, not blocking a pool thread, so an HTTP server or an
+///   orchestrator keeps serving.
 /// - Cancelling the awaiting task asks the solve to stop between iterations (through
-///   `SolverSettings.stopSignal`, checked with the time limit) and `solve` then throws
+///   `AllocationSettings.stopSignal`, checked with the time limit) and `solve` then throws
 ///   `CancellationError`: a cancelled caller gets no half-finished answer.
 /// - No global mutable state: everything a solve uses is in its arguments. GLPK, which is not
 ///   re-entrant, is serialised by its wrapper (FlexGenGLPK's one lock), so concurrent solves are safe.
 /// - A value type: copy it freely across tasks.
 public struct AsyncSolver: Sendable, Hashable {
     public var variant: SolverVariant
-    public var settings: VariantSettings
+    public var settings: SolverSettings
 
-    public init(_ variant: SolverVariant = .flexgen, settings: VariantSettings = VariantSettings()) {
+    public init(_ variant: SolverVariant = .flexgen, settings: SolverSettings = SolverSettings()) {
         self.variant = variant
         self.settings = settings
     }
 
     /// A solver with the given variant name (`flexgen`, `exhaustive`, `full-model`, …); nil for
     /// an unknown name.
-    public init?(named name: String, settings: VariantSettings = VariantSettings()) {
+    public init?(named name: String, settings: SolverSettings = SolverSettings()) {
         guard let variant = SolverVariant(rawValue: name) else { return nil }
         self.init(variant, settings: settings)
     }
@@ -43,7 +44,7 @@ public struct AsyncSolver: Sendable, Hashable {
     /// variant cannot take, `CancellationError` if the calling task was cancelled; every outcome
     /// of a valid solve (infeasible, time limit, …) is the solution's status.
     public func solve(_ problem: Problem) async throws -> Solution {
-        let solver = VariantSolver(variant, settings: settings)
+        let solver = FlexGenSolver(variant, settings: settings)
         let solution = try await BlockingWork.run { signal in
             var solver = solver
             solver.settings.decomposition.allocation.stopSignal = signal

@@ -2,7 +2,7 @@ import Foundation  // NSLock
 
 /// A one-way "please stop" flag shared between an async caller and a synchronous solve running on
 /// another thread. The async entry points set it when their task is cancelled; the solver's
-/// iteration loops read it (through `SolverSettings.shouldStop`) between iterations.
+/// iteration loops read it (through `AllocationSettings.shouldStop`) between iterations.
 ///
 /// Thread-safe: `stop()` and `isStopped` may be called from any thread. Once stopped it stays
 /// stopped. A lock rather than an atomic keeps the type available on every platform the

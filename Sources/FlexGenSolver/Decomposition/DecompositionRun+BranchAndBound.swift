@@ -154,7 +154,7 @@ extension DecompositionRun {
             nodes += 1
             if node.allowed.allSatisfy({ $0.count == 1 }) {
                 let result = try allocate(node.allowed.map { $0[0] })
-                if result.status.hasSolution, meetsTargets(node.allowed.map { $0[0] }) {
+                if result.status.certifiesSolution, meetsTargets(node.allowed.map { $0[0] }) {
                     closedMinimum = min(closedMinimum, result.lowerBoundJ ?? result.energyJ ?? incumbent)
                 } else if result.status != .infeasible, meetsTargets(node.allowed.map { $0[0] }) {
                     closedMinimum = min(closedMinimum, node.bound)  // unresolved leaf: keep its bound

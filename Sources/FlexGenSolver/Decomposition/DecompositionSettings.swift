@@ -36,8 +36,8 @@ public struct DecompositionSettings: Sendable, Hashable {
     /// long GLPK run buys little. The driver also runs the knapsack to a tenth of `gapTolerance`,
     /// not tighter.
     public var assignmentBranchAndBoundTimeS: Double = 0.1
-    /// Settings of every allocation solve (prices, certificate). Default: `SolverSettings()`.
-    public var allocation: SolverSettings = SolverSettings()
+    /// Settings of every allocation solve (prices, certificate). Default: `AllocationSettings()`.
+    public var allocation: AllocationSettings = AllocationSettings()
     /// Settings of every assignment (GLPK) solve. Default: `AssignmentSettings()`.
     public var assignment: AssignmentSettings = AssignmentSettings()
 

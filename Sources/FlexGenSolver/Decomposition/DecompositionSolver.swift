@@ -38,8 +38,21 @@ public struct DecompositionSolver: Sendable {
     public func solve(_ problem: Problem) throws -> DecompositionResult {
         try settings.validate()
         var run = DecompositionRun(problem: problem, settings: settings)
-        return try run.solve()
+        do {
+            return try run.solve()
+        } catch let failure as AssignmentFailure {
+            // A numerical failure is an outcome, not bad input: no solution is claimed.
+            return run.infeasible([Diagnostic(constraint: "numerical", clients: [], message: failure.description)],
+                                  status: .numericalError)
+        }
     }
+}
+
+/// GLPK failed numerically on an assignment step: ends the run with `numerical_error`.
+struct AssignmentFailure: Error, CustomStringConvertible {
+    var mu: Double
+    var lambda: Double
+    var description: String { "GLPK failed numerically on the assignment step at μ = \(mu), λ = \(lambda)" }
 }
 
 /// The state of one solve.
@@ -99,7 +112,7 @@ struct DecompositionRun {
         // if the budgets cannot carry it, no assignment fits.
         let leastWork = [Int](repeating: 0, count: menus.options.count)
         let first = try allocate(leastWork)
-        guard first.status.hasSolution else {
+        guard first.status.certifiesSolution else {
             var diagnostics = first.diagnostics
             if diagnostics.isEmpty {
                 diagnostics = [Diagnostic(constraint: "budget", clients: [],
@@ -183,9 +196,8 @@ struct DecompositionRun {
         let assignment = try AssignmentSolver(settings: assignmentSettings).solve(assignmentProblem)
         switch assignment.status {
         case .infeasible: return nil
-        case .numericalError:
-            throw SolverError.unsupported("GLPK failed numerically on the assignment step at μ = \(mu), λ = \(lambda)")
         case .optimal, .feasible: break
+        default: throw AssignmentFailure(mu: mu, lambda: lambda)
         }
         // The stronger of the two knapsack bounds, with its matching supergradient: the demand of
         // the LP solution for the relaxation, of the integer choice for the proven integer bound.
@@ -213,7 +225,7 @@ struct DecompositionRun {
             bestPrices = (mu, lambda, assignment.targetPrices)
         }
         let allocation = try allocate(assignment.choice)
-        let energy = allocation.status.hasSolution ? allocation.energyJ : nil
+        let energy = allocation.status.certifiesSolution ? allocation.energyJ : nil
         iterations.append(DecompositionIteration(
             kind: kind, computePrice: mu, bandwidthPrice: lambda, targetPrices: assignment.targetPrices,
             lowerBoundJ: bound, energyJ: energy, bestEnergyJ: best?.energy, bestLowerBoundJ: bestBound))
@@ -257,7 +269,7 @@ struct DecompositionRun {
         let result = try AllocationSolver(settings: allocationSettings)
             .solve(tasks: tasks, computeRateFlopsPerS: computeBudget, bandwidthHz: bandwidthBudget)
         allocations[choice] = result
-        if result.status.hasSolution, let energy = result.energyJ, meetsTargets(choice) {
+        if result.status.certifiesSolution, let energy = result.energyJ, meetsTargets(choice) {
             if best == nil || energy < best!.energy { best = (choice, result, energy) }
         }
         return result
@@ -409,7 +421,7 @@ struct DecompositionRun {
             if depth == K {
                 guard meetsTargets(choice) else { return }
                 let result = try allocate(choice)
-                if result.status.hasSolution, let energy = result.energyJ {
+                if result.status.certifiesSolution, let energy = result.energyJ {
                     upper = min(upper, energy)
                     leafMinimum = min(leafMinimum, result.lowerBoundJ ?? energy)
                 } else if result.status != .infeasible {

@@ -8,7 +8,7 @@ import Foundation
 /// feasible only if u + C/f + t ≤ T holds for every client; otherwise it reports `infeasible`
 /// with the clients it would make late and the latency they would see.
 struct EqualShareSolver {
-    var settings: VariantSettings
+    var settings: SolverSettings
 
     func solve(_ problem: Problem) throws -> Solution {
         let start = Date()
@@ -46,7 +46,6 @@ struct EqualShareSolver {
                 solveTime: Date().timeIntervalSince(start))
         }
         return SolutionAssembly.solution(problem: problem, solver: .equalShare, status: .feasible, decisions: decisions,
-                                         lowerBound: nil, solveTime: Date().timeIntervalSince(start), prices: nil,
-                                         tolerance: settings.checkTolerance)
+                                         lowerBound: nil, solveTime: Date().timeIntervalSince(start), prices: nil)
     }
 }

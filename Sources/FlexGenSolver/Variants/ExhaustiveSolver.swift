@@ -7,9 +7,8 @@ import Foundation
 /// Refuses instances with more than `limit` assignments.
 struct ExhaustiveSolver {
     var limit: Int
-    var allocation: SolverSettings
+    var allocation: AllocationSettings
     var gapTolerance: Double
-    var checkTolerance: Double
 
     func solve(_ problem: Problem) throws -> Solution {
         let start = Date()
@@ -47,7 +46,7 @@ struct ExhaustiveSolver {
                 let tasks = (0..<K).map { menus.tasks[$0][choice[$0]] }
                 let result = try solver.solve(tasks: tasks, computeRateFlopsPerS: problem.server.computeRateFlopsPerS,
                                               bandwidthHz: problem.server.bandwidthHz)
-                if result.status.hasSolution, let energy = result.energyJ {
+                if result.status.certifiesSolution, let energy = result.energyJ {
                     bound = min(bound, result.lowerBoundJ ?? energy)
                     if best == nil || energy < best!.energy { best = (choice, result, energy) }
                 } else if result.status == .infeasible {
@@ -107,8 +106,7 @@ struct ExhaustiveSolver {
             decisions: SolutionAssembly.decisions(configurations: configurations, allocation: best.result),
             lowerBound: limitHit == nil ? bound : nil, solveTime: elapsed,
             prices: Solution.Prices(computeJPerFlopsPerS: best.result.computePrice,
-                                    bandwidthJPerHz: best.result.bandwidthPrice),
-            tolerance: checkTolerance)
+                                    bandwidthJPerHz: best.result.bandwidthPrice))
         if !unresolved.isEmpty { solution.diagnostics = (solution.diagnostics ?? []) + unresolved }
         return solution
     }

@@ -6,7 +6,7 @@ import Foundation
 /// extra work per unit of quality gained is made. Then the allocation is solved exactly.
 /// No optimality claim: status `feasible`.
 struct GreedySolver {
-    var settings: VariantSettings
+    var settings: SolverSettings
 
     func solve(_ problem: Problem) throws -> Solution {
         let start = Date()
@@ -53,7 +53,7 @@ struct GreedySolver {
         let allocation = try AllocationSolver(settings: settings.decomposition.allocation)
             .solve(tasks: tasks, computeRateFlopsPerS: problem.server.computeRateFlopsPerS,
                    bandwidthHz: problem.server.bandwidthHz)
-        guard allocation.status.hasSolution else {
+        guard allocation.status.certifiesSolution else {
             return SolutionAssembly.noSolution(problem: problem, solver: .greedy, status: allocation.status,
                                                diagnostics: allocation.diagnostics, solveTime: Date().timeIntervalSince(start))
         }
@@ -62,7 +62,6 @@ struct GreedySolver {
             problem: problem, solver: .greedy, status: .feasible,
             decisions: SolutionAssembly.decisions(configurations: configurations, allocation: allocation),
             lowerBound: nil, solveTime: Date().timeIntervalSince(start),
-            prices: Solution.Prices(computeJPerFlopsPerS: allocation.computePrice, bandwidthJPerHz: allocation.bandwidthPrice),
-            tolerance: settings.checkTolerance)
+            prices: Solution.Prices(computeJPerFlopsPerS: allocation.computePrice, bandwidthJPerHz: allocation.bandwidthPrice))
     }
 }

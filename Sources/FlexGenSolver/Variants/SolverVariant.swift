@@ -23,6 +23,16 @@ public enum SolverVariant: String, Sendable, Hashable, CaseIterable, CustomStrin
 
     public var description: String { rawValue }
 
+    /// Whether the variant can run in admission mode. Admission decides which clients fit by the
+    /// optimal allocation's feasibility frontier, so it applies to the variants whose allocation is
+    /// the optimal one: not to `equal-share` (fixed equal shares) nor `greedy` (no energy claim).
+    public var supportsAdmission: Bool {
+        switch self {
+        case .flexgen, .exhaustive, .fullModel, .stepsOnly, .widthOnly: true
+        case .equalShare, .greedy: false
+        }
+    }
+
     /// One line for `--help`.
     public var summary: String {
         switch self {

@@ -18,12 +18,12 @@ public struct VariantComparison: Sendable {
     /// Runs `variants` (default: all) on `problem`. `exhaustive` runs only when the instance has at
     /// most `settings.exhaustiveLimit` assignments; otherwise it is listed as skipped.
     public init(problem: Problem, variants: [SolverVariant] = SolverVariant.allCases,
-                settings: VariantSettings = VariantSettings()) throws {
+                settings: SolverSettings = SolverSettings()) throws {
         var entries: [Entry] = []
         for variant in variants {
             let start = Date()
             do {
-                let solution = try VariantSolver(variant, settings: settings).solve(problem)
+                let solution = try FlexGenSolver(variant, settings: settings).solve(problem)
                 entries.append(Entry(variant: variant, solution: solution, note: nil,
                                      timeS: Date().timeIntervalSince(start)))
             } catch SolverError.unsupported(let reason) {
@@ -58,7 +58,7 @@ public struct VariantComparison: Sendable {
             let gap = solution.gap.map { String(format: "%.2e", $0) } ?? "—"
             var line = cell(entry.variant.rawValue, 12) + cell(solution.status.rawValue, 17) + cell(energy, 16)
                 + cell(ratio, 12) + cell(gap, 11) + String(format: "%.4f", entry.timeS)
-            if let first = solution.diagnostics?.first, !solution.status.hasSolution {
+            if let first = solution.diagnostics?.first, !solution.status.certifiesSolution {
                 line += "  " + first.description
             }
             lines.append(line)
