@@ -30,6 +30,9 @@ let package = Package(
         // `swift package generate-documentation --target FlexGen` (the DocC catalog in
         // Sources/FlexGen/FlexGen.docc); a command plugin, nothing of it is linked.
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
+        // The service's connection guard (timeouts, connection cap) is a NIO channel handler.
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
     ],
     targets: [
         // C libraries: module map + one-line shim each, nothing else.
@@ -67,6 +70,9 @@ let package = Package(
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
         ]),
         // Embedding the solver in a few lines; built (and run) by FlexGenServiceTests.
         .executableTarget(name: "flexgen-embed-example", dependencies: ["FlexGen"], path: "Examples/EmbedSolver"),

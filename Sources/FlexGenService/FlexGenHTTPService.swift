@@ -24,8 +24,9 @@ import FlexGenSampler
 /// - `GET /v1/health`, `GET /metrics` (Prometheus text), `GET /v1/openapi.json`.
 ///
 /// Errors are JSON (`APIError`): 400 malformed JSON or schema violations (every issue, with its
-/// JSON path), 404 unknown route, 405 wrong method, 413 body over `maxBodyBytes`, 422 more
-/// clients than `maxClients`, 503/500 as above.
+/// JSON path), 401 missing or wrong bearer token (with `authToken`), 404 unknown route, 405 wrong
+/// method, 408 request not received within `readTimeoutS` (`ConnectionGuard`), 413 body over
+/// `maxBodyBytes`, 422 more clients than `maxClients`, 503/500 as above.
 ///
 /// Concurrency: handlers never block the event loops or the cooperative pool — solves run
 /// through the engine's `async` entry point (the library's runs them on `BlockingWork`'s own threads).
@@ -35,6 +36,8 @@ public struct FlexGenHTTPService: Sendable {
     public let engine: SolveEngine
     public let metrics: ServiceMetrics
     public let logger: Logger
+    /// Solve slots and their queue (`maxConcurrentSolves`, `maxQueuedSolves`).
+    let admission: SolveAdmission
 
     public init(configuration: ServiceConfiguration = ServiceConfiguration(), engine: SolveEngine = .library,
                 metrics: ServiceMetrics = ServiceMetrics(), logger: Logger = Logger(label: "flexgen.service")) {
@@ -42,6 +45,27 @@ public struct FlexGenHTTPService: Sendable {
         self.engine = engine
         self.metrics = metrics
         self.logger = logger
+        self.admission = SolveAdmission(maxRunning: configuration.resolvedMaxConcurrentSolves,
+                                        maxQueued: max(0, configuration.maxQueuedSolves)) { running, queued in
+            metrics.solveLoad(running: running, queued: queued)
+        }
+    }
+
+    /// Runs `work` in a solve slot (`SolveAdmission`), passing it the time limit left: the whole
+    /// limit when a slot was free, the limit minus the time queued otherwise, so that an admitted
+    /// request's solve still ends within its limit from arrival. A full queue is a 503 at once,
+    /// a wait that reaches the time limit a 503 then; both say `Retry-After: 1`.
+    func withSolveSlot<T: Sendable>(received: ContinuousClock.Instant, _ work: (Double) async throws -> T) async throws -> T {
+        let limit = configuration.timeLimitS
+        let immediately: Bool
+        do {
+            immediately = try await admission.acquire(deadline: received + .nanoseconds(Int64(limit * 1e9)))
+        } catch let refusal as SolveAdmission.Refusal {
+            throw refused(refusal)
+        }
+        defer { admission.release() }
+        let left = immediately ? limit : limit - ValidationResources.seconds(ContinuousClock.now - received)
+        return try await work(max(left, limit * 1e-3))
     }
 
     /// The Hummingbird application, ready to run in a `ServiceGroup` (which owns shutdown).
@@ -60,10 +84,21 @@ public struct FlexGenHTTPService: Sendable {
             JSONResponse.raw(OpenAPIDocument.json, contentType: "application/json")
         }
         let port = configuration.port
+        // One table per application: every connection's guard admits itself against it.
+        let table = ConnectionGuard.Table(capacity: configuration.resolvedMaxConnections)
+        let timeouts = ConnectionGuard.Timeouts(read: .nanoseconds(Int64(configuration.readTimeoutS * 1e9)),
+                                                idle: .nanoseconds(Int64(configuration.idleTimeoutS * 1e9)))
+        let (metrics, logger) = (metrics, logger)
         return Application(
-            responder: ServiceResponder(inner: router.buildResponder(), metrics: metrics),
+            responder: ServiceResponder(inner: router.buildResponder(), metrics: metrics,
+                                        token: configuration.authToken, metricsPublic: configuration.metricsPublic),
+            server: .http1(configuration: .init(additionalChannelHandlers: [
+                ConnectionGuard(timeouts: timeouts, table: table, metrics: metrics, logger: logger),
+            ])),
+            // A burst of connections waits in the kernel's accept queue rather than being dropped
+            // (a dropped SYN costs the client a 1 s retransmission); 1024 ≤ the usual somaxconn, 4096.
             configuration: .init(address: .hostname(configuration.host, port: configuration.port),
-                                 serverName: "flexgen"),
+                                 serverName: "flexgen", backlog: 1024),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
             logger: logger)
     }
@@ -78,11 +113,23 @@ public struct FlexGenHTTPService: Sendable {
         try await group.run()
     }
 
+    /// The 503 for a refused admission (counted).
+    func refused(_ refusal: SolveAdmission.Refusal) -> APIError {
+        let full = refusal == .queueFull
+        metrics.solveRejected(reason: full ? "queue_full" : "queue_timeout")
+        return APIError(.serviceUnavailable,
+                        reason: full
+                            ? "the server is at capacity: \(admission.maxRunning) solves running and \(admission.maxQueued) waiting (--max-concurrent-solves, --max-queued-solves); retry later"
+                            : "no solve slot came free within the time limit of \(configuration.timeLimitS) s (--time-limit); retry later",
+                        headers: [.retryAfter: "1"])
+    }
+
     // MARK: Handlers
 
     func solve(_ request: Request) async throws -> Response {
+        let received = ContinuousClock.now
         var solver = engine.defaultSolver
-        var admission: Admission.Mode? = nil
+        var admissionMode: Admission.Mode? = nil
         for (key, value) in request.uri.queryParameters {
             switch key {
             case "solver": solver = String(value)
@@ -92,7 +139,7 @@ public struct FlexGenHTTPService: Sendable {
                                    reason: "unknown admission mode \"\(value)\" (expected one of: none, "
                                        + Admission.Mode.allCases.map(\.rawValue).joined(separator: ", ") + ")")
                 }
-                admission = Admission.Mode(rawValue: String(value))
+                admissionMode = Admission.Mode(rawValue: String(value))
             default:
                 throw APIError(.badRequest, path: "query.\(key)", reason: "unknown query parameter (expected: solver, admission)")
             }
@@ -101,6 +148,8 @@ public struct FlexGenHTTPService: Sendable {
             throw APIError(.badRequest, path: "query.solver",
                            reason: "unknown solver \"\(solver)\" (expected one of: \(engine.solverNames.joined(separator: ", ")))")
         }
+        // Full already: refuse before reading and decoding the body (the cheapest 503).
+        if admission.isFull { throw refused(.queueFull) }
         let problem = try await Self.offPoolIfLarge(try await RequestDecoding.body(of: request, limit: configuration.maxBodyBytes),
                                                     RequestDecoding.problem(from:))
         guard problem.clients.count <= configuration.maxClients else {
@@ -109,13 +158,15 @@ public struct FlexGenHTTPService: Sendable {
         }
         let solution: Solution
         do {
-            if let admission {
+            if let admissionMode {
                 guard let solveAdmitting = engine.solveAdmitting else {
                     throw APIError(.unprocessableContent, path: "query.admission", reason: "this server's solver has no admission mode")
                 }
-                solution = try await solveAdmitting(problem, solver, configuration.timeLimitS, admission)
+                solution = try await withSolveSlot(received: received) { limit in
+                    try await solveAdmitting(problem, solver, limit, admissionMode)
+                }
             } else {
-                solution = try await engine.solve(problem, solver, configuration.timeLimitS)
+                solution = try await withSolveSlot(received: received) { limit in try await engine.solve(problem, solver, limit) }
             }
         } catch let error as InputError {
             throw APIError.badInput(error)
@@ -230,7 +281,7 @@ public struct FlexGenHTTPService: Sendable {
         let batches = keys.count * settings.seedCount
         let report: ValidationReport
         do {
-            report = try await BlockingWork.run { stop in
+            report = try await withSolveSlot(received: received) { _ in try await BlockingWork.run { stop in
                 // The deadline counts from the request's arrival: queueing behind solves uses it up too.
                 let remaining = limitS - ValidationResources.seconds(ContinuousClock.now - received)
                 guard remaining > 0 else {
@@ -243,7 +294,7 @@ public struct FlexGenHTTPService: Sendable {
                                                   evaluator: resources.evaluator, timing: nil)
                 return try validator.validate(problem: problem, solution: solution, settings: limited,
                                               shouldStop: { stop.isStopped })
-            }
+            } }
         } catch let error as ValidationInputError {
             throw ValidationLimits.apiError(error)
         } catch let error as SamplerError {

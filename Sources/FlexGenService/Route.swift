@@ -23,6 +23,14 @@ public struct Route: Sendable, Hashable, CustomStringConvertible {
     /// Every route the service answers.
     public static let all: [Route] = [solve, check, validate, health, metrics, openAPI]
 
+    /// Whether a request for `path` needs the bearer token when one is configured: every path
+    /// does (unknown ones too, so that a client without the token learns nothing of the routes)
+    /// except the health check, which an orchestrator's probe calls without credentials, and
+    /// `/metrics` when it is made public.
+    static func requiresToken(_ path: String, metricsPublic: Bool) -> Bool {
+        !(path == health.path || (metricsPublic && path == metrics.path))
+    }
+
     /// The methods a known path accepts; empty for an unknown path.
     static func methods(for path: String) -> [HTTPRequest.Method] {
         all.filter { $0.path == path }.map(\.method)

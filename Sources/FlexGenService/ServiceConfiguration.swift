@@ -1,3 +1,5 @@
+import Foundation  // ProcessInfo
+
 /// Everything `flexgen serve` can be told, with the default of each field.
 public struct ServiceConfiguration: Sendable, Hashable {
     /// Address to bind. Default `127.0.0.1`: loopback only, the service has no authentication.
@@ -23,10 +25,40 @@ public struct ServiceConfiguration: Sendable, Hashable {
     /// Seconds `POST /v1/validate`'s admission rule charges for scoring one batch. Default nil:
     /// measured once at model load, like `validationFlopsPerS` (set both for a fixed rule).
     public var validationScoringSecondsPerBatch: Double?
+    /// Seconds a request's headers and body may take to arrive: from the connection's opening
+    /// for its first request, from the headers' arrival for a later one on a kept-alive
+    /// connection. A request still incomplete then is answered 408 and its connection closed (a
+    /// connection that sent no headers is just closed). Default 5 s: a maximal 8 MiB body at
+    /// 13 Mbit/s; a client slower than that belongs behind a buffering proxy (docs/service.md).
+    public var readTimeoutS: Double
+    /// Seconds a kept-alive connection may sit between requests before it is closed. Default
+    /// 75 s: longer than a reverse proxy's usual upstream keep-alive (60 s in nginx), so that the
+    /// proxy, not the service, closes an idle connection and never reuses one being closed.
+    public var idleTimeoutS: Double
+    /// Most connections held at once. At the cap, the connection that has waited longest without
+    /// delivering a whole request is closed to admit the new one; when every connection holds a
+    /// request in progress, the new one is closed at once. Default nil: the process's
+    /// descriptor limit minus a reserve for its own files (`DescriptorLimit.defaultMaxConnections`).
+    public var maxConnections: Int?
+    /// Most solves and validations running at once (they run on the solve threads). Default
+    /// nil: the number of cores, the number of solve threads.
+    public var maxConcurrentSolves: Int?
+    /// Most requests waiting for a solve slot; one more is answered 503 with `Retry-After` at
+    /// once. A queued request waits at most its time limit (`timeLimitS`, from its arrival), then
+    /// 503; once admitted, its solve gets what is left of the limit. Default 64.
+    public var maxQueuedSolves: Int
+    /// When set, every route except `GET /v1/health` (and `GET /metrics` with `metricsPublic`)
+    /// requires `Authorization: Bearer <token>`; a missing or wrong token is a 401 with
+    /// `WWW-Authenticate`. Default nil: no authentication (keep the service on loopback).
+    public var authToken: BearerToken?
+    /// With `authToken`, leave `GET /metrics` open (for a scraper without the token). Default false.
+    public var metricsPublic: Bool
 
     public init(host: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = 8 << 20,
                 maxClients: Int = 10_000, timeLimitS: Double = 10, validationFlopsPerS: Double? = nil,
-                validationScoringSecondsPerBatch: Double? = nil) {
+                validationScoringSecondsPerBatch: Double? = nil, readTimeoutS: Double = 5, idleTimeoutS: Double = 75,
+                maxConnections: Int? = nil, authToken: BearerToken? = nil, metricsPublic: Bool = false,
+                maxConcurrentSolves: Int? = nil, maxQueuedSolves: Int = 64) {
         self.host = host
         self.port = port
         self.maxBodyBytes = maxBodyBytes
@@ -34,6 +66,22 @@ public struct ServiceConfiguration: Sendable, Hashable {
         self.timeLimitS = timeLimitS
         self.validationFlopsPerS = validationFlopsPerS
         self.validationScoringSecondsPerBatch = validationScoringSecondsPerBatch
+        self.readTimeoutS = readTimeoutS
+        self.idleTimeoutS = idleTimeoutS
+        self.maxConnections = maxConnections
+        self.authToken = authToken
+        self.metricsPublic = metricsPublic
+        self.maxConcurrentSolves = maxConcurrentSolves
+        self.maxQueuedSolves = maxQueuedSolves
+    }
+
+    /// `maxConcurrentSolves`, or the number of cores.
+    public var resolvedMaxConcurrentSolves: Int { maxConcurrentSolves ?? max(1, ProcessInfo.processInfo.activeProcessorCount) }
+
+    /// `maxConnections`, or its default for the descriptor limit in force now (1024 assumed if
+    /// it cannot be read).
+    public var resolvedMaxConnections: Int {
+        maxConnections ?? DescriptorLimit.defaultMaxConnections(forLimit: DescriptorLimit.current()?.soft ?? 1024)
     }
 
     /// Every field's problems, as `field: reason` lines (empty: valid).
@@ -50,6 +98,16 @@ public struct ServiceConfiguration: Sendable, Hashable {
         if let scoring = validationScoringSecondsPerBatch, !(scoring.isFinite && scoring >= 0) {
             issues.append("validationScoringSecondsPerBatch: must be finite and ≥ 0, got \(scoring)")
         }
+        // Up to a day: a longer timeout is no timeout, and TimeAmount holds it in nanoseconds.
+        if !(readTimeoutS.isFinite && readTimeoutS > 0 && readTimeoutS <= 86_400) {
+            issues.append("readTimeoutS: must be > 0 and ≤ 86400 s, got \(readTimeoutS)")
+        }
+        if !(idleTimeoutS.isFinite && idleTimeoutS > 0 && idleTimeoutS <= 86_400) {
+            issues.append("idleTimeoutS: must be > 0 and ≤ 86400 s, got \(idleTimeoutS)")
+        }
+        if let solves = maxConcurrentSolves, solves < 1 { issues.append("maxConcurrentSolves: must be >= 1, got \(solves)") }
+        if maxQueuedSolves < 0 { issues.append("maxQueuedSolves: must be >= 0, got \(maxQueuedSolves)") }
+        if let cap = maxConnections, cap < 1 { issues.append("maxConnections: must be >= 1, got \(cap)") }
         return issues
     }
 }

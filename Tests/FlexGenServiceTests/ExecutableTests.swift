@@ -3,6 +3,7 @@ import Foundation
 import NIOCore
 import Testing
 import FlexGen
+import FlexGenService
 
 /// The repository root (this file is Tests/FlexGenServiceTests/ExecutableTests.swift).
 private let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -130,5 +131,72 @@ private func exitStatus(of process: Process) async throws -> Int32 {
         let requestLines = log.split(separator: "\n").filter { $0.contains("request") && $0.contains("path=/v1/solve") }
         #expect(requestLines.count == 1, "\(log)")
         #expect(requestLines.first?.contains("status=200") == true)
+    }
+
+    /// At start `flexgen serve` raises its soft descriptor limit to the hard one, logs both, and
+    /// derives `--max-connections` from it: started from a shell with a lowered soft limit, its
+    /// log must show that soft limit, this process's hard limit, and hard − reserve(hard).
+    @Test func serveRaisesTheDescriptorLimitAndDerivesTheConnectionCap() async throws {
+        let hard = try #require(DescriptorLimit.current()).hard
+        let lowered = min(512, hard)
+        let expected = min(hard, 1 << 20)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", "ulimit -Sn \(lowered) && exec \"$0\" serve --host 127.0.0.1 --port 0",
+                             try productBinary("flexgen").path]
+        let captured = try CapturedOutput(process)
+        defer { captured.remove() }
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+        for _ in 0..<500 where !String(decoding: captured.stdout, as: UTF8.self).contains("\n") && process.isRunning {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        kill(process.processIdentifier, SIGTERM)
+        #expect(try await exitStatus(of: process) == 0)
+        let line = try #require(captured.stderr.split(separator: "\n").first { $0.contains("descriptor limit") },
+                                "\(captured.stderr)")
+        #expect(line.contains("soft_at_start=\(lowered)"), "\(line)")
+        #expect(line.contains("soft=\(expected) "), "\(line)")
+        #expect(line.contains("hard=\(hard)"), "\(line)")
+        #expect(line.contains("max_connections=\(expected - min(1024, max(64, expected / 8)))"), "\(line)")
+    }
+
+    @Test func serveRejectsAnUnusableTokenFile() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("flexgen-token-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let empty = folder.appendingPathComponent("empty"), spaced = folder.appendingPathComponent("spaced")
+        try Data("\n".utf8).write(to: empty)
+        try Data("two words\n".utf8).write(to: spaced)
+        let cases: [([String], String)] = [
+            (["--auth-token-file", folder.appendingPathComponent("missing").path], "--auth-token-file"),
+            (["--auth-token-file", empty.path], "empty"),
+            (["--auth-token-file", spaced.path], "--auth-token-file"),
+            (["--metrics-public"], "--metrics-public"),
+        ]
+        for (arguments, expected) in cases {
+            let process = Process()
+            process.executableURL = try productBinary("flexgen")
+            process.arguments = ["serve", "--port", "0"] + arguments
+            let captured = try CapturedOutput(process)
+            defer { captured.remove() }
+            try process.run()
+            #expect(try await exitStatus(of: process) == 2, "\(arguments)")
+            #expect(captured.stderr.contains(expected), "\(captured.stderr)")
+            #expect(!captured.stderr.contains("two words"), "the file's content must not be echoed")
+        }
+    }
+
+    @Test func serveRejectsBadConnectionLimits() async throws {
+        for (flag, value) in [("--read-timeout", "0"), ("--idle-timeout", "nan"), ("--max-connections", "0")] {
+            let process = Process()
+            process.executableURL = try productBinary("flexgen")
+            process.arguments = ["serve", "--port", "0", flag, value]
+            let captured = try CapturedOutput(process)
+            defer { captured.remove() }
+            try process.run()
+            #expect(try await exitStatus(of: process) == 2, "\(flag) \(value)")
+            #expect(captured.stderr.contains(flag), "\(captured.stderr)")
+        }
     }
 }
