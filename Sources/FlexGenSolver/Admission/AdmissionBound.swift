@@ -84,20 +84,8 @@ struct AdmissionBound {
         var candidates: [Double] = []
         // Golden-section refinement around the best grid point.
         if let i = values.indices.min(by: { values[$0] < values[$1] }) {
-            var a = grid[max(i - 1, 0)], b = grid[min(i + 1, grid.count - 1)]
-            let ratio = (5.0.squareRoot() - 1) / 2
-            var x1 = b - ratio * (b - a), x2 = a + ratio * (b - a)
-            var f1 = locate(x1), f2 = locate(x2)
-            for _ in 0..<6 {
-                if f1 <= f2 {
-                    b = x2; x2 = x1; f2 = f1
-                    x1 = b - ratio * (b - a); f1 = locate(x1)
-                } else {
-                    a = x1; x1 = x2; f1 = f2
-                    x2 = a + ratio * (b - a); f2 = locate(x2)
-                }
-            }
-            candidates = [f1 <= f2 ? x1 : x2, grid[i]]
+            let refined = Self.goldenSection(grid[max(i - 1, 0)], grid[min(i + 1, grid.count - 1)], steps: 6, locate)
+            candidates = [refined, grid[i]]
         }
         if stride > 1, let located = candidates.first {
             // Every client, at the sample's best price and by golden section within a quarter
@@ -111,22 +99,30 @@ struct AdmissionBound {
                 if value < best.value { best = (value, price, w, bandwidth + price * computeRate) }
                 return value
             }
-            var a = located - decade / 4, b = located + decade / 4
-            let ratio = (5.0.squareRoot() - 1) / 2
-            var x1 = b - ratio * (b - a), x2 = a + ratio * (b - a)
             _ = exact(located)
-            var f1 = exact(x1), f2 = exact(x2)
-            for _ in 0..<4 {
-                if f1 <= f2 {
-                    b = x2; x2 = x1; f2 = f1
-                    x1 = b - ratio * (b - a); f1 = exact(x1)
-                } else {
-                    a = x1; x1 = x2; f1 = f2
-                    x2 = a + ratio * (b - a); f2 = exact(x2)
-                }
-            }
+            _ = Self.goldenSection(located - decade / 4, located + decade / 4, steps: 4, exact)
         }
         self.init(value: best.value, price: best.price, weights: best.weights, capacity: best.capacity, sweeps: sweeps)
+    }
+
+    /// Golden-section search for a minimum of `f` on [a, b]: the better of the last two interior
+    /// points after `steps` reductions (2 + `steps` evaluations). On a piecewise-constant knapsack
+    /// value it only steers; every point it evaluates is a valid bound either way.
+    static func goldenSection(_ a: Double, _ b: Double, steps: Int, _ f: (Double) -> Double) -> Double {
+        var a = a, b = b
+        let ratio = (5.0.squareRoot() - 1) / 2
+        var x1 = b - ratio * (b - a), x2 = a + ratio * (b - a)
+        var f1 = f(x1), f2 = f(x2)
+        for _ in 0..<steps {
+            if f1 <= f2 {
+                b = x2; x2 = x1; f2 = f1
+                x1 = b - ratio * (b - a); f1 = f(x1)
+            } else {
+                a = x1; x1 = x2; f1 = f2
+                x2 = a + ratio * (b - a); f2 = f(x2)
+            }
+        }
+        return f1 <= f2 ? x1 : x2
     }
 
     private init(value: Double, price: Double, weights: [Double], capacity: Double, sweeps: Int) {
