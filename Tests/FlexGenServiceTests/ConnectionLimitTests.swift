@@ -222,15 +222,18 @@ struct SplitMix: RandomNumberGenerator {
         #expect(aborts.allSatisfy { $0.level == .info && $0.metadata["path"] == "/v1/solve" })
     }
 
-    /// Thousands of stalled connections against a capped server: the stalled ones are evicted
+    /// Hundreds of stalled connections against a capped server: the stalled ones are evicted
     /// oldest first, the server never holds more than its cap, and an ordinary solve on a fresh
-    /// connection is still answered, well under a second. The scenario is 2000 against a
-    /// 1024-descriptor server (benchmarks/service/stalled.sh); here both ends live in this process,
-    /// so the counts follow this process's descriptor limit.
-    @Test func anOrdinarySolveIsAnsweredWhileThousandsOfConnectionsStall() async throws {
+    /// connection is still answered. The scenario is 2000 against a 1024-descriptor server
+    /// (benchmarks/service/stalled.sh, a separate process). Here both ends live in the test process,
+    /// which also runs `Foundation.Process` children in parallel (ExecutableTests), and Foundation
+    /// watches their pipes with `select()`, undefined for descriptors ≥ 1024 (seen: a hang with
+    /// nfds 2688). So the counts keep every descriptor of this process below 1024: 400 stalled
+    /// clients against a cap of 150, still 2.7× the cap.
+    @Test func anOrdinarySolveIsAnsweredWhileHundredsOfConnectionsStall() async throws {
         let limit = raiseTestDescriptorLimit()
-        let cap = min(1_000, (limit - 200) / 3)
-        let stalledCount = min(2_000, limit - 200 - cap)
+        let cap = min(150, (limit - 200) / 3)
+        let stalledCount = min(400, limit - 200 - cap)
         try #require(cap >= 16 && stalledCount > cap, "descriptor limit \(limit) too low for this test")
         let body = try Fixtures.json(Fixtures.paperDefault())
         try await withServer(ServiceConfiguration(readTimeoutS: 60, maxConnections: cap)) { server in
