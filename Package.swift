@@ -89,7 +89,7 @@ let package = Package(
                           path: "benchmarks/assignment"),
 
         .testTarget(name: "FlexGenBenchTests", dependencies: ["FlexGenBench", "FlexGenModel"]),
-        .testTarget(name: "FlexGenModelTests", dependencies: ["FlexGenModel", "FlexGenIO", "FlexGenScenarios"]),
+        .testTarget(name: "FlexGenModelTests", dependencies: ["FlexGenModel", "FlexGenIO", "FlexGenScenarios", "FlexGenNumerics"]),
         .testTarget(name: "FlexGenNumericsTests", dependencies: ["FlexGenNumerics"]),
         .testTarget(name: "FlexGenGLPKTests", dependencies: ["FlexGenGLPK"]),
         .testTarget(name: "FlexGenLinearAlgebraTests", dependencies: ["FlexGenLinearAlgebra"]),
@@ -97,7 +97,7 @@ let package = Package(
         .testTarget(name: "FlexGenSamplerTests", dependencies: ["FlexGenSampler", "FlexGenNumerics", "FlexGenScenarios"]),
         .testTarget(name: "FlexGenCLITests", dependencies: ["FlexGen"]),
         .testTarget(name: "FlexGenServiceTests", dependencies: [
-            "FlexGen", "FlexGenSampler", "FlexGenService",
+            "FlexGen", "FlexGenSampler", "FlexGenService", "FlexGenNumerics",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

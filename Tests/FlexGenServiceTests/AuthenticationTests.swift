@@ -1,3 +1,4 @@
+import FlexGenNumerics
 import AsyncHTTPClient
 import Foundation
 import NIOCore
@@ -9,7 +10,7 @@ import FlexGen
 @Suite struct BearerTokenTests {
     /// Equality agrees with `==` on random pairs (equal, same length, prefixes, longer).
     @Test func matchesIsByteEquality() {
-        var random = SplitMix(state: 7)
+        var random = Xoshiro256(seed: 7)
         func text(_ count: Int) -> String {
             String((0..<count).map { _ in "ab01-_~".randomElement(using: &random)! })
         }

@@ -1,3 +1,4 @@
+import FlexGenNumerics
 import AsyncHTTPClient
 import Foundation
 import Logging
@@ -5,18 +6,6 @@ import NIOCore
 import Testing
 import FlexGen
 @testable import FlexGenService
-
-/// SplitMix64 (Steele, Lea, Flood 2014): a seeded stream for the random operation sequences.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// The connection table against a reference model written the obvious way (a list in eviction
 /// order, scanned), over random operation sequences.
@@ -47,7 +36,7 @@ struct SplitMix: RandomNumberGenerator {
 
     @Test(arguments: [1, 3, 17])
     func admissionAndEvictionMatchTheReferenceModel(capacity: Int) {
-        var random = SplitMix(state: UInt64(capacity))
+        var random = Xoshiro256(seed: UInt64(capacity))
         let table = ConnectionTable<UInt64>(capacity: capacity)
         var model = Model(capacity: capacity)
         for _ in 0..<20_000 {
