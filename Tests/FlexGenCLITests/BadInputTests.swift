@@ -92,6 +92,16 @@ import Testing
     }
 
     /// The per-job compute-rate cap (optional): ≤ 0 or non-finite exits 2 naming the path.
+    /// `clients[].priority` (admission control): positive, finite, a number; a valid one passes.
+    @Test func badPriority() throws {
+        let path = "clients[0].priority"
+        try expectRejected(setting(CLIFixture.problem, ["clients", 0, "priority"], to: 0.0), path: path, reason: "must be > 0")
+        try expectRejected(setting(CLIFixture.problem, ["clients", 0, "priority"], to: -2.0), path: path, reason: "must be > 0")
+        try expectRejected(setting(CLIFixture.problem, ["clients", 0, "priority"], to: "high"), path: path)
+        let fine = try check(problemText: CLIFixture.jsonText(setting(CLIFixture.problem, ["clients", 0, "priority"], to: 3.0)))
+        #expect(fine.status == 0, "\(fine.stderr)")
+    }
+
     @Test func badJobComputeRateCap() throws {
         let path = "server.maxJobComputeRateFlopsPerS"
         try expectRejected(setting(CLIFixture.problem, ["server", "maxJobComputeRateFlopsPerS"], to: 0.0),
