@@ -8,22 +8,38 @@ extension FlexGenCommand {
     /// over a (width, steps) grid and write a `flexgen-profile/1` plus its report.
     struct Calibrate: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Measure the built-in model's quality and speed over a (width, steps) grid; write a flexgen-profile/1 and a report.",
+            abstract: "Measure a built-in model's quality and speed over a (width, steps) grid; write a flexgen-profile/1 and a report.",
             discussion: """
-            Writes PROFILE (default problems/profiles/digits-measured.json) and, next to it, \
+            Writes PROFILE (default problems/profiles/digits-measured.json, or fashion-measured.json \
+            with --model fashion) and, next to it, \
             PROFILE-timing.json (time per image and calibrated FLOP/s per configuration, read by \
             `flexgen validate`), PROFILE-report.md (table, quality-law fit, time-vs-FLOPs correlation) \
             and PROFILE.csv. Every file is written atomically.
+
+            --model fashion runs the slimmable Fashion-MNIST U-Net with classifier-free guidance \
+            (--guidance, default 2: two network passes per step, counted as such) and scores it in the \
+            128-d feature space of the Fashion-MNIST classifier against the 10 000 test images of \
+            Debian's dataset-fashion-mnist (--data); the report adds the real-vs-real floor. Its \
+            defaults: steps 1,2,4,10,20; --quick is widths 0.25,0.5,1, steps 1,2,4, 200 images, 2 seeds.
             """)
 
-        @Option(name: [.customShort("o"), .long], help: "Profile to write.")
-        var output = "problems/profiles/digits-measured.json"
+        @Option(help: "Built-in model: digits or fashion.")
+        var model: BuiltinModelOption = .digits
+
+        @Option(name: [.customShort("o"), .long], help: "Profile to write (default problems/profiles/<model>-measured.json).")
+        var output: String?
 
         @Option(help: "Comma-separated widths in (0, 1] (default 0.25,0.5,0.75,1).")
         var widths: String?
 
-        @Option(help: "Comma-separated step counts ≥ 1 (default 5,10,20,50).")
+        @Option(help: "Comma-separated step counts ≥ 1 (default 5,10,20,50; fashion 1,2,4,10,20).")
         var steps: String?
+
+        @Option(help: "Fashion-MNIST folder with the IDX files (fashion only).")
+        var data = FashionMNIST.defaultDirectory
+
+        @Option(help: "Classifier-free guidance scale (fashion only; 1 = unguided).")
+        var guidance = FashionDiffusionModel.defaultGuidance
 
         @Option(help: "Images per seed and configuration (default 1000).")
         var samples: Int?
@@ -37,7 +53,7 @@ extension FlexGenCommand {
         @Option(help: "DDIM eta ≥ 0 (default 0).")
         var eta: Double?
 
-        @Flag(help: "CI-sized run: widths 0.25,0.5,1, steps 2,5,10, 200 images, 2 seeds (explicit options still apply).")
+        @Flag(help: "CI-sized run: widths 0.25,0.5,1, steps 2,5,10 (fashion 1,2,4), 200 images, 2 seeds (explicit options still apply).")
         var quick = false
 
         @Flag(help: "Also measure the held-out ε-MSE per width (no sampling), fit the width–quality theory of docs/theory.md on --theory-fit-widths only, and report both laws' out-of-sample errors (built-in model only). Writes PROFILE-epsilon.csv, PROFILE-epsilon-by-t.csv, PROFILE-theory.csv and PROFILE-theory.svg.")
@@ -50,6 +66,7 @@ extension FlexGenCommand {
 
         func settings() throws -> CalibrationSettings {
             var s = quick ? CalibrationSettings.quick : CalibrationSettings()
+            if model == .fashion { s.steps = quick ? [1, 2, 4] : [1, 2, 4, 10, 20] }
             if let widths { s.widths = try parseList(widths, option: "--widths") }
             if let steps { s.steps = try parseList(steps, option: "--steps") }
             if let samples { s.samplesPerSeed = samples }
@@ -59,9 +76,22 @@ extension FlexGenCommand {
             return s
         }
 
+        var profilePath: String { output ?? "problems/profiles/\(model.rawValue)-measured.json" }
+
         func validate() throws {
             if let problem = try settings().problem { throw ValidationError(problem) }
-            let folder = URL(fileURLWithPath: output).deletingLastPathComponent().path
+            if let steps = try settings().steps.max(), steps > 1000 { throw ValidationError("--steps: must be ≤ 1000 (the schedule's T), got \(steps)") }
+            guard guidance.isFinite else { throw ValidationError("--guidance: must be finite, got \(guidance)") }
+            if model == .digits && guidance != FashionDiffusionModel.defaultGuidance {
+                throw ValidationError("--guidance: only --model fashion uses classifier-free guidance")
+            }
+            if model == .fashion {
+                if theory { throw ValidationError("--theory: needs --model digits") }
+                guard FileManager.default.fileExists(atPath: data) else {
+                    throw ValidationError("--data: \(data) does not exist (apt install dataset-fashion-mnist)")
+                }
+            }
+            let folder = URL(fileURLWithPath: profilePath).deletingLastPathComponent().path
             guard FileManager.default.fileExists(atPath: folder) else {
                 throw ValidationError("--output: folder \(folder) does not exist")
             }
@@ -78,11 +108,24 @@ extension FlexGenCommand {
 
         func run() throws {
             let command = (["flexgen"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
-            let outputs = CalibrationRun.Outputs(profile: output)
-            let result = try CalibrationRun.run(settings: try settings(), sampler: sampler.makeSampler(),
+            let outputs = CalibrationRun.Outputs(profile: profilePath)
+            let result: CalibrationResult
+            if model == .fashion {
+                let evaluator: FashionQualityEvaluator
+                do { evaluator = try FashionQualityEvaluator.shipped(dataDirectory: data) } catch { throw CLIError("--data: \(error)") }
+                let floor = try evaluator.realFloor()
+                result = try CalibrationRun.run(settings: try settings(), sampler: sampler.makeFashionSampler(guidance: guidance),
+                                                scorer: evaluator, subject: .fashion, profileName: "fashion-measured",
+                                                classifierAccuracy: evaluator.referenceAccuracy, realFloor: floor,
                                                 outputs: outputs, command: command)
+                print(String(format: "real-vs-real floor (two halves of the %d test images): %.3f; classifier accuracy on them %.2f %%",
+                             evaluator.referenceCount, floor, 100 * evaluator.referenceAccuracy))
+            } else {
+                result = try CalibrationRun.run(settings: try settings(), sampler: sampler.makeSampler(),
+                                                outputs: outputs, command: command)
+            }
             let fds = result.points.map(\.frechetMean)
-            print(String(format: "calibrated %d configurations in %.1f s: FD-digits %.3f…%.3f, time-vs-FLOPs r = %.4f, %@",
+            print(String(format: "calibrated %d configurations in %.1f s: \(result.metric.name) %.3f…%.3f, time-vs-FLOPs r = %.4f, %@",
                          result.points.count, result.wallTimeS, fds.min() ?? .nan, fds.max() ?? .nan,
                          result.timeFlopsCorrelation,
                          result.law.map { String(format: "law R² = %.4f", $0.rSquared) } ?? "law not fitted"))
@@ -92,7 +135,7 @@ extension FlexGenCommand {
             print("wrote \(outputs.profile), \(outputs.timing), \(outputs.report), \(outputs.csv)")
             if theory {
                 let model = try sampler.weights.map { try FlexibleDiffusionModel.load(path: $0) } ?? FlexibleDiffusionModel.loadShipped()
-                let theoryOutputs = TheoryRun.Outputs(profile: output)
+                let theoryOutputs = TheoryRun.Outputs(profile: profilePath)
                 let summary = try TheoryRun.run(calibration: result, model: model,
                                                 fitWidths: try parseList(theoryFitWidths, option: "--theory-fit-widths"),
                                                 outputs: theoryOutputs, reportPath: outputs.report, command: command)
@@ -133,5 +176,16 @@ struct SamplerOptions: ParsableArguments {
             }
         }
         return BuiltinSampler(model: try weights.map { try FlexibleDiffusionModel.load(path: $0) } ?? FlexibleDiffusionModel.loadShipped())
+    }
+
+    /// The Fashion-MNIST model (or --worker, whose images must then be 784 values in [0, 1]).
+    func makeFashionSampler(guidance: Double) throws -> any Sampler {
+        if worker != nil { return try makeSampler() }
+        do {
+            let model = try weights.map { try FashionDiffusionModel.load(path: $0) } ?? FashionDiffusionModel.loadShipped()
+            return FashionSampler(model: model, guidance: guidance)
+        } catch {
+            throw CLIError("--weights: \(error)")
+        }
     }
 }

@@ -9,7 +9,15 @@ extension FlexGenCommand {
     struct Sample: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "sample",
-            abstract: "Generate digits with the built-in flexible diffusion model at a given width and step count.")
+            abstract: "Generate images with a built-in flexible diffusion model at a given width and step count.",
+            discussion: """
+            --model digits (default) draws 8×8 digits with the MLP denoiser; --model fashion draws 28×28 \
+            Fashion-MNIST items with the slimmable U-Net (classes 0 T-shirt/top, 1 Trouser, 2 Pullover, \
+            3 Dress, 4 Coat, 5 Sandal, 6 Shirt, 7 Sneaker, 8 Bag, 9 Ankle boot) and classifier-free guidance.
+            """)
+
+        @Option(help: "Built-in model: digits or fashion.")
+        var model: BuiltinModelOption = .digits
 
         @Option(help: "Model width w in (0, 1].")
         var width = 1.0
@@ -23,13 +31,16 @@ extension FlexGenCommand {
         @Option(help: "Seed; image i uses noise stream i, so it does not depend on --count.")
         var seed: UInt64 = 0
 
-        @Option(help: "Digit to draw (0…9) for every image; default: image i draws digit i mod 10.")
-        var label: Int?
+        @Option(help: "Class to draw (0…9): one value for every image, or a comma-separated list of exactly --count values; default: image i draws class i mod 10.")
+        var label: String?
+
+        @Option(help: "Classifier-free guidance scale (fashion only; 1 = unguided, otherwise two passes per step).")
+        var guidance = FashionDiffusionModel.defaultGuidance
 
         @Option(help: "DDIM η ≥ 0 (0 deterministic, 1 ancestral).")
         var eta = 0.0
 
-        @Option(help: "Checkpoint to load instead of the shipped weights.")
+        @Option(help: "Weights to load instead of the shipped ones (digits: a `flexgen train` checkpoint; fashion: a safetensors file with its .sha256).")
         var weights: String?
 
         @Option(name: [.customShort("o"), .long], help: "PNG grid to write.")
@@ -46,7 +57,11 @@ extension FlexGenCommand {
             guard steps >= 1 && steps <= 1000 else { throw ValidationError("--steps: must be in 1…1000, got \(steps)") }
             guard count >= 1 else { throw ValidationError("--count: must be ≥ 1, got \(count)") }
             guard eta.isFinite, eta >= 0 else { throw ValidationError("--eta: must be ≥ 0, got \(eta)") }
-            if let label, !(0...9).contains(label) { throw ValidationError("--label: must be in 0…9, got \(label)") }
+            _ = try labels()
+            guard guidance.isFinite else { throw ValidationError("--guidance: must be finite, got \(guidance)") }
+            if model == .digits && guidance != FashionDiffusionModel.defaultGuidance {
+                throw ValidationError("--guidance: only --model fashion uses classifier-free guidance")
+            }
             guard scale >= 1 && scale <= 64 else { throw ValidationError("--scale: must be in 1…64, got \(scale)") }
             for path in [output, raw].compactMap({ $0 }) {
                 let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
@@ -54,14 +69,33 @@ extension FlexGenCommand {
             }
         }
 
+        /// The labels of --label: nil (i mod 10), one value repeated, or exactly --count values.
+        func labels() throws -> [Int]? {
+            guard let label else { return nil }
+            let parts = label.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            var values: [Int] = []
+            for part in parts {
+                guard let value = Int(part), (0...9).contains(value) else {
+                    throw ValidationError("--label: \"\(part)\" is not a class 0…9")
+                }
+                values.append(value)
+            }
+            if values.count == 1 { return Array(repeating: values[0], count: count) }
+            guard values.count == count else {
+                throw ValidationError("--label: \(values.count) labels for --count \(count) (give one label or exactly --count)")
+            }
+            return values
+        }
+
         func run() throws {
+            if model == .fashion { return try runFashion() }
             let model = try weights.map { try FlexibleDiffusionModel.load(path: $0) } ?? FlexibleDiffusionModel.loadShipped()
             guard steps <= model.schedule.timesteps else {
                 throw ValidationError("--steps: must be ≤ \(model.schedule.timesteps) for this model, got \(steps)")
             }
             let start = Date()
             let samples = try SampleSet(model: model, width: width, steps: steps, count: count, seed: seed,
-                                    labels: label.map { Array(repeating: $0, count: count) }, eta: eta)
+                                    labels: try labels(), eta: eta)
             let seconds = Date().timeIntervalSince(start)
             try samples.writePNG(to: output, grid: DigitGrid(scale: scale))
             if let raw { try samples.writeJSON(to: raw) }
@@ -69,6 +103,29 @@ extension FlexGenCommand {
             print(String(format: "%d images, width %g (%d units), %d steps, %.4g FLOP/image: %.3f s (%.2f ms/image, %.1f GFLOP/s counted)",
                          count, width, samples.activeWidth, steps, samples.flopsPerImage, seconds, 1000 * seconds / Double(count), gflops)
                   + "; wrote \(output)")
+        }
+
+        func runFashion() throws {
+            let fashion: FashionDiffusionModel
+            do { fashion = try weights.map { try FashionDiffusionModel.load(path: $0) } ?? FashionDiffusionModel.loadShipped() } catch {
+                throw CLIError("--weights: \(error)")
+            }
+            let chosen = try labels() ?? (0..<count).map { $0 % 10 }
+            let start = Date()
+            let images = try fashion.generate(width: width, steps: steps, labels: chosen, seed: seed, guidance: guidance, eta: eta)
+            let seconds = Date().timeIntervalSince(start)
+            let flops = try fashion.flopsPerImage(width: width, steps: steps, guidance: guidance)
+            let grid = DigitGrid(scale: scale, gap: 2, columns: min(count, 10), imageSide: 28, maxValue: 1)
+            try AtomicFile.write(grid.png(images), to: output)
+            if let raw {
+                let set = FashionSampleSet(width: width, steps: steps, guidance: guidance, eta: eta, seed: seed,
+                                           flopsPerImage: flops, labels: chosen, images: images)
+                try AtomicFile.write(FlexGenJSON.encode(set), to: raw)
+            }
+            let a = fashion.network.architecture
+            print(String(format: "%d images, width %g (%d channels at 28×28), %d steps, guidance %g, %.4g FLOP/image: %.3f s (%.2f ms/image, %.1f GFLOP/s counted)",
+                         count, width, a.active(a.baseChannels, width: width), steps, guidance, flops, seconds,
+                         1000 * seconds / Double(count), flops * Double(count) / seconds / 1e9) + "; wrote \(output)")
         }
     }
 }

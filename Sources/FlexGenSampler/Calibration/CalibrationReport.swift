@@ -5,27 +5,30 @@ public enum CalibrationReport {
     public static func markdown(_ r: CalibrationResult, command: String) -> String {
         let s = r.settings
         var md = """
-        # Measured profile of the built-in flexible digits model
+        # Measured profile of \(r.subject.model)
 
         Produced by `\(command)` (sampler `\(r.samplerName)`), wall time \(String(format: "%.1f", r.wallTimeS)) s.
-        Quality metric **FD-digits** (lower is better): the Fréchet distance between the generated
-        images and the \(r.referenceCount) held-out real digits in the 64-d penultimate-layer feature space of the
-        shipped digits classifier. Each configuration: \(s.seedCount) seeds (\(s.baseSeed)…\(s.baseSeed + UInt64(s.seedCount) - 1)) ×
+        Quality metric **\(r.metric.name)** (lower is better): the Fréchet distance between the generated
+        images and the \(r.referenceCount) \(r.subject.reference). Each configuration: \(s.seedCount) seeds (\(s.baseSeed)…\(s.baseSeed + UInt64(s.seedCount) - 1)) ×
         \(s.samplesPerSeed) images (labels i mod 10), DDIM η = \(s.eta); ± is the 95 % Student-t CI over seeds.
         Time per image = fastest over the seeds of (batch generation wall time / \(s.samplesPerSeed)) on this machine (other processes only slow a batch down).
 
-        | width | steps | FD-digits | ± CI95 | label acc. | confidence | ms / image | MFLOP / image | GFLOP/s |
-        |------:|------:|----------:|-------:|-----------:|-----------:|-----------:|--------------:|--------:|
+        | width | steps | \(r.metric.name) | ± CI95 | label acc. | ± CI95 | confidence | ms / image | MFLOP / image | GFLOP/s |
+        |------:|------:|----------:|-------:|-----------:|-------:|-----------:|-----------:|--------------:|--------:|
 
         """
         for p in r.points {
-            md += String(format: "| %.2f | %d | %.3f | %.3f | %.1f %% | %.3f | %.4f | %.3f | %.2f |\n",
-                         p.width, p.steps, p.frechetMean, p.frechetCI95, 100 * p.labelAccuracy, p.meanConfidence,
+            md += String(format: "| %.2f | %d | %.3f | %.3f | %.1f %% | %.1f | %.3f | %.4f | %.3f | %.2f |\n",
+                         p.width, p.steps, p.frechetMean, p.frechetCI95, 100 * p.labelAccuracy, 100 * p.labelAccuracyCI95, p.meanConfidence,
                          1e3 * p.secondsPerImage, p.flopsPerImage / 1e6, p.achievedFlopsPerS / 1e9)
         }
         let fds = r.points.map(\.frechetMean)
         md += "\n## Headline\n\n"
-        md += String(format: "- FD-digits ranges from %.3f to %.3f over the grid.\n", fds.min() ?? .nan, fds.max() ?? .nan)
+        md += String(format: "- \(r.metric.name) ranges from %.3f to %.3f over the grid.\n", fds.min() ?? .nan, fds.max() ?? .nan)
+        if let floor = r.realFloor {
+            md += String(format: "- Real-vs-real floor: %.3f, the FD between the two disjoint halves (%d images each) of the reference set; the metric cannot resolve differences below that noise level at that sample size.\n",
+                         floor, r.referenceCount / 2)
+        }
         let violations = r.monotonicityViolations
         if violations.isEmpty {
             md += "- Monotone within the CI: at every fixed steps FD does not rise with width, and at every fixed width it does not rise with steps, beyond the two neighbouring CIs.\n"
@@ -47,9 +50,11 @@ public enum CalibrationReport {
         }
         md += "\n## Notes\n\n"
         if let accuracy = r.classifierHeldOutAccuracy {
-            md += String(format: "- The feature classifier classifies %.2f %% of the held-out digits correctly (`flexgen train-classifier` prints the same figure).\n", 100 * accuracy)
+            md += r.subject == .digits
+                ? String(format: "- The feature classifier classifies %.2f %% of the held-out digits correctly (`flexgen train-classifier` prints the same figure).\n", 100 * accuracy)
+                : String(format: "- The feature classifier classifies %.2f %% of the %d reference images correctly.\n", 100 * accuracy, r.referenceCount)
         }
-        md += "- \"label acc.\" is the fraction of generated images the classifier assigns to the requested digit; \"confidence\" its mean softmax probability. They measure conditioning, FD-digits measures the distribution; the two need not move together.\n"
+        md += "- \"label acc.\" is the fraction of generated images the classifier assigns to the requested \(r.subject.labelNoun); \"confidence\" its mean softmax probability. They measure conditioning, \(r.metric.name) measures the distribution; the two need not move together.\n"
         if let load = r.loadAverage {
             md += "- Load average (1, 5, 15 min) at the end of the run: \(load) on \(ProcessInfo.processInfo.activeProcessorCount) cores. Other processes inflate wall times and make time per image less proportional to FLOPs; the quality columns are deterministic (fixed seeds) and unaffected.\n"
         }

@@ -24,14 +24,26 @@ public enum CalibrationRun {
     public static func run(settings: CalibrationSettings, sampler: any Sampler, outputs: Outputs,
                            command: String, showProgress: Bool? = nil) throws -> CalibrationResult {
         let evaluator = try QualityEvaluator.shipped()
+        let accuracy = try evaluator.classifier.accuracy(on: DigitsDataset.loadShipped().heldOut)
+        return try run(settings: settings, sampler: sampler, scorer: evaluator, subject: .digits, profileName: "digits-measured",
+                       classifierAccuracy: accuracy, realFloor: nil, outputs: outputs, command: command, showProgress: showProgress)
+    }
+
+    /// The same run with any scorer (the Fashion-MNIST model passes `FashionQualityEvaluator`,
+    /// its reference accuracy and its real-vs-real floor).
+    public static func run(settings: CalibrationSettings, sampler: any Sampler, scorer: any SampleScorer,
+                           subject: CalibrationSubject, profileName: String, classifierAccuracy: Double?, realFloor: Double?,
+                           outputs: Outputs, command: String, showProgress: Bool? = nil) throws -> CalibrationResult {
         let total = settings.widths.count * settings.steps.count * settings.seedCount
         let bar = ProgressBar(label: "calibrate", total: total, enabled: showProgress)
-        var result = try Calibrator(sampler: sampler, evaluator: evaluator).run(settings) { done, _, detail in
+        var result = try Calibrator(sampler: sampler, scorer: scorer).run(settings) { done, _, detail in
             bar.update(done, detail: detail)
         }
         bar.finish()
-        result.classifierHeldOutAccuracy = try evaluator.classifier.accuracy(on: DigitsDataset.loadShipped().heldOut)
-        try AtomicFile.write(FlexGenJSON.encode(result.profile()), to: outputs.profile)
+        result.classifierHeldOutAccuracy = classifierAccuracy
+        result.subject = subject
+        result.realFloor = realFloor
+        try AtomicFile.write(FlexGenJSON.encode(result.profile(name: profileName)), to: outputs.profile)
         try AtomicFile.write(FlexGenJSON.encode(CalibrationTiming(result)), to: outputs.timing)
         try AtomicFile.write(CalibrationReport.markdown(result, command: command), to: outputs.report)
         try AtomicFile.write(CalibrationReport.csv(result), to: outputs.csv)

@@ -48,13 +48,19 @@ public struct CalibrationResult: Sendable {
     public var wallTimeS: Double
     /// Held-out accuracy of the feature classifier (set by `CalibrationRun`, for the report).
     public var classifierHeldOutAccuracy: Double?
+    /// The quality metric of the scorer that produced `points`.
+    public var metric: QualityMetric = QualityEvaluator.metric
+    /// What the report says about the model and its reference set.
+    public var subject: CalibrationSubject = .digits
+    /// FD between two disjoint halves of the real reference set, when the scorer can measure it.
+    public var realFloor: Double?
     /// /proc/loadavg when the run ended (timings on a loaded machine are pessimistic).
     public var loadAverage: String? = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))
         .map { $0.split(separator: " ").prefix(3).joined(separator: " ") }
 
     /// The measured profile (metric FD-digits, lower is better).
     public func profile(name: String = "digits-measured") -> Profile {
-        Profile(name: name, metric: QualityEvaluator.metric, configs: points.map {
+        Profile(name: name, metric: metric, configs: points.map {
             Configuration(width: $0.width, steps: $0.steps, flops: $0.flopsPerImage, quality: $0.frechetMean)
         })
     }
@@ -93,11 +99,17 @@ public struct CalibrationResult: Sendable {
 /// timed, scored against the held-out digits.
 public struct Calibrator {
     public let sampler: any Sampler
-    public let evaluator: QualityEvaluator
+    public let evaluator: any SampleScorer
 
     public init(sampler: any Sampler, evaluator: QualityEvaluator) {
         self.sampler = sampler
         self.evaluator = evaluator
+    }
+
+    /// Any quality judge (e.g. `FashionQualityEvaluator`).
+    public init(sampler: any Sampler, scorer: any SampleScorer) {
+        self.sampler = sampler
+        self.evaluator = scorer
     }
 
     /// - Parameter progress: called after every batch with (done, total, last point description).
@@ -152,10 +164,12 @@ public struct Calibrator {
         }
         let times = points.map(\.secondsPerImage), counted = points.map(\.flopsPerImage)
         let ct = zip(counted, times).reduce(0) { $0 + $1.0 * $1.1 }, cc = counted.reduce(0) { $0 + $1 * $1 }
-        return CalibrationResult(
+        var result = CalibrationResult(
             settings: settings, samplerName: sampler.name, referenceCount: evaluator.referenceCount, points: points, law: law, lawFailure: lawFailure,
             timeFlopsCorrelation: Statistics.pearson(counted, times), overallFlopsPerS: cc / ct,
             sgemmPeakFlopsPerS: measureSgemmPeak ? SgemmBenchmark.peakFlopsPerSecond() : nil,
             wallTimeS: (ContinuousClock.now - start).seconds)
+        result.metric = evaluator.metric
+        return result
     }
 }

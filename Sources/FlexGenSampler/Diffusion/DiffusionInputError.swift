@@ -18,6 +18,8 @@ public enum DiffusionInputError: Error, Sendable, Equatable, CustomStringConvert
     case label(Int, maximum: Int)
     /// DDIM η not finite or negative.
     case eta(Double)
+    /// A classifier-free guidance scale that is not finite.
+    case guidance(Double)
 
     public var description: String {
         switch self {
@@ -28,6 +30,7 @@ public enum DiffusionInputError: Error, Sendable, Equatable, CustomStringConvert
         case .labelCount(let n, let expected): "labels: \(n) labels for \(expected) images"
         case .label(let y, let maximum): "labels: must be in 0…\(maximum), got \(y)"
         case .eta(let eta): "eta: must be finite and ≥ 0, got \(eta)"
+        case .guidance(let g): "guidance: must be finite, got \(g)"
         }
     }
 }

@@ -57,36 +57,42 @@ public enum PNGEncoder {
     }
 }
 
-/// Lays out 8×8 digit images (pixel values 0…16) as one grayscale grid: `columns` images per row
-/// (default ⌈√count⌉), each pixel drawn as a `scale`×`scale` block, `gap` background pixels between
-/// and around images; 0 ↦ black, 16 ↦ white (value·255/16, rounded, clamped; NaN ↦ 0).
+/// Lays out square grayscale images (default 8×8 digits, pixel values 0…16) as one grid: `columns`
+/// images per row (default ⌈√count⌉), each pixel drawn as a `scale`×`scale` block, `gap` background
+/// pixels between and around images; 0 ↦ black, `maxValue` ↦ white (value·255/maxValue, rounded,
+/// clamped; NaN ↦ 0). Fashion-MNIST uses `imageSide` 28 and `maxValue` 1.
 public struct DigitGrid: Sendable {
     public var scale = 4
     public var gap = 2
     public var columns: Int?
+    public var imageSide = 8
+    public var maxValue: Float = 16
 
-    public init(scale: Int = 4, gap: Int = 2, columns: Int? = nil) {
+    public init(scale: Int = 4, gap: Int = 2, columns: Int? = nil, imageSide: Int = 8, maxValue: Float = 16) {
         self.scale = scale
         self.gap = gap
         self.columns = columns
+        self.imageSide = imageSide
+        self.maxValue = maxValue
     }
 
-    /// Width, height and pixels of the grid. Precondition: at least one image, each of 64 values.
+    /// Width, height and pixels of the grid. Precondition: at least one image, each of imageSide² values.
     public func render(_ images: [[Float]]) -> (width: Int, height: Int, pixels: [UInt8]) {
-        precondition(!images.isEmpty && images.allSatisfy { $0.count == 64 }, "DigitGrid: need 8×8 images")
+        let side = imageSide
+        precondition(!images.isEmpty && images.allSatisfy { $0.count == side * side }, "DigitGrid: need \(side)×\(side) images")
         precondition(scale >= 1 && gap >= 0, "DigitGrid: scale ≥ 1, gap ≥ 0")
         let perRow = max(1, min(columns ?? Int(Double(images.count).squareRoot().rounded(.up)), images.count))
         let rowsOfImages = (images.count + perRow - 1) / perRow
-        let cell = 8 * scale
+        let cell = side * scale
         let width = perRow * cell + (perRow + 1) * gap
         let height = rowsOfImages * cell + (rowsOfImages + 1) * gap
         var pixels = [UInt8](repeating: 0, count: width * height)
         for (index, image) in images.enumerated() {
             let originX = gap + (index % perRow) * (cell + gap)
             let originY = gap + (index / perRow) * (cell + gap)
-            for y in 0..<8 { for x in 0..<8 {
-                let value = image[y * 8 + x]
-                let level = value.isNaN ? 0 : UInt8(min(max((value * 255 / 16).rounded(), 0), 255))
+            for y in 0..<side { for x in 0..<side {
+                let value = image[y * side + x]
+                let level = value.isNaN ? 0 : UInt8(min(max((value * 255 / maxValue).rounded(), 0), 255))
                 for dy in 0..<scale {
                     let start = (originY + y * scale + dy) * width + originX + x * scale
                     for dx in 0..<scale { pixels[start + dx] = level }
