@@ -49,6 +49,9 @@ extension FlexGenCommand {
         @Option(help: "Also write the images as JSON (flexgen-samples/1).")
         var raw: String?
 
+        @Flag(help: "Fashion only: also measure this machine's sgemm peak (best of 10 1024³ products, the calibration's figure) and print the sampling rate as a share of it.")
+        var sgemmPeak = false
+
         @Option(help: "Screen pixels per image pixel in the grid.")
         var scale = 4
 
@@ -126,6 +129,11 @@ extension FlexGenCommand {
             print(String(format: "%d images, width %g (%d channels at 28×28), %d steps, guidance %g, %.4g FLOP/image: %.3f s (%.2f ms/image, %.1f GFLOP/s counted)",
                          count, width, a.active(a.baseChannels, width: width), steps, guidance, flops, seconds,
                          1000 * seconds / Double(count), flops * Double(count) / seconds / 1e9) + "; wrote \(output)")
+            if sgemmPeak {
+                let peak = SgemmBenchmark.peakFlopsPerSecond()
+                print(String(format: "sgemm peak %.2f GFLOP/s; sampling reached %.1f %% of it",
+                             peak / 1e9, 100 * flops * Double(count) / seconds / peak))
+            }
         }
     }
 }

@@ -66,9 +66,9 @@ import Testing
                                   quality metric (reproduces the shipped weights).
           train                   Train the slimmable diffusion denoiser on the digits
                                   training split (reproduces the shipped weights).
-          sample                  Generate digits with the built-in flexible diffusion
+          sample                  Generate images with a built-in flexible diffusion
                                   model at a given width and step count.
-          calibrate               Measure the built-in model's quality and speed over a
+          calibrate               Measure a built-in model's quality and speed over a
                                   (width, steps) grid; write a flexgen-profile/1 and a
                                   report.
           sampler-worker          Serve the built-in model over the flexgen-sampler/1
