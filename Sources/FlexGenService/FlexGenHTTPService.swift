@@ -252,6 +252,12 @@ public struct FlexGenHTTPService: Sendable {
         do { try SolutionValidator.check(problem: body.problem, solution: body.solution) } catch let error as ValidationInputError {
             throw ValidationLimits.apiError(error)
         }
+        // The service keeps only the digits model resident; FD-fashion problems are validated by
+        // `flexgen validate` (docs/fashion.md), which loads the Fashion-MNIST model and test set.
+        guard body.problem.profile.metric == QualityEvaluator.metric else {
+            throw APIError(.unprocessableContent, path: "problem.profile.metric",
+                           reason: "this service validates \(QualityEvaluator.metric.name) problems only; run `flexgen validate` for \(body.problem.profile.metric.name)")
+        }
         let resources: ValidationResources
         if let loaded = ValidationResources.cache.ifLoaded {
             resources = loaded

@@ -10,7 +10,8 @@ extension FlexGenCommand {
         static let configuration = CommandConfiguration(
             abstract: "Run the built-in model on a solution's configurations; check realised quality (with CIs) and compute time. Exit 1 on a violation.",
             discussion: """
-            For problems whose profile was measured by `flexgen calibrate` (metric FD-digits). \
+            For problems whose profile was measured by `flexgen calibrate` (metric FD-digits; \
+            FD-fashion runs the Fashion-MNIST model with --guidance and the test images in --data). \
             A client is a violation when its requirement lies outside the 95 % CI of the realised \
             quality on the bad side; misses within the CI are reported as such. The predicted \
             compute time is FLOP / calibrated rate, the rate being the FLOP/s this machine reached \
@@ -35,6 +36,12 @@ extension FlexGenCommand {
         @Option(help: "Calibration timing file (default: the profile's PROFILE-timing.json).")
         var timing: String?
 
+        @Option(help: "FD-fashion problems: the Fashion-MNIST folder with the IDX files.")
+        var data = FashionMNIST.defaultDirectory
+
+        @Option(help: "FD-fashion problems: the classifier-free guidance scale the profile was calibrated with.")
+        var guidance = FashionDiffusionModel.defaultGuidance
+
         @OptionGroup var sampler: SamplerOptions
 
         @OptionGroup var output: OutputOptions
@@ -50,6 +57,7 @@ extension FlexGenCommand {
         func validate() throws {
             if let problem = settings().problem { throw ValidationError(problem) }
             if let timing, !FileManager.default.fileExists(atPath: timing) { throw ValidationError("--timing: \(timing) does not exist") }
+            guard guidance.isFinite else { throw ValidationError("--guidance: must be finite, got \(guidance)") }
         }
 
         func run() throws {
@@ -68,8 +76,16 @@ extension FlexGenCommand {
             do { timingValue = try timingPath.map { try CalibrationTiming.load(path: $0) } } catch {
                 throw CLIError("\(timingPath ?? ""): cannot read calibration timing: \(error)")
             }
-            let validator = SolutionValidator(sampler: try sampler.makeSampler(), evaluator: try QualityEvaluator.shipped(),
+            let validator: SolutionValidator
+            if problemValue.profile.metric == FashionQualityEvaluator.metric {
+                let evaluator: FashionQualityEvaluator
+                do { evaluator = try FashionQualityEvaluator.shipped(dataDirectory: data) } catch { throw CLIError("--data: \(error)") }
+                validator = SolutionValidator(sampler: try sampler.makeFashionSampler(guidance: guidance), scorer: evaluator,
                                               timing: timingValue, timingSource: timingPath)
+            } else {
+                validator = SolutionValidator(sampler: try sampler.makeSampler(), evaluator: try QualityEvaluator.shipped(),
+                                              timing: timingValue, timingSource: timingPath)
+            }
             let configurations = Set(solutionValue.clients.map(\.configurationKey)).count
             let bar = ProgressBar(label: "validate", total: configurations * settings().seedCount)
             let report = try validator.validate(problem: problemValue, solution: solutionValue, settings: settings()) { done, _, detail in

@@ -101,7 +101,9 @@ struct FashionModelTests {
             for j in 0..<784 {
                 let eps = Double(null[j]) + guidance * Double(conditional[j] - null[j])
                 let x0 = min(max((Double(x[j]) - (1 - a).squareRoot() * eps) / a.squareRoot(), -1), 1)
-                #expect(abs(Double(images[i][j]) - (x0 + 1) / 2) < 1e-4, "image \(i) pixel \(j)")
+                // x̂₀ divides by √ᾱ₉₉₉ ≈ 0.0064: a float32 rounding of ~1e-6 in ε (times g = 2.5) becomes
+                // ~5e-4 in x̂₀, so 2e-3 on a [0, 1] pixel; a wrong formula is off by far more.
+                #expect(abs(Double(images[i][j]) - (x0 + 1) / 2) < 2e-3, "image \(i) pixel \(j)")
             }
         }
     }

@@ -158,23 +158,32 @@ public struct ValidationInputError: Error, CustomStringConvertible, Equatable {
 /// compute time with the one predicted from the calibration.
 public struct SolutionValidator {
     public let sampler: any Sampler
-    public let evaluator: QualityEvaluator
+    public let evaluator: any SampleScorer
     /// Timing from `flexgen calibrate` (nil: no predicted times).
     public let timing: CalibrationTiming?
     public let timingSource: String?
 
     public init(sampler: any Sampler, evaluator: QualityEvaluator, timing: CalibrationTiming?, timingSource: String? = nil) {
+        self.init(sampler: sampler, scorer: evaluator, timing: timing, timingSource: timingSource)
+    }
+
+    /// Any quality judge: `FashionQualityEvaluator` for problems on the fashion-measured profile.
+    public init(sampler: any Sampler, scorer: any SampleScorer, timing: CalibrationTiming?, timingSource: String? = nil) {
         self.sampler = sampler
-        self.evaluator = evaluator
+        self.evaluator = scorer
         self.timing = timing
         self.timingSource = timingSource
     }
 
-    /// Input checks shared by the CLI: the metric must be the one this evaluator measures, the
+    /// The metrics validation can re-measure: FD-digits (the built-in digits model) and FD-fashion
+    /// (the Fashion-MNIST U-Net, profile written by `flexgen calibrate --model fashion`).
+    public static let measurableMetrics = [QualityEvaluator.metric, FashionQualityEvaluator.metric]
+
+    /// Input checks shared by the CLI: the metric must be one validation measures, the
     /// solution must be for this problem, name its clients and use configurations of the profile.
     public static func check(problem: Problem, solution: Solution) throws {
-        guard problem.profile.metric == QualityEvaluator.metric else {
-            throw ValidationInputError("profile.metric: validate measures \(QualityEvaluator.metric.name) (lower is better) with the built-in digits model; this problem's profile uses \(problem.profile.metric.name) (\(problem.profile.metric.better.rawValue)) — use a profile written by `flexgen calibrate`")
+        guard measurableMetrics.contains(problem.profile.metric) else {
+            throw ValidationInputError("profile.metric: validate measures \(QualityEvaluator.metric.name) (the built-in digits model) or \(FashionQualityEvaluator.metric.name) (the Fashion-MNIST model), lower is better; this problem's profile uses \(problem.profile.metric.name) (\(problem.profile.metric.better.rawValue)) — use a profile written by `flexgen calibrate`")
         }
         guard solution.problem == problem.name else {
             throw ValidationInputError("problem: the solution is for \"\(solution.problem)\", the problem is \"\(problem.name)\"")
