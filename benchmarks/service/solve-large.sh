@@ -3,7 +3,9 @@
 # release `flexgen serve` on loopback: curl sends the body and reads the whole answer; the time is
 # curl's time_total (request written → last byte of the answer read). The problem is the
 # paper-default scenario with F and B scaled by K/20 (as benchmarks/io/cli-timings.sh and
-# `flexgen bench --parts scaling,io`), its profile inline as `flexgen generate` writes it.
+# `flexgen bench --parts scaling,io`), its profile inline as `flexgen generate` writes it. curl is
+# told not to send `Expect: 100-continue` (which it adds to bodies over 1 MiB and then waits up to
+# 1 s for an interim answer the server does not send: a client-side second in every round trip).
 # Prints every run, the median round trip, the median CPU time the server spent per request (user +
 # system, from /proc: on a loaded machine the wall time mostly measures the queue for the cores, the
 # CPU time what the request costs), the answer's size, the server's peak RSS and the load average.
@@ -40,7 +42,7 @@ cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$SERVER/stat"; }
 for i in $(seq 0 "$REPEATS"); do
     before="$(cpu_ticks)"
     t="$(curl -s -o "$WORK/answer.json" -w '%{http_code} %{time_total}' -X POST --data-binary @"$WORK/body.json" \
-        -H 'Content-Type: application/json' "$URL")"
+        -H 'Content-Type: application/json' -H 'Expect:' "$URL")"
     code="${t%% *}"; seconds="${t##* }"
     [ "$code" = 200 ] && grep -q '"status" : "optimal"' "$WORK/answer.json" \
         || { echo "run $i: HTTP $code, not an optimal solution" >&2; head -c 400 "$WORK/answer.json" >&2; exit 1; }
