@@ -238,6 +238,16 @@ struct PriceSearch {
     /// backtracking.
     static let verdictAfterIterations = 12
 
+    /// Phase-1 sweeps with the band over budget and no bracket yet after which the exact feasibility
+    /// test runs. 3: the scale-aware first λ brackets Σb = B within one or two sweeps on feasible
+    /// instances, so a third unbracketed sweep is the mark of a band that cannot clear.
+    static let verdictAfterOverBandSweeps = 3
+
+    /// Consecutive phase-2 Newton steps clipped at a factor 100 in the prices, with both budgets
+    /// exceeded, after which the exact feasibility test runs. 2: a feasible search that starts far
+    /// off needs at most one or two such steps before its residuals change sign.
+    static let verdictAfterClippedSteps = 2
+
     mutating func run() -> AllocationResult {
         if tasks.isEmpty {
             return AllocationResult(status: .optimal, clients: [], computePrice: 0, bandwidthPrice: 0, energyJ: 0,
@@ -281,6 +291,7 @@ struct PriceSearch {
         if !computeBinds {
             var low = -Double.infinity, high = Double.infinity   // bracket on log λ
             var l = log(lambda)
+            var overBandSweeps = 0
             phase1: while budget > 0 {
                 budget -= 1
                 if elapsed > settings.timeLimitS || settings.stopRequested { outcome = .timeLimit; break }
@@ -292,8 +303,17 @@ struct PriceSearch {
                 if r > 0 {
                     low = l
                     if sum.computeRate > computeTarget { computeBinds = true; break phase1 }
+                    overBandSweeps += 1
                 } else {
                     high = l
+                }
+                // The band is still over budget after `verdictAfterOverBandSweeps` rising prices: a
+                // feasible search has bracketed Σb = B by then (the first λ is scale-aware), while a
+                // band-overloaded one would climb for many more sweeps before the compute budget
+                // binds. Settle feasibility with the exact frontier test now.
+                if !high.isFinite && overBandSweeps == Self.verdictAfterOverBandSweeps {
+                    let verdict = FeasibilityFrontier.verdict(tasks: tasks, computeRate: computeRate, bandwidth: bandwidth)
+                    if !verdict.fits { provenInfeasible = verdict; break phase1 }
                 }
                 if abs(r) <= tol {
                     if sum.computeRate <= computeTarget { outcome = .converged } else { computeBinds = true }
@@ -319,11 +339,12 @@ struct PriceSearch {
         }
 
         // 3. Phase 2: Newton in (log μ, log λ).
-        if computeBinds && outcome == .iterationLimit {
+        if provenInfeasible == nil && computeBinds && outcome == .iterationLimit {
             sum = sweep(mu, lambda)
             accept()
             var step = 1.0
             var shortSteps = 0
+            var clippedSteps = 0
             var verdict: FeasibilityFrontier.Verdict? = nil
             while true {
                 iterations.append(record(mu, lambda, sum, step: step))
@@ -356,6 +377,15 @@ struct PriceSearch {
                 if !(d1.isFinite && d2.isFinite) { outcome = .stalled; break }
                 let longest = max(abs(d1), abs(d2))
                 if longest > maxStep { d1 *= maxStep / longest; d2 *= maxStep / longest }
+                // Prices running off: Newton asks for more than a factor 100 in a row while both sums
+                // stay over budget. On an infeasible instance they climb towards the frontier's far
+                // end with every step accepted (the merit barely moves but does decrease), so neither
+                // a rejected step nor the iteration count would stop them soon; settle it now.
+                clippedSteps = longest > maxStep && r1 > 0 && r2 > 0 ? clippedSteps + 1 : 0
+                if verdict == nil && clippedSteps >= Self.verdictAfterClippedSteps {
+                    verdict = FeasibilityFrontier.verdict(tasks: tasks, computeRate: computeRate, bandwidth: bandwidth)
+                    if let verdict, !verdict.fits { provenInfeasible = verdict; break }
+                }
                 let merit = r1 * r1 + r2 * r2
                 // Two acceptance tests, either suffices: the residual merit decreases (fast local
                 // convergence), or the dual G'(μ, λ) = Σ L_k − μF' − λB' rises by the Armijo
