@@ -20,21 +20,12 @@ struct AssignmentProblem: Sendable, Hashable {
         var cost: Double
         /// q_c in the profile's metric.
         var quality: Double
-        init(configuration: Int, cost: Double, quality: Double) {
-            self.configuration = configuration
-            self.cost = cost
-            self.quality = quality
-        }
     }
 
     /// A service target over client indices (into `candidates`).
     struct Target: Sendable, Hashable {
         var members: [Int]
         var meanQualityTarget: Double
-        init(members: [Int], meanQualityTarget: Double) {
-            self.members = members
-            self.meanQualityTarget = meanQualityTarget
-        }
     }
 
     /// Per client, its admissible candidates (non-empty for a solvable problem).
