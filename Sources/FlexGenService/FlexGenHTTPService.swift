@@ -80,8 +80,9 @@ public struct FlexGenHTTPService: Sendable {
         router.get(RouterPath(Route.metrics.path)) { _, _ in
             JSONResponse.raw(self.metrics.render(), contentType: "text/plain; version=0.0.4; charset=utf-8")
         }
+        let openAPI = OpenAPIDocument.json(authenticated: configuration.authToken != nil, metricsPublic: configuration.metricsPublic)
         router.get(RouterPath(Route.openAPI.path)) { _, _ in
-            JSONResponse.raw(OpenAPIDocument.json, contentType: "application/json")
+            JSONResponse.raw(openAPI, contentType: "application/json")
         }
         let port = configuration.port
         // One table per application: every connection's guard admits itself against it.

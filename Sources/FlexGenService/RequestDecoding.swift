@@ -140,7 +140,8 @@ struct ValidateRequest: ProblemAndSolutionRequest {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         problem = try c.decode(Problem.self, forKey: .problem)
         solution = try c.decode(Solution.self, forKey: .solution)
-        seeds = try c.decodeIfPresent(Int.self, forKey: .seeds)
-        samplesPerSeed = try c.decodeIfPresent(Int.self, forKey: .samplesPerSeed)
+        // As in the formats, null is not "absent" (the schema says integer).
+        seeds = c.contains(.seeds) ? try c.decode(Int.self, forKey: .seeds) : nil
+        samplesPerSeed = c.contains(.samplesPerSeed) ? try c.decode(Int.self, forKey: .samplesPerSeed) : nil
     }
 }

@@ -1,0 +1,85 @@
+import Foundation
+import Testing
+import FlexGen
+import JSONSchemaSubset
+@testable import FlexGenService
+
+/// What the service answers is what its OpenAPI document (built from docs/schemas) says: real
+/// responses validate against the schemas, and a body that satisfies its schema but breaks a
+/// relation no schema states is a 422, not a 400.
+@Suite struct SchemaResponseTests {
+    static let registry: JSONSchemaRegistry = {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        do { return try JSONSchemaRegistry(folder: root.appendingPathComponent("docs/schemas")) } catch {
+            fatalError("docs/schemas: \(error)")
+        }
+    }()
+
+    static func expectValid(_ body: Data, _ file: String, pointer: String = "#", _ what: String) throws {
+        let value = try JSONValue(parsing: body)
+        #expect(try registry.violations(of: value, against: file, pointer: pointer) == [], "\(what)")
+    }
+
+    @Test func solveCheckHealthAndErrorsMatchTheirSchemas() async throws {
+        let problem = Fixtures.paperDefault()
+        let body = try Fixtures.json(problem)
+        // The request itself is what the document asks for.
+        try Self.expectValid(body, "problem.schema.json", pointer: "#/$defs/inlineProblem", "request")
+        try await withServer { server in
+            let solved = try await server.post("/v1/solve", body)
+            #expect(solved.status == 200)
+            try Self.expectValid(solved.body, "solution.schema.json", "solve 200")
+            let admitted = try await server.post("/v1/solve?admission=max-served", body)
+            try Self.expectValid(admitted.body, "solution.schema.json", "solve admission 200")
+
+            var request = try Fixtures.object(body)
+            let checkBody = try Fixtures.data(["problem": request, "solution": try Fixtures.object(solved.body)])
+            try Self.expectValid(checkBody, "service.schema.json", pointer: "#/$defs/checkRequest", "check request")
+            let checked = try await server.post("/v1/check", checkBody)
+            #expect(checked.status == 200)
+            try Self.expectValid(checked.body, "check.schema.json", "check 200")
+
+            let health = try await server.get("/v1/health")
+            try Self.expectValid(health.body, "service.schema.json", pointer: "#/$defs/health", "health")
+
+            // 400: the body breaks its schema (a negative deadline).
+            var clients = try #require(request["clients"] as? [[String: Any]])
+            clients[0]["deadlineS"] = -1
+            request["clients"] = clients
+            let bad = try await server.post("/v1/solve", try Fixtures.data(request))
+            #expect(bad.status == 400)
+            #expect(bad.headers["flexgen-request-id"]?.isEmpty == false)
+            try Self.expectValid(bad.body, "service.schema.json", pointer: "#/$defs/errorBody", "400")
+            #expect(!(try Self.registry.isValid(try JSONValue(parsing: try Fixtures.data(request)), against: "problem.schema.json")))
+        }
+    }
+
+    /// Duplicate ids and a service target naming an unknown client satisfy the schema (JSON Schema
+    /// cannot state them): the service answers 422 naming the path, as `positive_data_acceptance`
+    /// in .ci/conformance expects of a schema-valid body; mixed with a schema violation it is a 400.
+    @Test func relationalIssuesAre422() async throws {
+        let problem = Fixtures.paperDefault()
+        var request = try Fixtures.object(try Fixtures.json(problem))
+        var clients = try #require(request["clients"] as? [[String: Any]])
+        clients[1]["id"] = clients[0]["id"]
+        request["clients"] = clients
+        let duplicate = try Fixtures.data(request)
+        try Self.expectValid(duplicate, "problem.schema.json", pointer: "#/$defs/inlineProblem", "duplicate ids")
+        request["serviceTargets"] = [["clients": ["nobody"], "meanQualityTarget": 20.0]]
+        let unknown = try Fixtures.data(request)
+        try Self.expectValid(unknown, "problem.schema.json", pointer: "#/$defs/inlineProblem", "unknown client")
+        clients[2]["deadlineS"] = 0
+        request["clients"] = clients
+        let mixed = try Fixtures.data(request)
+        try await withServer { server in
+            let first = try await server.post("/v1/solve", duplicate)
+            #expect(first.status == 422, "\(first.text)")
+            #expect(first.text.contains("clients[1].id"))
+            let second = try await server.post("/v1/solve", unknown)
+            #expect(second.status == 422, "\(second.text)")
+            #expect(second.text.contains("serviceTargets[0].clients[0]"))
+            let third = try await server.post("/v1/solve", mixed)
+            #expect(third.status == 400, "\(third.text)")
+        }
+    }
+}
