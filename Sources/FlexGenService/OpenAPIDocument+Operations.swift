@@ -61,7 +61,7 @@ extension OpenAPIDocument {
           "content": {
             "application/json": {
               "schema": {
-                "$ref": "#/components/schemas/ProblemInlineProblem"
+                "$ref": "#/components/schemas/ProblemInlineProblemDocument"
               }
             }
           }

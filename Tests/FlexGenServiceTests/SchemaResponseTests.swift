@@ -24,7 +24,7 @@ import JSONSchemaSubset
         let problem = Fixtures.paperDefault()
         let body = try Fixtures.json(problem)
         // The request itself is what the document asks for.
-        try Self.expectValid(body, "problem.schema.json", pointer: "#/$defs/inlineProblem", "request")
+        try Self.expectValid(body, "problem.schema.json", pointer: "#/$defs/inlineProblemDocument", "request")
         try await withServer { server in
             let solved = try await server.post("/v1/solve", body)
             #expect(solved.status == 200)
@@ -51,6 +51,36 @@ import JSONSchemaSubset
             #expect(bad.headers["flexgen-request-id"]?.isEmpty == false)
             try Self.expectValid(bad.body, "service.schema.json", pointer: "#/$defs/errorBody", "400")
             #expect(!(try Self.registry.isValid(try JSONValue(parsing: try Fixtures.data(request)), against: "problem.schema.json")))
+        }
+    }
+
+    /// A solution inside a check request is read strictly, as `embeddedSolution` says: a key the
+    /// CLI would read past with a warning, a `$schema` there, or a `prices` of another shape is a
+    /// 400 naming it; the same body without it is a 200.
+    @Test func aSolutionInARequestIsReadStrictly() async throws {
+        let problem = Fixtures.paperDefault()
+        let body = try Fixtures.json(problem)
+        try await withServer { server in
+            let solved = try await server.post("/v1/solve", body)
+            let solution = try Fixtures.object(solved.body)
+            let request = try Fixtures.object(body)
+            #expect(try await server.post("/v1/check", try Fixtures.data(["problem": request, "solution": solution])).status == 200)
+            var clients = try #require(solution["clients"] as? [[String: Any]])
+            clients[0]["note"] = "extension"
+            let cases: [(String, [String: Any])] = [
+                ("solution.lowerBoundJJ", solution.merging(["lowerBoundJJ": 1.0]) { $1 }),
+                ("solution.$schema", solution.merging(["$schema": "x"]) { $1 }),
+                ("solution.prices", solution.merging(["prices": ["computeJPerFlopsPerS": "cheap", "bandwidthJPerHz": 1.0]]) { $1 }),
+                ("solution.clients[0].note", solution.merging(["clients": clients]) { $1 }),
+            ]
+            for (path, broken) in cases {
+                let data = try Fixtures.data(["problem": request, "solution": broken])
+                #expect(!(try Self.registry.isValid(try JSONValue(parsing: data), against: "service.schema.json",
+                                                    pointer: "#/$defs/checkRequest")), "\(path)")
+                let reply = try await server.post("/v1/check", data)
+                #expect(reply.status == 400, "\(path): \(reply.text)")
+                #expect(reply.text.contains(path), "\(path): \(reply.text)")
+            }
         }
     }
 
