@@ -92,7 +92,7 @@ let package = Package(
                           path: "benchmarks/assignment"),
 
         // Test support: a strict validator for the JSON Schema subset docs/schemas uses.
-        .target(name: "JSONSchemaSubset", path: "Tests/JSONSchemaSubset"),
+        .target(name: "JSONSchemaSubset", dependencies: ["FlexGenIO"], path: "Tests/JSONSchemaSubset"),
         .testTarget(name: "FlexGenBenchTests", dependencies: ["FlexGenBench", "FlexGenModel"]),
         .testTarget(name: "FlexGenModelTests", dependencies: ["FlexGenModel", "FlexGenIO", "FlexGenScenarios", "FlexGenNumerics",
                                                        "JSONSchemaSubset"]),

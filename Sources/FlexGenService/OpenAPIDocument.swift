@@ -1,4 +1,5 @@
 import Foundation
+import FlexGenIO
 
 /// The OpenAPI 3.1 description of the service, served at `GET /v1/openapi.json`, built when first
 /// served from two parts:
@@ -30,25 +31,23 @@ enum OpenAPIDocument {
 
     private static func render(authenticated: Bool, metricsPublic: Bool) -> String {
         do {
-            let document = try build(schemas: try bundledSchemas(), authenticated: authenticated, metricsPublic: metricsPublic)
-            let data = try JSONSerialization.data(withJSONObject: document,
-                                                  options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-            return String(decoding: data, as: UTF8.self) + "\n"
+            return try build(schemas: try bundledSchemas(), authenticated: authenticated, metricsPublic: metricsPublic).prettyText
         } catch {
             // Only a broken build can get here (the resources are part of the target).
             fatalError("FlexGenService: the OpenAPI document cannot be built from its schema resources: \(error)")
         }
     }
 
-    /// The schema files of docs/schemas, by file name (`problem.schema.json`), from this target's resources.
-    static func bundledSchemas() throws -> [String: [String: Any]] {
+    /// The schema files of docs/schemas, by file name (`problem.schema.json`), from this target's
+    /// resources. Read as `JSONValue`, which keeps number literals as written: the schemas' bounds
+    /// ±(2^1024 − 2^970) are beyond what `JSONSerialization` holds.
+    static func bundledSchemas() throws -> [String: JSONValue] {
         guard let folder = Bundle.module.url(forResource: "Schemas", withExtension: nil) else {
             throw CocoaError(.fileNoSuchFile)
         }
-        var schemas: [String: [String: Any]] = [:]
+        var schemas: [String: JSONValue] = [:]
         for name in try FileManager.default.contentsOfDirectory(atPath: folder.path) where name.hasSuffix(".schema.json") {
-            let data = try Data(contentsOf: folder.appendingPathComponent(name))
-            schemas[name] = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+            schemas[name] = try JSONValue(parsing: Data(contentsOf: folder.appendingPathComponent(name)))
         }
         return schemas
     }
@@ -63,70 +62,80 @@ enum OpenAPIDocument {
         return file == "service.schema.json" ? capitalized(def) : base + capitalized(def)
     }
 
-    /// The whole document as JSON objects.
-    static func build(schemas: [String: [String: Any]], authenticated: Bool, metricsPublic: Bool) throws -> [String: Any] {
-        var components: [String: Any] = [:]
+    /// The whole document.
+    static func build(schemas: [String: JSONValue], authenticated: Bool, metricsPublic: Bool) throws -> JSONValue {
+        var components: [String: JSONValue] = [:]
         for (file, schema) in schemas {
-            var root = schema
-            let defs = root.removeValue(forKey: "$defs") as? [String: Any] ?? [:]
+            guard case .object(var root) = schema else { throw CocoaError(.propertyListReadCorrupt) }
+            let defs = root.removeValue(forKey: "$defs")
             root["$schema"] = nil
             root["$id"] = nil
-            for (name, def) in defs { components[componentName(file: file, def: name)] = rewritingReferences(def, in: file) }
-            if file != "service.schema.json" { components[componentName(file: file, def: nil)] = rewritingReferences(root, in: file) }
+            if case .object(let members)? = defs {
+                for (name, def) in members { components[componentName(file: file, def: name)] = rewritingReferences(def, in: file) }
+            }
+            if file != "service.schema.json" {
+                components[componentName(file: file, def: nil)] = rewritingReferences(.object(root), in: file)
+            }
         }
-        guard var document = try JSONSerialization.jsonObject(with: Data(operations.utf8)) as? [String: Any],
-              var parts = document["components"] as? [String: Any],
-              var paths = document["paths"] as? [String: Any] else { throw CocoaError(.propertyListReadCorrupt) }
-        parts["schemas"] = components
+        guard case .object(var document) = try JSONValue(parsing: Data(operations.utf8)),
+              case .object(var parts)? = document["components"],
+              case .object(var paths)? = document["paths"] else { throw CocoaError(.propertyListReadCorrupt) }
+        parts["schemas"] = .object(components)
+        func edit(_ path: String, _ method: String, _ change: (inout [String: JSONValue]) -> Void) {
+            guard case .object(var item)? = paths[path], case .object(var operation)? = item[method] else { return }
+            change(&operation)
+            item[method] = .object(operation)
+            paths[path] = .object(item)
+        }
+        func dropUnauthorized(_ operation: inout [String: JSONValue]) {
+            if case .object(var responses)? = operation["responses"] {
+                responses["401"] = nil
+                operation["responses"] = .object(responses)
+            }
+        }
         if !authenticated {
             // No token: nothing is refused for want of one.
             parts["securitySchemes"] = nil
             document["security"] = nil
             for (path, item) in paths {
-                guard var operations = item as? [String: Any] else { continue }
-                for (method, operation) in operations {
-                    guard var operation = operation as? [String: Any] else { continue }
-                    operation["security"] = nil
-                    var responses = operation["responses"] as? [String: Any] ?? [:]
-                    responses["401"] = nil
-                    operation["responses"] = responses
-                    operations[method] = operation
+                guard case .object(let operations) = item else { continue }
+                for method in operations.keys {
+                    edit(path, method) { operation in
+                        operation["security"] = nil
+                        dropUnauthorized(&operation)
+                    }
                 }
-                paths[path] = operations
             }
-        } else if metricsPublic, var metrics = paths[Route.metrics.path] as? [String: Any],
-                  var get = metrics["get"] as? [String: Any] {
-            get["security"] = [Any]()
-            var responses = get["responses"] as? [String: Any] ?? [:]
-            responses["401"] = nil
-            get["responses"] = responses
-            metrics["get"] = get
-            paths[Route.metrics.path] = metrics
+        } else if metricsPublic {
+            edit(Route.metrics.path, "get") { operation in
+                operation["security"] = .array([])
+                dropUnauthorized(&operation)
+            }
         }
-        document["paths"] = paths
-        document["components"] = parts
-        return document
+        document["paths"] = .object(paths)
+        document["components"] = .object(parts)
+        return .object(document)
     }
 
     /// `schema` with every `$ref` pointing into `components/schemas`: `#/$defs/x` of `file`,
     /// `other.schema.json#/$defs/x`, or `other.schema.json` (its root).
-    static func rewritingReferences(_ schema: Any, in file: String) -> Any {
+    static func rewritingReferences(_ schema: JSONValue, in file: String) -> JSONValue {
         switch schema {
-        case let object as [String: Any]:
-            var out: [String: Any] = [:]
-            for (key, value) in object {
-                if key == "$ref", let reference = value as? String {
+        case .object(let members):
+            var out: [String: JSONValue] = [:]
+            for (key, value) in members {
+                if key == "$ref", case .string(let reference) = value {
                     let parts = reference.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)
                     let target = parts[0].isEmpty ? file : String(parts[0])
                     let def = parts.count > 1 && parts[1].hasPrefix("/$defs/") ? String(parts[1].dropFirst(7)) : nil
-                    out[key] = "#/components/schemas/" + componentName(file: target, def: def)
+                    out[key] = .string("#/components/schemas/" + componentName(file: target, def: def))
                 } else {
                     out[key] = rewritingReferences(value, in: file)
                 }
             }
-            return out
-        case let array as [Any]:
-            return array.map { rewritingReferences($0, in: file) }
+            return .object(out)
+        case .array(let values):
+            return .array(values.map { rewritingReferences($0, in: file) })
         default:
             return schema
         }

@@ -49,10 +49,14 @@ import JSONSchemaSubset
         // "trace": flexgen-trace/1 joins here once FlexGen reads traces (docs/schemas/trace.schema.json).
     ]
 
-    /// What JSON Schema cannot state: relations between values (`InputIssue.isRelational`), and
-    /// that a profile path names a readable profile file.
+    /// What the schemas do not state: relations between values (`InputIssue.isRelational`), that a
+    /// profile path names a readable profile file, and that a number is within Double's range (a
+    /// bound of 2^1024 − 2^970 would say it, but most JSON tools, Foundation's included, cannot
+    /// read such a number, so the schemas say it in words).
     static func schemaCannotState(_ issue: InputIssue) -> Bool {
         issue.isRelational || (issue.path == "profile" && issue.reason.hasPrefix("profile file"))
+            || issue.reason.hasPrefix("must be a finite number, got \(Mutator.overflow)")
+            || issue.reason.hasPrefix("must be a finite number, got -\(Mutator.overflow)")
     }
 
     /// The shipped documents per input format, and ones built here for the formats nothing ships.
@@ -149,7 +153,7 @@ import JSONSchemaSubset
     @Test func channelGainDbBoundsAreTheDoubleRange() throws {
         let schema = try #require(Self.registry.documents["problem.schema.json"])
         let property = try #require(schema["$defs"]?["client"]?["properties"]?["channelGainDb"])
-        guard case .number(let high)? = property["maximum"], case .number(let low)? = property["minimum"] else {
+        guard let high = property["maximum"]?.double, let low = property["minimum"]?.double else {
             Issue.record("channelGainDb has no numeric bounds"); return
         }
         for (inside, outside) in [(high, high.nextUp), (low, low.nextDown)] {
@@ -168,7 +172,7 @@ import JSONSchemaSubset
             guard case .object(var top) = value else { continue }
             top["$schema"] = .string("../docs/schemas/\(spec.schema)")
             #expect(throws: Never.self, "\(name)") { try spec.read(JSONValue.object(top).data) }
-            top["$schema"] = .number(1)
+            top["$schema"] = .double(1)
             #expect(throws: InputError.self, "\(name)") { try spec.read(JSONValue.object(top).data) }
         }
         // Deeper down it is an unknown key (here a client of a problem).
@@ -238,6 +242,10 @@ enum Mutator {
     static let numbers: [Double] = [-1, 0, -0.0, 0.5, 1, 1.5, 2, 50.5, 1e300, -1e300, 5e-324, -5e-324, 1e19, -1e19, 9.3e18,
                                     3082.6, -3240, 3082.547155599167, -3236.072453387798, 1e-7]
 
+    /// 2^1024 − 2^970 and that minus one, as JSON integer literals.
+    static let overflow = "179769313486231580793728971405303415079934132710037826936173778980444968292764750946649017977587207096330286416692887910946555547851940402630657488671505820681908902000708383676273854845817711531764475730270069855571366959622842914819860834936475292719074168444365510704342711559699508093042880177904174497792"
+    static let belowOverflow = "179769313486231580793728971405303415079934132710037826936173778980444968292764750946649017977587207096330286416692887910946555547851940402630657488671505820681908902000708383676273854845817711531764475730270069855571366959622842914819860834936475292719074168444365510704342711559699508093042880177904174497791"
+
     static func paths(_ value: JSONValue, _ prefix: [Step] = []) -> [[Step]] {
         var out = [prefix]
         switch value {
@@ -286,13 +294,17 @@ enum Mutator {
             set(&document, p[...], nil); return "drop \(name(p))"
         case 1:
             guard let p = pick({ _, v in if case .object = v { true } else { false } }) else { return "none" }
-            set(&document, (p + [.key("zzUnknown")])[...], .number(1)); return "add \(name(p)).zzUnknown"
+            set(&document, (p + [.key("zzUnknown")])[...], .double(1)); return "add \(name(p)).zzUnknown"
         case 2:
             guard let p = pick({ p, _ in !p.isEmpty }) else { return "none" }
             set(&document, p[...], .null); return "null \(name(p))"
         case 3, 4:
             guard let p = pick({ _, v in if case .number = v { true } else { false } }) else { return "none" }
-            let x = numbers[rng.nextInt(below: numbers.count)]
+            // A literal, sometimes one at the edge of Double's range: ±(2^1024 − 2^970) rounds to
+            // ±infinity (refused, a rule the schemas state in words), one less rounds to
+            // ±Double.greatestFiniteMagnitude (accepted).
+            let literals = numbers.map { "\($0)" } + [Self.overflow, "-" + Self.overflow, Self.belowOverflow, "-" + Self.belowOverflow]
+            let x = literals[rng.nextInt(below: literals.count)]
             set(&document, p[...], .number(x)); return "\(name(p)) = \(x)"
         case 5:
             guard let p = pick({ p, _ in !p.isEmpty }) else { return "none" }
@@ -302,8 +314,8 @@ enum Mutator {
         case 6:
             guard let p = pick({ _, v in v["channelGainDb"] != nil || v["channelGain"] != nil }) else { return "none" }
             if rng.nextInt(below: 2) == 0 {
-                set(&document, (p + [.key("channelGainDb")])[...], .number(-100))
-                set(&document, (p + [.key("channelGain")])[...], .number(1e-10)); return "both gains at \(name(p))"
+                set(&document, (p + [.key("channelGainDb")])[...], .double(-100))
+                set(&document, (p + [.key("channelGain")])[...], .double(1e-10)); return "both gains at \(name(p))"
             }
             let value = get(document, p[...])!
             if let db = value["channelGainDb"] {
@@ -318,7 +330,7 @@ enum Mutator {
             guard case .array(var items) = get(document, p[...])!, let first = items.first else { return "none" }
             items.append(first); set(&document, p[...], .array(items)); return "repeat \(name(p))[0]"
         case 8:
-            let options: [JSONValue] = [.string("https://example.invalid/x.schema.json"), .number(3), .null]
+            let options: [JSONValue] = [.string("https://example.invalid/x.schema.json"), .double(3), .null]
             let v = options[rng.nextInt(below: options.count)]
             if rng.nextInt(below: 3) == 0, let p = pick({ p, v in !p.isEmpty && isObject(v) }) {
                 set(&document, (p + [.key("$schema")])[...], .string("x")); return "nested $schema at \(name(p))"

@@ -1,4 +1,5 @@
 import Foundation
+import FlexGenIO
 
 /// A strict validator for the subset of JSON Schema draft 2020-12 that docs/schemas uses, for tests.
 ///
@@ -10,7 +11,9 @@ import Foundation
 /// `FILE#/$defs/NAME` (FILE: another schema of the registry, named by the last component of its
 /// `$id`). Annotations (`$schema`, `$id`, `$defs`, `title`, `description`, `default`, `examples`)
 /// are read past. Any other keyword is a `SchemaError`, never silently ignored, so that a schema
-/// cannot claim a rule this validator does not check. Numbers compare as Doubles.
+/// cannot claim a rule this validator does not check. Numbers compare as the Doubles their
+/// literals round to (`JSONValue.double`), FlexGen's own rounding: a bound of ±(2^1024 − 2^970)
+/// reads as ±infinity, which is exact for every number that rounds to a finite Double.
 public struct JSONSchemaRegistry: Sendable {
     /// Schemas by file name (`problem.schema.json`).
     public private(set) var documents: [String: JSONValue] = [:]
@@ -91,9 +94,9 @@ public struct JSONSchemaRegistry: Sendable {
                 if !names.contains(where: { Self.has(value, type: $0) }) { fail("expected \(names.joined(separator: " or "))") }
             case "enum":
                 guard case .array(let options) = argument else { throw SchemaError("enum must be a list") }
-                if !options.contains(value) { fail("not one of the allowed values") }
+                if !options.contains(where: { Self.equal($0, value) }) { fail("not one of the allowed values") }
             case "const":
-                if value != argument { fail("must be \(argument.text)") }
+                if !Self.equal(value, argument) { fail("must be \(argument.text)") }
             case "properties":
                 guard case .object(let properties) = argument else { throw SchemaError("properties must be an object") }
                 if case .object(let members) = value {
@@ -121,21 +124,22 @@ public struct JSONSchemaRegistry: Sendable {
                     }
                 }
             case "minItems", "maxItems":
-                guard case .number(let bound) = argument else { throw SchemaError("\(keyword) must be a number") }
+                guard let bound = argument.double else { throw SchemaError("\(keyword) must be a number") }
                 if case .array(let elements) = value {
                     let count = Double(elements.count)
                     if keyword == "minItems" ? count < bound : count > bound { fail("\(keyword) \(bound)") }
                 }
             case "uniqueItems":
-                if case .array(let elements) = value, argument == .bool(true), Set(elements).count != elements.count {
+                if case .array(let elements) = value, argument == .bool(true),
+                   elements.indices.contains(where: { i in elements[..<i].contains { Self.equal($0, elements[i]) } }) {
                     fail("items must be unique")
                 }
             case "minLength":
-                guard case .number(let bound) = argument else { throw SchemaError("minLength must be a number") }
+                guard let bound = argument.double else { throw SchemaError("minLength must be a number") }
                 if case .string(let string) = value, Double(string.unicodeScalars.count) < bound { fail("minLength \(bound)") }
             case "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum":
-                guard case .number(let bound) = argument else { throw SchemaError("\(keyword) must be a number") }
-                if case .number(let x) = value {
+                guard let bound = argument.double else { throw SchemaError("\(keyword) must be a number") }
+                if let x = value.double {
                     let ok = switch keyword {
                     case "minimum": x >= bound
                     case "maximum": x <= bound
@@ -171,8 +175,19 @@ public struct JSONSchemaRegistry: Sendable {
         switch (type, value) {
         case ("null", .null), ("boolean", .bool), ("number", .number), ("string", .string), ("array", .array), ("object", .object):
             true
-        case ("integer", .number(let x)): x.rounded(.towardZero) == x
+        case ("integer", .number(let text)): Double(text).map { $0.rounded(.towardZero) == $0 } ?? false
         default: false
+        }
+    }
+
+    /// JSON equality: numbers by value (`1` equals `1.0`), the rest structurally.
+    static func equal(_ a: JSONValue, _ b: JSONValue) -> Bool {
+        switch (a, b) {
+        case (.number, .number): return a.double == b.double
+        case (.array(let x), .array(let y)): return x.count == y.count && zip(x, y).allSatisfy { equal($0, $1) }
+        case (.object(let x), .object(let y)):
+            return x.count == y.count && x.allSatisfy { key, value in y[key].map { equal(value, $0) } ?? false }
+        default: return a == b
         }
     }
 
