@@ -192,6 +192,11 @@ public struct FlexGenHTTPService: Sendable {
             }
         case .numericalError:
             let detail = solution.diagnostics?.map(\.description).joined(separator: "; ") ?? ""
+            if solution.diagnostics?.first?.constraint == FlexGenSolver.overflowConstraint {
+                // Valid input whose energy leaves Double's range: the instance, not the server, is at fault.
+                throw APIError(.unprocessableContent, path: "", reason: "the solver cannot represent this instance: \(detail)",
+                               headers: headers)
+            }
             throw APIError(.internalServerError,
                            reason: "the solver hit a numerical error" + (detail.isEmpty ? "" : ": \(detail)"), headers: headers)
         }

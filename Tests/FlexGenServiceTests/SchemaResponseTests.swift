@@ -84,6 +84,23 @@ import JSONSchemaSubset
         }
     }
 
+    /// A valid instance whose energy leaves Double's range (κ f² C overflows) is a 422 naming the
+    /// cause, not a 500: schemathesis found the 500 with extreme but valid magnitudes.
+    @Test func anInstanceBeyondDoubleArithmeticIs422() async throws {
+        let problem = Problem(
+            name: "overflow",
+            server: Server(bandwidthHz: 1e6, noisePsdWPerHz: 1e-20, maxTxPowerW: 1, computeRateFlopsPerS: 1e300,
+                           energyPerFlopJ: 0, dvfsCoefficient: 1e300),
+            profile: Profile(name: "p", metric: .fid, configs: [Configuration(width: 1, steps: 1, flops: 1e10, quality: 1)]),
+            clients: [Client(id: "a", deadlineS: 1, channelGain: .linear(1), imageBits: 1e3)])
+        try await withServer { server in
+            let reply = try await server.post("/v1/solve", try Fixtures.json(problem))
+            #expect(reply.status == 422, "\(reply.text)")
+            #expect(reply.text.contains("exceed Double arithmetic"), "\(reply.text)")
+            try Self.expectValid(reply.body, "service.schema.json", pointer: "#/$defs/errorBody", "422")
+        }
+    }
+
     /// Duplicate ids and a service target naming an unknown client satisfy the schema (JSON Schema
     /// cannot state them): the service answers 422 naming the path, as `positive_data_acceptance`
     /// in .ci/conformance expects of a schema-valid body; mixed with a schema violation it is a 400.
