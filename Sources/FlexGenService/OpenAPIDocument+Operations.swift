@@ -19,7 +19,7 @@ extension OpenAPIDocument {
     "/v1/solve": {
       "post": {
         "summary": "Solve a problem",
-        "description": "Takes a flexgen-problem/1 whose profile is inline (a profile given as a file path is refused with 400) and returns a flexgen-solution/1. Every verdict is a 200: optimal, feasible, infeasible (with diagnostics), and time_limit / iteration_limit with the best checked solution. A solve stopped by the server's time limit before any feasible solution is a 503; a numerical failure a 500.",
+        "description": "Takes a flexgen-problem/1 whose profile is inline (a profile given as a file path is refused with 400) and returns a flexgen-solution/1. Every verdict is a 200: optimal, feasible, infeasible (with diagnostics), and time_limit / iteration_limit with the best checked solution. A solve stopped by the server's time limit before any feasible solution is a 503; one stopped by the iteration limit, or whose energy leaves Double's range, a 422; any other numerical failure a 500.",
         "operationId": "solve",
         "parameters": [
           {
@@ -436,7 +436,7 @@ extension OpenAPIDocument {
         }
       },
       "Unprocessable": {
-        "description": "Valid against the schema but not servable: a relation between values no JSON Schema states is broken (duplicate client ids, a service target naming an unknown client, a repeated (width, steps), a target over every client of a problem without clients), more clients than --max-clients, a solution that does not fit the problem, admission mode with a solver that has none, or (validate) a profile metric other than FD-digits or more sampling than the server allows; the path names the field.",
+        "description": "Valid against the schema but not servable: a relation between values no JSON Schema states is broken (duplicate client ids, a service target naming an unknown client, a repeated (width, steps), a target over every client of a problem without clients), more clients than --max-clients, a solution that does not fit the problem, admission mode with a solver that has none, a solve that reached the solver's iteration limit before any feasible solution (a retry would too), an instance whose energy leaves Double's range (a numerical_error whose first diagnostic is overflow), or (validate) a profile metric other than FD-digits or more sampling than the server allows; the path names the field.",
         "headers": {
           "FlexGen-Request-Id": {
             "$ref": "#/components/headers/RequestId"
@@ -451,7 +451,7 @@ extension OpenAPIDocument {
         }
       },
       "ServerError": {
-        "description": "The solve stopped with a numerical failure (status numerical_error), or the answer could not be encoded.",
+        "description": "The solver failed numerically (status numerical_error, other than overflow), or the answer could not be encoded.",
         "headers": {
           "FlexGen-Request-Id": {
             "$ref": "#/components/headers/RequestId"
@@ -466,7 +466,7 @@ extension OpenAPIDocument {
         }
       },
       "Unavailable": {
-        "description": "No solve slot: the queue is full (--max-queued-solves; at once) or the wait reached the time limit (both with Retry-After), or the solve/validation reached the time limit before any usable result, or the server is shutting down.",
+        "description": "No solve slot: the queue is full (--max-queued-solves; at once) or the wait reached the time limit (both with Retry-After), or the solve or validation reached the time limit before any usable result, or the server is shutting down.",
         "headers": {
           "FlexGen-Request-Id": {
             "$ref": "#/components/headers/RequestId"

@@ -101,6 +101,28 @@ import JSONSchemaSubset
         }
     }
 
+    /// A solve that stops at the iteration limit without a feasible solution is a 422: the limit does
+    /// not depend on the load, so the 503 it was ("retry later") misled. The instance is the one
+    /// schemathesis shrank to (extreme but valid magnitudes, `width-only`).
+    @Test func iterationLimitWithoutASolutionIs422() async throws {
+        let problem = Problem(
+            name: "extreme",
+            server: Server(bandwidthHz: 4.556745481036546e+307, noisePsdWPerHz: 2.2250738585e-313, maxTxPowerW: 1.175494351e-38,
+                           computeRateFlopsPerS: 5.609866193565219e+62, energyPerFlopJ: 4.302006230097374e+16,
+                           dvfsCoefficient: 3.4295903398619126e+307, maxJobComputeRateFlopsPerS: 2.7123541430312245e+307),
+            profile: Profile(name: "p", metric: QualityMetric(name: "q", better: .higher),
+                             configs: [Configuration(width: 1.1851434844015969e+308, steps: 341913965, flops: 0.99999,
+                                                     quality: 1.4763823343025162e+16)]),
+            clients: [Client(id: "a", deadlineS: 1.320822528062778e+308, channelGain: .decibels(-1.4590837989195605e-299),
+                             imageBits: 2.2962723270164195e-85)])
+        try await withServer { server in
+            let reply = try await server.post("/v1/solve?solver=width-only", try Fixtures.json(problem))
+            #expect(reply.status == 422, "\(reply.text)")
+            #expect(reply.text.contains("iteration limit"), "\(reply.text)")
+            #expect(reply.headers["retry-after"] == nil)
+        }
+    }
+
     /// Duplicate ids and a service target naming an unknown client satisfy the schema (JSON Schema
     /// cannot state them): the service answers 422 naming the path, as `positive_data_acceptance`
     /// in .ci/conformance expects of a schema-valid body; mixed with a schema violation it is a 400.
