@@ -100,7 +100,8 @@ let package = Package(
         .testTarget(name: "FlexGenGLPKTests", dependencies: ["FlexGenGLPK"]),
         .testTarget(name: "FlexGenLinearAlgebraTests", dependencies: ["FlexGenLinearAlgebra"]),
         .testTarget(name: "FlexGenSolverTests", dependencies: ["FlexGenSolver", "FlexGenModel", "FlexGenScenarios"]),
-        .testTarget(name: "FlexGenSamplerTests", dependencies: ["FlexGenSampler", "FlexGenNumerics", "FlexGenScenarios"]),
+        .testTarget(name: "FlexGenSamplerTests", dependencies: ["FlexGenSampler", "FlexGenNumerics", "FlexGenScenarios",
+                                                         "JSONSchemaSubset"]),
         .testTarget(name: "FlexGenCLITests", dependencies: ["FlexGen"]),
         .testTarget(name: "FlexGenServiceTests", dependencies: [
             "FlexGen", "FlexGenSampler", "FlexGenService", "FlexGenNumerics", "JSONSchemaSubset",
