@@ -58,7 +58,7 @@ public struct Problem: Codable, Sendable, Hashable {
             profilePath = nil
         }
         clients = try c.decode([Client].self, forKey: .clients)
-        serviceTargets = try c.decodeIfPresent([ServiceTarget].self, forKey: .serviceTargets) ?? []
+        serviceTargets = try c.decodeUnlessAbsent([ServiceTarget].self, forKey: .serviceTargets) ?? []
     }
 
     public func encode(to encoder: any Encoder) throws {

@@ -26,12 +26,16 @@ public struct APIError: Error, Sendable, HTTPResponseError {
         self.init(status, issues: [InputIssue(path: path, reason: reason)], headers: headers)
     }
 
-    /// 400 with every issue of a rejected input, paths prefixed with `prefix` (`problem.`).
+    /// Every issue of a rejected input, paths prefixed with `prefix` (`problem.`): 400 when the
+    /// body breaks its JSON Schema (docs/schemas), 422 when it satisfies the schema and breaks only
+    /// relations between values that no schema states (`InputIssue.isRelational`: duplicate ids, a
+    /// service target naming an unknown client, a repeated (width, steps)).
     public static func badInput(_ error: InputError, prefix: String = "") -> APIError {
-        APIError(.badRequest, issues: error.issues.map { issue in
+        let relational = !error.issues.isEmpty && error.issues.allSatisfy(\.isRelational)
+        return APIError(relational ? .unprocessableContent : .badRequest, issues: error.issues.map { issue in
             InputIssue(path: prefix.isEmpty ? issue.path : (issue.path.isEmpty ? prefix : "\(prefix).\(issue.path)")
                            .replacingOccurrences(of: ".[", with: "["),
-                       reason: issue.reason)
+                       reason: issue.reason, isRelational: issue.isRelational)
         })
     }
 
@@ -74,6 +78,28 @@ enum JSONResponse {
             return Response(status: .internalServerError, headers: [.contentType: "application/json"],
                             body: .init(byteBuffer: ByteBuffer(string: text + "\n")))
         }
+    }
+
+    /// A solve's answer, streamed: `SolutionJSONChunks` writes the canonical bytes in pieces of
+    /// `pieceBytes`, each handed to the connection and dropped before the next is written, so the
+    /// response holds one piece at a time instead of the whole document (40 MB at 10^5 clients,
+    /// which `make` would build three times over: bytes, `Data`, `ByteBuffer`). An answer that
+    /// fits in one piece goes out as one buffer with a Content-Length, as before; a longer one
+    /// uses chunked transfer encoding. Falls back to `make` when the direct writer declines.
+    static func solution(_ solution: Solution, pieceBytes: Int = 1 << 16) -> Response {
+        guard var pieces = SolutionJSONChunks(solution, chunkBytes: pieceBytes) else { return make(solution) }
+        guard let first = pieces.next() else { return make(solution) }
+        guard let second = pieces.next() else {
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: first)))
+        }
+        let rest = pieces
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody { writer in
+            var pieces = rest
+            try await writer.write(ByteBuffer(bytes: first))
+            try await writer.write(ByteBuffer(bytes: second))
+            while let piece = pieces.next() { try await writer.write(ByteBuffer(bytes: piece)) }
+            try await writer.finish(nil)
+        })
     }
 
     static func raw(_ text: String, contentType: String) -> Response {
