@@ -46,4 +46,20 @@ struct FashionCLITests {
         #expect(run.stderr.contains("--data"))
         #expect(!FileManager.default.fileExists(atPath: "/tmp/flexgen-fashion-never.json"))
     }
+
+    /// An FD-fashion problem passes validate's metric check (it would name profile.metric) and
+    /// reaches the Fashion-MNIST data set, whose absence is reported naming --data.
+    @Test func validateAcceptsFashionProblems() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fashion-validate-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let generate = try runFlexgen(["generate", "--preset", "tiny", "--profile", repoRoot + "/problems/profiles/fashion-measured.json",
+                                       "--tiers", "loose:400:1,tight:150:1", "-o", folder + "/p.json"])
+        #expect(generate.status == 0, "stderr: \(generate.stderr)")
+        let solve = try runFlexgen(["solve", folder + "/p.json", "-o", folder + "/s.json"])
+        #expect(solve.status == 0, "stderr: \(solve.stderr)")
+        let validate = try runFlexgen(["validate", folder + "/p.json", folder + "/s.json", "--data", "/nonexistent/fashion"])
+        #expect(validate.status == 2)
+        #expect(validate.stderr.contains("--data") && !validate.stderr.contains("profile.metric"), "stderr: \(validate.stderr)")
+    }
 }
