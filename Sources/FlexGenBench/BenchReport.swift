@@ -52,8 +52,10 @@ public enum BenchReport {
         }
 
         if !r.profileSummary.isEmpty {
-            md += "## Paper-default scenario over \(r.settings.seedCount) seeds: sd-like-512 vs digits-measured\n\n"
-            md += "digits-measured is put on sd-like-512's scale (`ProfileAdapter`: largest configuration's FLOP and the "
+            let measuredName = r.profileSummary.map { $0.sweep.replacingOccurrences(of: "profile:", with: "") }
+                .first { $0 != "sd-like-512" } ?? "the measured profile"
+            md += "## Paper-default scenario over \(r.settings.seedCount) seeds: sd-like-512 vs \(measuredName)\n\n"
+            md += "\(measuredName) is put on sd-like-512's scale (`ProfileAdapter`: largest configuration's FLOP and the "
             md += "best/worst quality mapped onto sd-like-512's), so the same tiers and budgets apply; what changes is the "
             md += "measured shape of the width/steps trade-off.\n\n"
             md += "| profile | variant | feasible | energy (J) mean ± CI | mean ratio to FlexGen | ratio of means | mean ratio, idle added | mean quality |\n"

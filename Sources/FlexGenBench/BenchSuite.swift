@@ -92,7 +92,8 @@ public struct BenchSuite: Sendable {
             }
             var sweeps = [profileSweep(name: "sd-like-512", profile: BenchScenarios.sdLikeProfile)]
             if let measured = measuredProfile {
-                sweeps.append(profileSweep(name: "digits-measured",
+                // Labelled with the profile's own name (digits-measured, fashion-measured, …).
+                sweeps.append(profileSweep(name: measured.name,
                                            profile: ProfileAdapter.adapt(measured, onto: BenchScenarios.sdLikeProfile)))
             } else {
                 results.notes.append("\(settings.measuredProfilePath) not found: the digits-measured comparison is pending.")
