@@ -61,7 +61,19 @@ public struct AllocationSolver: Sendable {
         try settings.validate()
         try Self.validate(tasks: tasks, computeRate: computeRate, bandwidth: bandwidth)
         var search = PriceSearch(tasks: tasks, computeRate: computeRate, bandwidth: bandwidth, settings: settings)
-        return search.run()
+        let result = search.run()
+        // A warm start only changes where the search starts: when it does not end certified
+        // (optimal, or infeasible by the exact frontier test, which does not depend on the start),
+        // the start was too far off (e.g. prices of a frame with other budgets) and the search is
+        // repeated cold, so that a warm start never changes a result beyond the gap tolerance.
+        if settings.initialPrices != nil, result.status != .optimal, result.status != .infeasible,
+           result.status != .timeLimit {
+            var cold = settings
+            cold.initialPrices = nil
+            var again = PriceSearch(tasks: tasks, computeRate: computeRate, bandwidth: bandwidth, settings: cold)
+            return again.run()
+        }
+        return result
     }
 
     static func validate(tasks: [ClientTask], computeRate: Double, bandwidth: Double) throws {
@@ -267,7 +279,9 @@ struct PriceSearch {
         }
 
         let tol = settings.clearingTolerance
-        var lambda = initialBandwidthPrice()
+        let warmMu = settings.initialPrices.map(\.computePrice).flatMap { $0 > 0 && $0.isFinite ? $0 : nil }
+        let warmLambda = settings.initialPrices.map(\.bandwidthPrice).flatMap { $0 > 0 && $0.isFinite ? $0 : nil }
+        var lambda = warmLambda ?? initialBandwidthPrice()
         var mu = 0.0
         var sum = Aggregate()
         var outcome = Outcome.iterationLimit
@@ -311,11 +325,11 @@ struct PriceSearch {
             if computeBinds && outcome != .timeLimit {
                 // First μ from the linear prediction of Σf at μ = 0.
                 let predicted = (computeTarget - sum.computeRate) / sum.h11
-                mu = predicted > 0 && predicted.isFinite ? predicted : lambda * bandwidth / computeRate
+                mu = warmMu ?? (predicted > 0 && predicted.isFinite ? predicted : lambda * bandwidth / computeRate)
                 outcome = .iterationLimit
             }
         } else {
-            mu = lambda * bandwidth / computeRate
+            mu = warmMu ?? lambda * bandwidth / computeRate
         }
 
         // 3. Phase 2: Newton in (log μ, log λ).
