@@ -71,6 +71,7 @@ struct Check: ParsableCommand {
 
     /// `flexgen check TRACE [REPORT]`.
     func checkSimulation() throws {
+        if output.json { throw CLIError("--json: a simulation report is checked into a text summary; drop --json") }
         let trace: Trace
         do { trace = try TraceFile.load(path: problem) } catch let error as InputError { throw error.inFile(problem) }
         guard let reportPath = solution else {

@@ -32,6 +32,9 @@ struct TraceCommand: ParsableCommand {
     @Option(help: "Downlink band B (Hz).") var bandwidth: Double?
     @Option(help: "Least deadline (s).") var deadlineMin: Double?
     @Option(help: "Largest deadline (s).") var deadlineMax: Double?
+    @Option(help: ArgumentHelp("Profile file; the output names it by a path relative to itself (with -o). "
+                               + "Default: the built-in sd-like-512 law, embedded.", valueName: "file"))
+    var profile: String?
 
     @OptionGroup var output: OutputOptions
 
@@ -50,7 +53,7 @@ struct TraceCommand: ParsableCommand {
         s.frameS = frame
         let base: Double
         if let load {
-            base = load * TraceGenerator.computeCapacityPerS(scenario: s.scenario, profile: Self.profile)
+            base = load * TraceGenerator.computeCapacityPerS(scenario: s.scenario, profile: try menu())
         } else {
             base = rate ?? 4
         }
@@ -74,9 +77,11 @@ struct TraceCommand: ParsableCommand {
         return s
     }
 
-    static var profile: Profile {
-        ProfileLaw.sdLike512.profile(name: ProfileLaw.sdLike512Name, widths: ProfileLaw.defaultWidths,
-                                     steps: ProfileLaw.defaultSteps)
+    /// The profile the trace uses: --profile, or the built-in sd-like-512 law.
+    func menu() throws -> Profile {
+        if let profile { return try loadProfile(profile) }
+        return ProfileLaw.sdLike512.profile(name: ProfileLaw.sdLike512Name, widths: ProfileLaw.defaultWidths,
+                                            steps: ProfileLaw.defaultSteps)
     }
 
     static func short(_ x: Double) -> String { String(format: "%g", x) }
@@ -97,7 +102,11 @@ struct TraceCommand: ParsableCommand {
     }
 
     func run() throws {
-        let trace = TraceGenerator.generate(settings: try settings(), profile: Self.profile, seed: seed)
+        var reference: String?
+        if let profile, let out = output.output {
+            reference = relativePath(of: profile, fromFolder: URL(fileURLWithPath: out).deletingLastPathComponent().path)
+        }
+        let trace = TraceGenerator.generate(settings: try settings(), profile: try menu(), profilePath: reference, seed: seed)
         try trace.validate()
         try output.emit(try TraceFile.encode(trace))
     }
