@@ -10,8 +10,11 @@ public struct BenchSettings: Sendable {
         case gap
         /// Solver time and memory against K.
         case scaling
-        /// Admission policies across offered loads, and solver time on overloaded instances.
+        /// Admission policies across offered loads (40 clients, `AdmissionBenchmark`).
         case admission
+        /// Solver time on overloaded instances: the infeasible verdict, and admission at 3×
+        /// overload (`OverloadBenchmark`).
+        case overload
         /// Reading, validating, solving, writing and checking files against K (`IOBenchmark`).
         case io
         /// Arrivals over time: the six online policies across loads and frame lengths, and the

@@ -142,6 +142,8 @@ public struct BenchSuite: Sendable {
             results.admission = admission.run(progress: { bar.update($0) }, warn: warn)
             bar.finish()
             results.admissionSummary = AdmissionBenchmark.summarize(results.admission)
+        }
+        if settings.parts.contains(.overload) {
             let overload = OverloadBenchmark(cases: OverloadBenchmark.standard(verdictSizes: settings.overloadVerdictSizes,
                                                                                admissionSizes: settings.overloadAdmissionSizes),
                                              timeLimitS: settings.scalingSolveTimeLimitS)

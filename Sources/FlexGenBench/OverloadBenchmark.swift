@@ -34,6 +34,9 @@ public struct OverloadBenchmark: Sendable {
         public var status: String
         public var solverTimeS: Double
         public var wallTimeS: Double
+        /// CPU time of the process over the solve (s): what the solve costs, nearly independent
+        /// of the machine's load (the part runs one solve at a time).
+        public var cpuTimeS: Double = 0
         public var checked: String
         public var bandScale: Double?
         public var admitted: Int?
@@ -46,11 +49,11 @@ public struct OverloadBenchmark: Sendable {
         public var note: String
         public var isFailure: Bool { checked == "REJECTED" || status == "error" }
 
-        public static let csvHeader = ["case", "clients", "status", "solver_time_s", "wall_time_s", "checked",
+        public static let csvHeader = ["case", "clients", "status", "solver_time_s", "wall_time_s", "cpu_time_s", "checked",
                                        "required_band_scale", "admitted", "admitted_priority", "priority_upper_bound",
                                        "bound_gap", "note"]
         public var csvRow: [String] {
-            [name, "\(clients)", status, CSVTable.number(solverTimeS), CSVTable.number(wallTimeS), checked,
+            [name, "\(clients)", status, CSVTable.number(solverTimeS), CSVTable.number(wallTimeS), CSVTable.number(cpuTimeS), checked,
              CSVTable.number(bandScale), CSVTable.number(admitted), CSVTable.number(admittedPriority), CSVTable.number(bound),
              CSVTable.number(boundGap), note]
         }
@@ -99,10 +102,12 @@ public struct OverloadBenchmark: Sendable {
                 let problem = self.problem(c, clients: k)
                 let clock = ContinuousClock()
                 let start = clock.now
+                let cpuStart = ProcessCPUClock.seconds()
                 var row = Row(name: c.name, clients: k, status: "error", solverTimeS: 0, wallTimeS: 0, checked: "–", note: "")
                 do {
                     let solution = try solver.solve(problem)
                     row.wallTimeS = (clock.now - start).seconds
+                    row.cpuTimeS = ProcessCPUClock.seconds() - cpuStart
                     row.solverTimeS = solution.solveTimeS
                     row.status = solution.status.rawValue
                     row.bandScale = solution.diagnostics?.compactMap(\.requiredScale).first

@@ -218,6 +218,15 @@ public enum ThreadCPUClock {
     }
 }
 
+/// CPU time consumed by the whole process, every thread (CLOCK_PROCESS_CPUTIME_ID), seconds.
+public enum ProcessCPUClock {
+    public static func seconds() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+    }
+}
+
 /// A solution with the wall and CPU time of the part of the call that is to be timed (nil: all of it).
 public struct TimedSolution: Sendable {
     public var solution: Solution

@@ -10,9 +10,10 @@ struct Bench: ParsableCommand {
         discussion: """
             Sweeps the number of clients, deadline scale, quality requirement, premium share, band, compute rate \
             and service-target tightness of the paper-default scenario (part sweeps); compares admission policies \
-            across offered loads and times the infeasible verdict and admission on overloaded instances (part \
-            admission); part online: the six online policies on Poisson traces across loads and frame lengths, \
-            and FlexGen at 50 requests/s over an hour of simulated time with its warm-start factor; part io: reading, validating, solving, writing and checking files at --io-sizes clients, \
+            across offered loads (part admission); times the infeasible verdict and admission on overloaded \
+            instances (part overload, at --verdict-sizes and --overload-admission-sizes clients); part online: the six \
+            online policies on Poisson traces across loads and frame lengths, and FlexGen at 50 requests/s over an \
+            hour of simulated time with its warm-start factor; part io: reading, validating, solving, writing and checking files at --io-sizes clients, \
             against Foundation's JSON coders in the same run; every point averages seeded instances, \
             every variant's solution is re-checked by the evaluator (a rejected solution is a FAILURE, printed \
             at once, and makes the command exit 1 after writing everything). Outputs go to OUT/results and \
@@ -45,6 +46,13 @@ struct Bench: ParsableCommand {
 
     @Option(help: ArgumentHelp("K values of the io part (read, validate, solve, write, check), comma-separated.", valueName: "list"))
     var ioSizes: String?
+
+    @Option(help: ArgumentHelp("K values of the overload part's infeasible-verdict cases (default: 1000,10000,100000).",
+                               valueName: "list"))
+    var verdictSizes: String?
+
+    @Option(help: ArgumentHelp("K values of the overload part's admission cases (default: 1000,100000).", valueName: "list"))
+    var overloadAdmissionSizes: String?
 
     @Option(help: ArgumentHelp("Wall-time cap of one solve of a decomposition-based variant (default: 5); "
                                + "a capped solve keeps its best checked solution, recorded as time_limit.", valueName: "seconds"))
@@ -88,6 +96,11 @@ struct Bench: ParsableCommand {
             let ks: [Int] = try parseList(ioSizes, option: "--io-sizes")
             if let bad = ks.first(where: { $0 < 1 }) { throw ValidationError("--io-sizes: must be >= 1, got \(bad)") }
         }
+        for (list, option) in [(verdictSizes, "--verdict-sizes"), (overloadAdmissionSizes, "--overload-admission-sizes")] {
+            guard let list else { continue }
+            let ks: [Int] = try parseList(list, option: option)
+            if let bad = ks.first(where: { $0 < 1 }) { throw ValidationError("\(option): must be >= 1, got \(bad)") }
+        }
         if let solveTimeLimit, !(solveTimeLimit > 0) {
             throw ValidationError("--solve-time-limit: must be > 0, got \(solveTimeLimit)")
         }
@@ -103,6 +116,10 @@ struct Bench: ParsableCommand {
         if let variants { s.variantNames = variants.split(separator: ",").map(String.init) }
         if let scalingSizes { s.scalingSizes = try parseList(scalingSizes, option: "--scaling-sizes") }
         if let ioSizes { s.ioSizes = try parseList(ioSizes, option: "--io-sizes") }
+        if let verdictSizes { s.overloadVerdictSizes = try parseList(verdictSizes, option: "--verdict-sizes") }
+        if let overloadAdmissionSizes {
+            s.overloadAdmissionSizes = try parseList(overloadAdmissionSizes, option: "--overload-admission-sizes")
+        }
         if let solveTimeLimit { s.solveTimeLimitS = solveTimeLimit }
         s.paperDefaultPath = paperDefault
         s.measuredProfilePath = measuredProfile

@@ -21,9 +21,13 @@ import FlexGenModel
 ///      violating price leave) and extended by witnesses (at the set's own price its frontier
 ///      points are an allocation; outside clients whose frontier point fits in what is left join,
 ///      in rank order; then the set is re-priced and the pass repeated).
-/// 4. The variant solves the admitted problem; if it finds no allocation (a service target the
-///    admitted members cannot reach within the budgets), the members with the largest priced
-///    use leave, by doubling then bisection on how many.
+/// 4. The variant solves the admitted problem. With service targets the relaxation-guided set is
+///    built first from the target-safe candidates (each with a configuration that meets its
+///    groups' targets on its own, `AdmissionCandidates.targetSafe`), which the variant can serve;
+///    the larger least-work set is then tried once within a short time budget. If the variant
+///    finds no allocation (a service target the admitted members cannot reach within the
+///    budgets), the members with the largest priced use leave, by doubling then bisection on how
+///    many.
 /// Status `optimal` means the admitted priority equals its bound and the energy is certified within
 /// the gap tolerance; a maximal-unproven admission is `feasible`.
 struct AdmissionRun {
@@ -77,7 +81,8 @@ struct AdmissionRun {
 
     /// The variant's solution of the problem restricted to the candidates at `positions`, within
     /// the time left. The empty set is served at zero energy, trivially optimal.
-    func solveAdmitted(_ positions: [Int], _ candidates: AdmissionCandidates) throws -> VariantRun {
+    func solveAdmitted(_ positions: [Int], _ candidates: AdmissionCandidates,
+                       timeLimitS: Double = .infinity) throws -> VariantRun {
         let ids = Set(positions.map { problem.clients[candidates.indices[$0]].id })
         if ids.isEmpty {
             return VariantRun(solution: Solution(problem: problem.name, solver: variant.rawValue, status: .optimal,
@@ -85,7 +90,7 @@ struct AdmissionRun {
         }
         var inner = settings
         inner.admission = nil
-        inner.timeLimitS = max(1e-3, settings.timeLimitS - elapsed)
+        inner.timeLimitS = max(1e-3, min(timeLimitS, settings.timeLimitS - elapsed))
         return try VariantSolver(variant, settings: inner).run(problem.restricted(to: ids))
     }
 
@@ -164,6 +169,20 @@ struct AdmissionRun {
     // MARK: - Relaxation-guided stage
 
     func search(_ candidates: AdmissionCandidates, bound: AdmissionBound) throws -> Outcome {
+        guard let (members, price) = relaxedSet(candidates, bound: bound) else {
+            return try fallback(candidates, bound: bound.value, stop: .timeLimit)
+        }
+        if let safe = candidates.targetSafe(problem: problem, allowed: variant.menuRestriction(for: problem.profile)),
+           let outcome = try searchTargetSafe(safe, leastWork: members, price: price, candidates, bound: bound) {
+            return outcome
+        }
+        return try solveDropping(members, price: price, candidates, bound: bound)
+    }
+
+    /// The relaxation-guided set of `candidates` (greedy by priced use at the bound's price,
+    /// repaired, extended by witnesses; see the type's comment) and the price of its last exact
+    /// verdict; nil when the time ran out while repairing.
+    func relaxedSet(_ candidates: AdmissionCandidates, bound: AdmissionBound) -> (members: [Int], price: Double?)? {
         let n = candidates.indices.count
         let p = candidates.priorities
         let order = (0..<n).sorted { bound.weights[$0] * p[$1] < bound.weights[$1] * p[$0] }
@@ -180,7 +199,7 @@ struct AdmissionRun {
         var rounds = 0
         while !verdict.fits && rounds < 64 {
             rounds += 1
-            if outOfTime { return try fallback(candidates, bound: bound.value, stop: .timeLimit) }
+            if outOfTime { return nil }
             let members = admitted
             let (weights, capacity) = pricedUse(members, candidates, price: verdict.price)
             let excess = weights.reduce(0, +) - capacity
@@ -228,10 +247,62 @@ struct AdmissionRun {
             if joined == 0 && round > 0 { break }
         }
 
-        // The variant on the admitted problem; if it finds no allocation, the largest priced users
-        // leave: doubling the number that leave until it does, then bisection back.
-        let members = admitted
-        let (weights, _) = pricedUse(members, candidates, price: verdict.price)
+        return (admitted, verdict.price)
+    }
+
+    /// Admission with service targets: the relaxation-guided set of the target-safe candidates
+    /// (`AdmissionCandidates.targetSafe`), which the variant can serve with every target met; then
+    /// grown towards the least-work set `leastWork` (whose members may fit with configurations
+    /// mixed within the groups), each step within a short time budget. Nil when the safe set was
+    /// not served (the caller then drops members from the least-work set).
+    func searchTargetSafe(_ safe: AdmissionCandidates, leastWork: [Int], price: Double?,
+                          _ candidates: AdmissionCandidates, bound: AdmissionBound) throws -> Outcome? {
+        guard !outOfTime else { return nil }
+        let safeBound = AdmissionBound(tasks: safe.tasks, priorities: safe.priorities,
+                                       computeRate: problem.server.computeRateFlopsPerS,
+                                       bandwidth: problem.server.bandwidthHz)
+        guard let (local, _) = relaxedSet(safe, bound: safeBound) else { return nil }
+        var position: [Int: Int] = [:]
+        for (i, k) in candidates.indices.enumerated() { position[k] = i }
+        let members = local.compactMap { position[safe.indices[$0]] }.sorted()
+        let solveStarted = elapsed
+        let run = try solveAdmitted(members, candidates)
+        guard Self.served(run, count: members.count) else { return nil }
+        // Grow it towards the least-work set: its members the safe set lacks, in their relaxed
+        // order (cheapest priced use per priority first), by bisection on how many join. Each trial
+        // is screened by the exact test with least-work configurations and solved within twice
+        // what the safe set took (at least 0.5 s): a failing solve can take its whole time limit.
+        let safeSet = Set(members)
+        let (weights, _) = pricedUse(leastWork, candidates, price: price)
+        let p = candidates.priorities
+        let extra = leastWork.indices.filter { !safeSet.contains(leastWork[$0]) }
+            .sorted { weights[$0] * p[leastWork[$1]] < weights[$1] * p[leastWork[$0]] }
+            .map { leastWork[$0] }
+        let budget = max(0.5, 2 * (elapsed - solveStarted))
+        var best = (members: members, run: run)
+        var low = 0, high = extra.count + 1   // `low` joined is served; `high` is not (or untried)
+        while !extra.isEmpty && high - low > 1 && !outOfTime {
+            let mid = low == 0 && high == extra.count + 1 ? extra.count : (low + high) / 2
+            let trial = (members + extra.prefix(mid)).sorted()
+            var served = false
+            if fits(trial, candidates).fits {
+                let attempt = try solveAdmitted(trial, candidates, timeLimitS: budget)
+                if Self.served(attempt, count: trial.count) {
+                    served = true
+                    best = (trial, attempt)
+                }
+            }
+            if served { low = mid } else { high = mid }
+        }
+        return Outcome(admitted: best.members, run: best.run, bound: bound.value, energyLowerBound: nil, stop: nil)
+    }
+
+    /// The variant on the admitted problem `members`; if it finds no allocation, the largest priced
+    /// users at `price` leave: doubling the number that leave until it does, then bisection back.
+    func solveDropping(_ members: [Int], price: Double?, _ candidates: AdmissionCandidates,
+                       bound: AdmissionBound) throws -> Outcome {
+        let p = candidates.priorities
+        let (weights, _) = pricedUse(members, candidates, price: price)
         let leavingOrder = members.indices.sorted { weights[$0] * p[members[$1]] > weights[$1] * p[members[$0]] }
             .map { members[$0] }
         func keeping(droppingFirst d: Int) -> [Int] {

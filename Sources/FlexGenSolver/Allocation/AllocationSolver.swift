@@ -222,6 +222,14 @@ struct PriceSearch {
 
     /// A scale-aware first λ: the geometric mean over clients of the marginal transmit energy
     /// −∂E/∂b = a·h(y)/(y·b) at an equal share b = B/K and t halfway between t₀ and W.
+    /// The warm start's prices (`AllocationSettings.initialPrices`), each when positive and finite.
+    var warmComputePrice: Double? {
+        settings.initialPrices.map(\.computePrice).flatMap { $0 > 0 && $0.isFinite ? $0 : nil }
+    }
+    var warmBandwidthPrice: Double? {
+        settings.initialPrices.map(\.bandwidthPrice).flatMap { $0 > 0 && $0.isFinite ? $0 : nil }
+    }
+
     func initialBandwidthPrice() -> Double {
         let share = bandwidth / Double(tasks.count)
         var logSum = 0.0
@@ -250,16 +258,77 @@ struct PriceSearch {
     /// backtracking.
     static let verdictAfterIterations = 12
 
+    /// Phase-1 sweeps with the band over budget and no bracket yet after which the exact feasibility
+    /// test runs. 3: the scale-aware first λ brackets Σb = B within one or two sweeps on feasible
+    /// instances, so a third unbracketed sweep is the mark of a band that cannot clear.
+    static let verdictAfterOverBandSweeps = 3
+
+    /// Consecutive phase-2 Newton steps clipped at a factor 100 in the prices, with both budgets
+    /// exceeded, after which the exact feasibility test runs. 2: a feasible search that starts far
+    /// off needs at most one or two such steps before its residuals change sign.
+    static let verdictAfterClippedSteps = 2
+
+    /// The search's moving parts between its stages.
+    struct Progress {
+        var mu = 0.0
+        var lambda: Double
+        var sum = Aggregate()
+        var outcome = Outcome.iterationLimit
+        /// Set when the exact frontier test has proven that the budgets cannot clear.
+        var provenInfeasible: FeasibilityFrontier.Verdict? = nil
+        /// Price iterations left.
+        var budget: Int
+        var computeBinds: Bool
+    }
+
+    /// Largest step of the prices per iteration, in log: a factor 100.
+    static let maxStep = log(100.0)
+
+    var outOfTime: Bool { elapsed > settings.timeLimitS || settings.stopRequested }
+
     mutating func run() -> AllocationResult {
-        if tasks.isEmpty {
-            return AllocationResult(status: .optimal, clients: [], computePrice: 0, bandwidthPrice: 0, energyJ: 0,
-                                    lowerBoundJ: 0, gap: 0,
-                                    residuals: KKTResiduals(stationarity: 0, computeComplementarity: 0,
-                                                            bandwidthComplementarity: 0, primalFeasibility: 0),
-                                    computeRateUsed: 0, bandwidthUsed: 0, iterations: [], innerIterations: 0, sweeps: 0,
-                                    diagnostics: [], solveTimeS: elapsed)
-        }
+        if tasks.isEmpty { return emptyResult() }
         // 1. Clients that cannot make it even with the whole server.
+        let alone = unservableAlone()
+        if !alone.isEmpty { return infeasible(alone) }
+        // 1b. Budgets that even the ends of the frontier exceed: no price search can clear them.
+        if FeasibilityFrontier.surelyDoesNotFit(tasks: tasks, computeRate: computeRate, bandwidth: bandwidth) {
+            return infeasible(FeasibilityFrontier.diagnose(tasks: tasks, computeRate: computeRate, bandwidth: bandwidth))
+        }
+        // Without κ and without a per-job cap, unpriced compute is wanted without limit.
+        var progress = Progress(lambda: warmBandwidthPrice ?? initialBandwidthPrice(), budget: settings.maxPriceIterations,
+                                computeBinds: tasks.contains { $0.dvfsCoefficient == 0 && !$0.hasComputeRateCap })
+        // 2. Phase 1: is the compute budget slack (μ = 0)?
+        if progress.computeBinds {
+            progress.mu = warmComputePrice ?? progress.lambda * bandwidth / computeRate
+        } else {
+            clearBandwidthAtFreeCompute(&progress)
+        }
+        // 3. Phase 2: Newton in (log μ, log λ).
+        if progress.provenInfeasible == nil && progress.computeBinds && progress.outcome == .iterationLimit {
+            clearBothBudgets(&progress)
+        }
+        if let verdict = progress.provenInfeasible {
+            return infeasible(FeasibilityFrontier.diagnose(tasks: tasks, computeRate: computeRate, bandwidth: bandwidth,
+                                                           verdict: verdict))
+        }
+        return finish(mu: progress.computeBinds ? progress.mu : 0, lambda: progress.lambda, sum: progress.sum,
+                      outcome: progress.outcome)
+    }
+
+    /// The result for no clients: nothing to allocate, zero energy, trivially optimal.
+    func emptyResult() -> AllocationResult {
+        AllocationResult(status: .optimal, clients: [], computePrice: 0, bandwidthPrice: 0, energyJ: 0,
+                         lowerBoundJ: 0, gap: 0,
+                         residuals: KKTResiduals(stationarity: 0, computeComplementarity: 0,
+                                                 bandwidthComplementarity: 0, primalFeasibility: 0),
+                         computeRateUsed: 0, bandwidthUsed: 0, iterations: [], innerIterations: 0, sweeps: 0,
+                         diagnostics: [], solveTimeS: elapsed)
+    }
+
+    /// One `latency` diagnostic per client that cannot meet its deadline even with the whole
+    /// compute rate (or its per-job cap), the whole band and full power.
+    func unservableAlone() -> [Diagnostic] {
         var alone: [Diagnostic] = []
         for task in tasks where !task.canMeetDeadlineAlone(computeRate: computeRate, bandwidth: bandwidth) {
             let latency = task.uplinkDelayS + task.minimumServiceTimeS(computeRate: computeRate, bandwidth: bandwidth)
@@ -272,155 +341,176 @@ struct PriceSearch {
                     + "and full power: the least reachable latency is \(latency) s",
                 minimumLatencyS: latency))
         }
-        if !alone.isEmpty { return infeasible(alone) }
-        // 1b. Budgets that even the ends of the frontier exceed: no price search can clear them.
-        if FeasibilityFrontier.surelyDoesNotFit(tasks: tasks, computeRate: computeRate, bandwidth: bandwidth) {
-            return infeasible(FeasibilityFrontier.diagnose(tasks: tasks, computeRate: computeRate, bandwidth: bandwidth))
-        }
+        return alone
+    }
 
+    /// Phase 1: Newton in log λ on Σb = B with compute unpriced (μ = 0), inside a bracket. Ends
+    /// converged (the compute budget is slack: done), with `computeBinds` and a first μ from the
+    /// linear prediction of Σf (phase 2 follows), or proven infeasible.
+    mutating func clearBandwidthAtFreeCompute(_ progress: inout Progress) {
         let tol = settings.clearingTolerance
-        let warmMu = settings.initialPrices.map(\.computePrice).flatMap { $0 > 0 && $0.isFinite ? $0 : nil }
-        let warmLambda = settings.initialPrices.map(\.bandwidthPrice).flatMap { $0 > 0 && $0.isFinite ? $0 : nil }
-        var lambda = warmLambda ?? initialBandwidthPrice()
-        var mu = 0.0
-        var sum = Aggregate()
-        var outcome = Outcome.iterationLimit
-        var provenInfeasible: FeasibilityFrontier.Verdict? = nil
-        var budget = settings.maxPriceIterations
-        let maxStep = log(100.0)
-
-        // 2. Phase 1: is the compute budget slack (μ = 0)?
-        // Without κ and without a per-job cap, unpriced compute is wanted without limit.
-        var computeBinds = tasks.contains { $0.dvfsCoefficient == 0 && !$0.hasComputeRateCap }
-        if !computeBinds {
-            var low = -Double.infinity, high = Double.infinity   // bracket on log λ
-            var l = log(lambda)
-            phase1: while budget > 0 {
-                budget -= 1
-                if elapsed > settings.timeLimitS || settings.stopRequested { outcome = .timeLimit; break }
-                sum = sweep(0, exp(l))
-                accept()
-                lambda = exp(l)
-                iterations.append(record(0, lambda, sum, step: 1))
-                let r = log(sum.bandwidth / bandwidthTarget)
-                if r > 0 {
-                    low = l
-                    if sum.computeRate > computeTarget { computeBinds = true; break phase1 }
-                } else {
-                    high = l
-                }
-                if abs(r) <= tol {
-                    if sum.computeRate <= computeTarget { outcome = .converged } else { computeBinds = true }
-                    break phase1
-                }
-                let slope = lambda * sum.h22 / sum.bandwidth
-                var next = l - r / slope
-                if !next.isFinite || !(next > low && next < high) {
-                    next = (low.isFinite && high.isFinite) ? (low + high) / 2 : (r > 0 ? l + maxStep : l - maxStep)
-                }
-                next = min(max(next, l - maxStep), l + maxStep)
-                if next == l { outcome = .stalled; break phase1 }
-                l = next
-            }
-            if computeBinds && outcome != .timeLimit {
-                // First μ from the linear prediction of Σf at μ = 0.
-                let predicted = (computeTarget - sum.computeRate) / sum.h11
-                mu = warmMu ?? (predicted > 0 && predicted.isFinite ? predicted : lambda * bandwidth / computeRate)
-                outcome = .iterationLimit
-            }
-        } else {
-            mu = warmMu ?? lambda * bandwidth / computeRate
-        }
-
-        // 3. Phase 2: Newton in (log μ, log λ).
-        if computeBinds && outcome == .iterationLimit {
-            sum = sweep(mu, lambda)
+        let maxStep = Self.maxStep
+        var low = -Double.infinity, high = Double.infinity   // bracket on log λ
+        var l = log(progress.lambda)
+        var overBandSweeps = 0
+        while progress.budget > 0 {
+            progress.budget -= 1
+            if outOfTime { progress.outcome = .timeLimit; break }
+            progress.sum = sweep(0, exp(l))
             accept()
-            var step = 1.0
-            var shortSteps = 0
-            var verdict: FeasibilityFrontier.Verdict? = nil
-            while true {
-                iterations.append(record(mu, lambda, sum, step: step))
-                let r1 = log(sum.computeRate / computeTarget)
-                let r2 = log(sum.bandwidth / bandwidthTarget)
-                if max(abs(r1), abs(r2)) <= tol { outcome = .converged; break }
-                if budget <= 0 { outcome = .iterationLimit; break }
-                if elapsed > settings.timeLimitS || settings.stopRequested { outcome = .timeLimit; break }
-                // A search still running after `verdictAfterIterations` price iterations (a typical
-                // feasible one has converged by then) is settled by the exact frontier test too:
-                // near an infeasible frontier the Newton steps can shrink slowly without ever being
-                // rejected outright.
-                if verdict == nil && iterations.count >= Self.verdictAfterIterations {
-                    verdict = FeasibilityFrontier.verdict(tasks: tasks, computeRate: computeRate, bandwidth: bandwidth)
-                    if let verdict, !verdict.fits { provenInfeasible = verdict; break }
-                }
-                budget -= 1
-                let j11 = mu * sum.h11 / sum.computeRate, j12 = lambda * sum.h12 / sum.computeRate
-                let j21 = mu * sum.h12 / sum.bandwidth, j22 = lambda * sum.h22 / sum.bandwidth
-                let det = j11 * j22 - j12 * j21
-                var d1 = -(j22 * r1 - j12 * r2) / det
-                var d2 = -(-j21 * r1 + j11 * r2) / det
-                if !(det > 0 && d1.isFinite && d2.isFinite) {
-                    // Singular Jacobian: every client's rate is pinned at its per-job cap, so Σf does
-                    // not respond to the prices here. Step μ by a factor 4 in the direction of r1 (the
-                    // dual rises along it) and λ by its own Newton step.
-                    d1 = r1 > 0 ? log(4.0) : -log(4.0)
-                    d2 = j22 < 0 ? -r2 / j22 : 0
-                }
-                if !(d1.isFinite && d2.isFinite) { outcome = .stalled; break }
-                let longest = max(abs(d1), abs(d2))
-                if longest > maxStep { d1 *= maxStep / longest; d2 *= maxStep / longest }
-                let merit = r1 * r1 + r2 * r2
-                // Two acceptance tests, either suffices: the residual merit decreases (fast local
-                // convergence), or the dual G'(μ, λ) = Σ L_k − μF' − λB' rises by the Armijo
-                // fraction of its slope along the step (G' is concave and the step is an ascent
-                // direction, so this always succeeds for a short enough step: the global safeguard,
-                // which matters near the feasibility frontier where the residuals are ill-conditioned).
-                let dual = sum.value - mu * computeTarget - lambda * bandwidthTarget
-                let slope = (sum.computeRate - computeTarget) * mu * d1 + (sum.bandwidth - bandwidthTarget) * lambda * d2
-                var alpha = 1.0
-                var accepted = false
-                for _ in 0..<30 {
-                    let trialMu = mu * exp(alpha * d1), trialLambda = lambda * exp(alpha * d2)
-                    let s = sweep(trialMu, trialLambda)
-                    let t1 = log(s.computeRate / computeTarget), t2 = log(s.bandwidth / bandwidthTarget)
-                    let trialMerit = t1 * t1 + t2 * t2
-                    let trialDual = s.value - trialMu * computeTarget - trialLambda * bandwidthTarget
-                    let dualRises = slope > 0 && trialDual >= dual + 1e-4 * alpha * slope
-                    if trialMerit.isFinite && (trialMerit <= (1 - 1e-4 * alpha) * merit || dualRises
-                                               || max(abs(t1), abs(t2)) <= tol) {
-                        mu = trialMu; lambda = trialLambda; sum = s
-                        accept()
-                        accepted = true
-                        break
-                    }
-                    // The first rejected Newton step: damping is how an infeasible instance shows
-                    // itself (the prices run off towards the frontier), so settle feasibility now,
-                    // with the exact frontier test (~6 sweeps), instead of after many damped steps.
-                    if verdict == nil {
-                        verdict = FeasibilityFrontier.verdict(tasks: tasks, computeRate: computeRate,
-                                                              bandwidth: bandwidth)
-                        if verdict?.fits == false { break }
-                    }
-                    alpha /= 2
-                }
-                if let verdict, !verdict.fits { provenInfeasible = verdict; break }
-                step = alpha
-                // Repeated heavy damping means Newton is not converging: typically the budgets
-                // cannot clear at any price (infeasible), which `finish` then diagnoses.
-                shortSteps = alpha < 1.0 / 64 ? shortSteps + 1 : 0
-                if shortSteps >= 4 { outcome = .stalled; break }
-                if !accepted || !(mu < .greatestFiniteMagnitude && lambda < .greatestFiniteMagnitude) {
-                    outcome = .stalled
-                    break
-                }
+            progress.lambda = exp(l)
+            let sum = progress.sum
+            iterations.append(record(0, progress.lambda, sum, step: 1))
+            let r = log(sum.bandwidth / bandwidthTarget)
+            if r > 0 {
+                low = l
+                if sum.computeRate > computeTarget { progress.computeBinds = true; break }
+                overBandSweeps += 1
+            } else {
+                high = l
+            }
+            // The band is still over budget after `verdictAfterOverBandSweeps` rising prices: a
+            // feasible search has bracketed Σb = B by then (the first λ is scale-aware), while a
+            // band-overloaded one would climb for many more sweeps before the compute budget
+            // binds. Settle feasibility with the exact frontier test now.
+            if !high.isFinite && overBandSweeps == Self.verdictAfterOverBandSweeps {
+                let verdict = FeasibilityFrontier.verdict(tasks: tasks, computeRate: computeRate, bandwidth: bandwidth)
+                if !verdict.fits { progress.provenInfeasible = verdict; break }
+            }
+            if abs(r) <= tol {
+                if sum.computeRate <= computeTarget { progress.outcome = .converged } else { progress.computeBinds = true }
+                break
+            }
+            let slope = progress.lambda * sum.h22 / sum.bandwidth
+            var next = l - r / slope
+            if !next.isFinite || !(next > low && next < high) {
+                next = (low.isFinite && high.isFinite) ? (low + high) / 2 : (r > 0 ? l + maxStep : l - maxStep)
+            }
+            next = min(max(next, l - maxStep), l + maxStep)
+            if next == l { progress.outcome = .stalled; break }
+            l = next
+        }
+        if progress.computeBinds && progress.outcome != .timeLimit && progress.provenInfeasible == nil {
+            // First μ from the linear prediction of Σf at μ = 0.
+            let predicted = (computeTarget - progress.sum.computeRate) / progress.sum.h11
+            progress.mu = warmComputePrice
+                ?? (predicted > 0 && predicted.isFinite ? predicted : progress.lambda * bandwidth / computeRate)
+            progress.outcome = .iterationLimit
+        }
+    }
+
+    /// Phase 2: damped Newton in (log μ, log λ) on Σf = F, Σb = B, with the exact frontier test
+    /// called in when the search shows the signs of an infeasible instance (see the thresholds).
+    mutating func clearBothBudgets(_ progress: inout Progress) {
+        let tol = settings.clearingTolerance
+        progress.sum = sweep(progress.mu, progress.lambda)
+        accept()
+        var step = 1.0
+        var shortSteps = 0
+        var clippedSteps = 0
+        var verdict: FeasibilityFrontier.Verdict? = nil
+        while true {
+            let (mu, lambda, sum) = (progress.mu, progress.lambda, progress.sum)
+            iterations.append(record(mu, lambda, sum, step: step))
+            let r1 = log(sum.computeRate / computeTarget)
+            let r2 = log(sum.bandwidth / bandwidthTarget)
+            if max(abs(r1), abs(r2)) <= tol { progress.outcome = .converged; break }
+            if progress.budget <= 0 { progress.outcome = .iterationLimit; break }
+            if outOfTime { progress.outcome = .timeLimit; break }
+            // A search still running after `verdictAfterIterations` price iterations (a typical
+            // feasible one has converged by then) is settled by the exact frontier test too:
+            // near an infeasible frontier the Newton steps can shrink slowly without ever being
+            // rejected outright.
+            if verdict == nil && iterations.count >= Self.verdictAfterIterations {
+                verdict = FeasibilityFrontier.verdict(tasks: tasks, computeRate: computeRate, bandwidth: bandwidth)
+                if let verdict, !verdict.fits { progress.provenInfeasible = verdict; break }
+            }
+            progress.budget -= 1
+            guard var (d1, d2) = newtonDirection(progress, r1: r1, r2: r2) else { progress.outcome = .stalled; break }
+            let longest = max(abs(d1), abs(d2))
+            if longest > Self.maxStep { d1 *= Self.maxStep / longest; d2 *= Self.maxStep / longest }
+            // Prices running off: Newton asks for more than a factor 100 in a row while both sums
+            // stay over budget. On an infeasible instance they climb towards the frontier's far
+            // end with every step accepted (the merit barely moves but does decrease), so neither
+            // a rejected step nor the iteration count would stop them soon; settle it now.
+            clippedSteps = longest > Self.maxStep && r1 > 0 && r2 > 0 ? clippedSteps + 1 : 0
+            if verdict == nil && clippedSteps >= Self.verdictAfterClippedSteps {
+                verdict = FeasibilityFrontier.verdict(tasks: tasks, computeRate: computeRate, bandwidth: bandwidth)
+                if let verdict, !verdict.fits { progress.provenInfeasible = verdict; break }
+            }
+            let (alpha, accepted) = lineSearch(&progress, d1: d1, d2: d2, r1: r1, r2: r2, verdict: &verdict)
+            if let verdict, !verdict.fits { progress.provenInfeasible = verdict; break }
+            step = alpha
+            // Repeated heavy damping means Newton is not converging: typically the budgets
+            // cannot clear at any price (infeasible), which `finish` then diagnoses.
+            shortSteps = alpha < 1.0 / 64 ? shortSteps + 1 : 0
+            if shortSteps >= 4 { progress.outcome = .stalled; break }
+            if !accepted || !(progress.mu < .greatestFiniteMagnitude && progress.lambda < .greatestFiniteMagnitude) {
+                progress.outcome = .stalled
+                break
             }
         }
-        if let verdict = provenInfeasible {
-            return infeasible(FeasibilityFrontier.diagnose(tasks: tasks, computeRate: computeRate, bandwidth: bandwidth,
-                                                           verdict: verdict))
+    }
+
+    /// The Newton step in (log μ, log λ) for the residuals (r1, r2) = (log Σf/F', log Σb/B');
+    /// nil when it is not finite.
+    func newtonDirection(_ progress: Progress, r1: Double, r2: Double) -> (Double, Double)? {
+        let (mu, lambda, sum) = (progress.mu, progress.lambda, progress.sum)
+        let j11 = mu * sum.h11 / sum.computeRate, j12 = lambda * sum.h12 / sum.computeRate
+        let j21 = mu * sum.h12 / sum.bandwidth, j22 = lambda * sum.h22 / sum.bandwidth
+        let det = j11 * j22 - j12 * j21
+        var d1 = -(j22 * r1 - j12 * r2) / det
+        var d2 = -(-j21 * r1 + j11 * r2) / det
+        if !(det > 0 && d1.isFinite && d2.isFinite) {
+            // Singular Jacobian: every client's rate is pinned at its per-job cap, so Σf does
+            // not respond to the prices here. Step μ by a factor 4 in the direction of r1 (the
+            // dual rises along it) and λ by its own Newton step.
+            d1 = r1 > 0 ? log(4.0) : -log(4.0)
+            d2 = j22 < 0 ? -r2 / j22 : 0
         }
-        return finish(mu: computeBinds ? mu : 0, lambda: lambda, sum: sum, outcome: outcome)
+        return d1.isFinite && d2.isFinite ? (d1, d2) : nil
+    }
+
+    /// Backtracking along (d1, d2) from the current prices; the first step that passes moves
+    /// `progress` and is accepted. Returns the step length and whether one passed. The first
+    /// rejected step runs the exact frontier test into `verdict` (when none has run yet) and
+    /// stops the backtracking if it proves the budgets cannot clear.
+    mutating func lineSearch(_ progress: inout Progress, d1: Double, d2: Double, r1: Double, r2: Double,
+                             verdict: inout FeasibilityFrontier.Verdict?) -> (alpha: Double, accepted: Bool) {
+        let tol = settings.clearingTolerance
+        let (mu, lambda, sum) = (progress.mu, progress.lambda, progress.sum)
+        let merit = r1 * r1 + r2 * r2
+        // Two acceptance tests, either suffices: the residual merit decreases (fast local
+        // convergence), or the dual G'(μ, λ) = Σ L_k − μF' − λB' rises by the Armijo
+        // fraction of its slope along the step (G' is concave and the step is an ascent
+        // direction, so this always succeeds for a short enough step: the global safeguard,
+        // which matters near the feasibility frontier where the residuals are ill-conditioned).
+        let dual = sum.value - mu * computeTarget - lambda * bandwidthTarget
+        let slope = (sum.computeRate - computeTarget) * mu * d1 + (sum.bandwidth - bandwidthTarget) * lambda * d2
+        var alpha = 1.0
+        for _ in 0..<30 {
+            let trialMu = mu * exp(alpha * d1), trialLambda = lambda * exp(alpha * d2)
+            let s = sweep(trialMu, trialLambda)
+            let t1 = log(s.computeRate / computeTarget), t2 = log(s.bandwidth / bandwidthTarget)
+            let trialMerit = t1 * t1 + t2 * t2
+            let trialDual = s.value - trialMu * computeTarget - trialLambda * bandwidthTarget
+            let dualRises = slope > 0 && trialDual >= dual + 1e-4 * alpha * slope
+            if trialMerit.isFinite && (trialMerit <= (1 - 1e-4 * alpha) * merit || dualRises
+                                       || max(abs(t1), abs(t2)) <= tol) {
+                progress.mu = trialMu; progress.lambda = trialLambda; progress.sum = s
+                accept()
+                return (alpha, true)
+            }
+            // The first rejected Newton step: damping is how an infeasible instance shows
+            // itself (the prices run off towards the frontier), so settle feasibility now,
+            // with the exact frontier test (~6 sweeps), instead of after many damped steps.
+            if verdict == nil {
+                verdict = FeasibilityFrontier.verdict(tasks: tasks, computeRate: computeRate, bandwidth: bandwidth)
+                if verdict?.fits == false { return (alpha, false) }
+            }
+            alpha /= 2
+        }
+        return (alpha, false)
     }
 
     func infeasible(_ diagnostics: [Diagnostic]) -> AllocationResult {

@@ -81,6 +81,48 @@ public enum FeasibilityFrontier {
                      dComputeRate: -(c / (tau * tau)) * dTau, dBandwidth: -band.slope * dTau)
     }
 
+    /// Warm starts of a frontier search: every client's τ* at the last price, and its elasticity
+    /// d log τ*/d log ν there, so that the next price's start is the tangent prediction
+    /// log τ ≈ log τ* + (d log τ*/d log ν)·Δ log ν. The searches move ν by up to a factor 100 per
+    /// sweep, where the previous τ* alone is a poor start and each client's root search pays
+    /// several extra Newton–bisection steps.
+    struct WarmStart {
+        var price: Double
+        var taus: [Double]
+        var elasticities: [Double]
+        /// Relative tolerance of every client's τ*.
+        var pointTolerance: Double
+
+        init(price: Double, taus: [Double], pointTolerance: Double) {
+            self.price = price
+            self.taus = taus
+            self.pointTolerance = pointTolerance
+            self.elasticities = Array(repeating: 0, count: taus.count)
+        }
+
+        /// Σf, Σb and their derivatives at `price`, each client started at its tangent prediction;
+        /// the warm starts move to `price`.
+        mutating func sums(tasks: [ClientTask], price newPrice: Double) -> Sums {
+            var sums = Sums()
+            let shift = price > 0 && newPrice > 0 ? log(newPrice / price) : 0
+            for i in tasks.indices {
+                let predicted = taus[i] * exp(min(max(elasticities[i] * shift, -30), 30))
+                let p = point(tasks[i], price: newPrice, startComputeTimeS: predicted.isFinite ? predicted : taus[i],
+                              relativeTolerance: pointTolerance)
+                // dτ/dν = −(τ²/C)·∂f/∂ν, so d log τ/d log ν = −(ν τ/C)·∂f/∂ν.
+                let elasticity = -newPrice * p.computeTimeS / tasks[i].flops * p.dComputeRate
+                elasticities[i] = elasticity.isFinite ? elasticity : 0
+                taus[i] = p.computeTimeS
+                sums.computeRate += p.computeRate
+                sums.bandwidth += p.bandwidth
+                sums.dComputeRate += p.dComputeRate
+                sums.dBandwidth += p.dBandwidth
+            }
+            price = newPrice
+            return sums
+        }
+    }
+
     /// Σf, Σb and their derivatives in ν at one price.
     public struct Sums: Sendable {
         public var computeRate = 0.0
@@ -134,6 +176,9 @@ public enum FeasibilityFrontier {
         /// Σf and Σb at `price`.
         public var computeRateUsed: Double = 0
         public var bandwidthUsed: Double = 0
+        /// Every client's compute time τ* at `price` (nil when no search ran): the warm start of
+        /// the diagnosis's second search, which otherwise starts every client cold.
+        var computeTimes: [Double]? = nil
 
         /// The priced capacity left at `price`: B + νF − Σ(b + νf) (negative when they do not fit).
         public func pricedRoom(computeRate: Double, bandwidth: Double) -> Double? {
@@ -157,7 +202,8 @@ public enum FeasibilityFrontier {
     public static func verdict(tasks: [ClientTask], computeRate: Double, bandwidth: Double,
                                quick: Bool = false) -> Verdict {
         guard !tasks.isEmpty else { return Verdict(fits: true, bandScale: 0, price: 0) }
-        guard leastComputeRate(tasks) < computeRate else {
+        let computeLimit = leastComputeRate(tasks)
+        guard computeLimit < computeRate else {
             return Verdict(fits: false, bandScale: nil, price: nil)
         }
         let capSum = tasks.reduce(0.0) { $0 + $1.maxComputeRateFlopsPerS }
@@ -174,15 +220,20 @@ public enum FeasibilityFrontier {
         } : nil
         guard let (price, s) = solve(tasks: tasks, taus: &taus, start: bandwidth / computeRate, decreasing: true,
                                      { ($0.computeRate, $0.dComputeRate) }, target: computeRate,
-                                     stopWhen: decided) else {
+                                     limit: computeLimit, stopWhen: decided) else {
             return Verdict(fits: false, bandScale: nil, price: nil)
         }
         let converged = abs(log(s.computeRate / computeRate)) <= 1e-10
         let exact = decided == nil || converged
         let fits = exact ? s.bandwidth <= bandwidth : (s.computeRate <= computeRate && s.bandwidth <= bandwidth)
         return Verdict(fits: fits, bandScale: exact ? s.bandwidth / bandwidth : nil, price: price,
-                       computeRateUsed: s.computeRate, bandwidthUsed: s.bandwidth)
+                       computeRateUsed: s.computeRate, bandwidthUsed: s.bandwidth, computeTimes: taus)
     }
+
+    /// Tolerance on |log Σb/B| of the diagnosis's compute-scale search: the factor it reports is a
+    /// scale for a human or a capacity planner, right to about 8 digits; the exact 1e-10 of the
+    /// verdict would cost two more sweeps over every client.
+    static let diagnosisTolerance = 1e-8
 
     /// Diagnostics when `tasks` do not fit within (F, B) together; empty when they do.
     /// `verdict`: the joint test's outcome when the caller has it already (it is recomputed otherwise).
@@ -195,11 +246,13 @@ public enum FeasibilityFrontier {
         let atCompute = known ?? verdict(tasks: tasks, computeRate: computeRate, bandwidth: bandwidth)
         if atCompute.fits { return [] }
         var computeScale: Double? = nil
-        if leastBandwidth(tasks) < bandwidth {
-            var taus = tasks.map(Self.middle)
+        let bandwidthLimit = leastBandwidth(tasks)
+        if bandwidthLimit < bandwidth {
+            var taus = atCompute.computeTimes ?? tasks.map(Self.middle)
             let start = atCompute.price ?? bandwidth / computeRate
             if let (_, s) = solve(tasks: tasks, taus: &taus, start: start, decreasing: false,
-                                  { ($0.bandwidth, $0.dBandwidth) }, target: bandwidth) {
+                                  { ($0.bandwidth, $0.dBandwidth) }, target: bandwidth, limit: bandwidthLimit,
+                                  tolerance: Self.diagnosisTolerance) {
                 computeScale = s.computeRate / computeRate
             }
         }
@@ -232,30 +285,47 @@ public enum FeasibilityFrontier {
     }
 
     /// Finds ν with S(ν) = target, where S (Σf, decreasing in ν, or Σb, increasing) comes with its
-    /// derivative from `select`. Newton on r(x) = log S(eˣ) − log target in x = log ν, steps capped
-    /// at a factor 100 in ν, inside a bracket kept from the signs of r (bisection when Newton
-    /// leaves it). Stops at |r| ≤ 1e-13 or a bracket narrower than 1e-13; nil when no ν in
-    /// [1e-200, 1e200] crosses (the caller has excluded that by the closed-form limits).
-    /// `stopWhen`: ends the search early at the first sweep it accepts.
+    /// derivative from `select`. Stops at |r| ≤ 1e-10 for r(x) = log S(eˣ) − log target in
+    /// x = log ν, or at a bracket narrower than 1e-12; nil when no ν in [1e-200, 1e200] crosses
+    /// (the caller has excluded that by the closed-form limits). `stopWhen`: ends the search early
+    /// at the first sweep it accepts.
+    ///
+    /// The steps are Newton's on g(x) = log(S − L) − log(target − L), where L is S's limit at the
+    /// end of the frontier that the search runs towards (`limit`: Σ C/τ_max as ν → ∞ for Σf,
+    /// Σ b_min(W − τ_min) as ν → 0 for Σb). Near that end S − L decays like a power of ν, so g is
+    /// nearly linear in x where r is not: plain Newton on r only shrank the residual about 3.5×
+    /// per sweep there (9 sweeps to the band-overload diagnosis), Newton on g converges
+    /// quadratically from the start. Where S − L is not positive in floating point the step is
+    /// Newton's on r. Steps are capped at a factor 100 in ν and kept inside the bracket from the
+    /// signs of r (bisection when a step leaves it).
     static func solve(tasks: [ClientTask], taus: inout [Double], start: Double, decreasing: Bool,
-                      _ select: (Sums) -> (value: Double, derivative: Double), target: Double,
-                      stopWhen: ((Double, Sums) -> Bool)? = nil) -> (Double, Sums)? {
+                      _ select: (Sums) -> (value: Double, derivative: Double), target: Double, limit: Double = 0,
+                      tolerance: Double = 1e-10, stopWhen: ((Double, Sums) -> Bool)? = nil) -> (Double, Sums)? {
         // r is decreasing in x when S is; flip to an increasing residual either way.
         let sign = decreasing ? -1.0 : 1.0
         var x = log(max(start, 1e-300))
         var low = -Double.infinity, high = Double.infinity
         let maxStep = log(100.0)
+        var warm = WarmStart(price: exp(x), taus: taus, pointTolerance: min(1e-10, tolerance / 10))
         for _ in 0..<200 {
-            let s = sums(tasks: tasks, price: exp(x), taus: &taus)
+            let s = warm.sums(tasks: tasks, price: exp(x))
+            taus = warm.taus
             let (value, derivative) = select(s)
             let r = sign * (log(value) - log(target))
             if r.isNaN { return nil }
-            // 1e-10: the per-client compute times are accurate to about that, so finer is noise.
-            if abs(r) <= 1e-10 || stopWhen?(exp(x), s) == true { return (exp(x), s) }
+            // 1e-10 by default: the per-client compute times are accurate to about that, so finer
+            // is noise.
+            if abs(r) <= tolerance || stopWhen?(exp(x), s) == true { return (exp(x), s) }
             if r < 0 { low = x } else { high = x }
             if high - low <= 1e-12 * max(1, abs(x)) { return (exp(x), s) }
             let slope = sign * exp(x) * derivative / value   // dr/dx > 0
             var next = x - r / slope
+            if value > limit && target > limit && limit > 0 {
+                let g = sign * (log(value - limit) - log(target - limit))
+                let gSlope = sign * exp(x) * derivative / (value - limit)   // dg/dx > 0
+                let step = x - g / gSlope
+                if step.isFinite && gSlope > 0 { next = step }
+            }
             if !next.isFinite || !(slope > 0) { next = r < 0 ? x + maxStep : x - maxStep }
             next = min(max(next, x - maxStep), x + maxStep)
             if !(next > low && next < high) {
