@@ -155,12 +155,14 @@ public enum BenchReport {
             md += "## Reading and writing files against K\n\n"
             md += "`tape`/`canonical`: FlexGenJSON's reader and writer; `foundation`: JSONDecoder/JSONEncoder as FlexGen used them "
             md += "before, in the same run. Median over the repetitions; peak extra RSS is the largest over them.\n\n"
-            md += "| step | path | K | MB | median wall (s) | median CPU (s) | MB/s | peak extra RSS (MiB) |\n"
-            md += "|---|---|---|---|---|---|---|---|\n"
+            md += "The solve row's last column: the final `Evaluation` re-check inside the solve (SolveInfo.checkTimeS) "
+            md += "as a share of the solve's wall time.\n\n"
+            md += "| step | path | K | MB | median wall (s) | median CPU (s) | MB/s | peak extra RSS (MiB) | final check share |\n"
+            md += "|---|---|---|---|---|---|---|---|---|\n"
             for x in r.io {
                 md += "| \(x.step) | \(x.path) | \(x.clients) | \(sig(Double(x.bytes) / 1e6, 3)) | \(sig(x.medianTimeS, 3)) | "
                 md += "\(sig(x.medianCPUTimeS, 3)) | \(sig(x.bytes > 0 ? Double(x.bytes) / x.medianTimeS / 1e6 : nil, 3)) | "
-                md += "\(sig(x.peakMemoryBytes.map { $0 / 1_048_576 }, 3)) |\n"
+                md += "\(sig(x.peakMemoryBytes.map { $0 / 1_048_576 }, 3)) | \(sig(x.checkShare, 3)) |\n"
             }
             md += "\n"
         }

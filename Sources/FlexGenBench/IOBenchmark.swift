@@ -21,13 +21,19 @@ public struct IOBenchmark: Sendable {
         public var medianTimeS: Double
         public var medianCPUTimeS: Double
         public var peakMemoryBytes: Double?
+        /// The solve row only: the wall time of the final `Evaluation` re-check inside the solve
+        /// (`SolveInfo.checkTimeS`, s) and its share of the solve's wall time.
+        public var checkTimeS: Double? = nil
+        public var checkShare: Double? = nil
 
         public static let csvHeader = ["step", "path", "clients", "bytes", "repetitions", "median_time_s",
-                                       "median_cpu_time_s", "mb_per_s", "peak_memory_mib"]
+                                       "median_cpu_time_s", "mb_per_s", "peak_memory_mib", "final_check_s",
+                                       "final_check_share"]
         public var csvRow: [String] {
             [step, path, "\(clients)", "\(bytes)", "\(repetitions)", CSVTable.number(medianTimeS),
              CSVTable.number(medianCPUTimeS), CSVTable.number(bytes > 0 ? Double(bytes) / medianTimeS / 1e6 : nil),
-             CSVTable.number(peakMemoryBytes.map { $0 / 1_048_576 })]
+             CSVTable.number(peakMemoryBytes.map { $0 / 1_048_576 }), CSVTable.number(checkTimeS),
+             CSVTable.number(checkShare)]
         }
     }
 
@@ -81,7 +87,7 @@ public struct IOBenchmark: Sendable {
         let problemData = try ProblemFile.encode(problem, embedProfile: true)
         var rows: [Row] = []
         func row(_ step: String, _ path: String, _ bytes: Int, _ m: (some Any, Double, Double, Double?)) {
-            rows.append(Row(step: step, path: path, clients: k, bytes: bytes, repetitions: reps,
+            rows.append(Row(step: step, path: path, clients: k, bytes: bytes, repetitions: m.0 is SolveInfo ? 1 : reps,
                             medianTimeS: m.1, medianCPUTimeS: m.2, peakMemoryBytes: m.3))
         }
 
@@ -95,9 +101,13 @@ public struct IOBenchmark: Sendable {
         row("read+validate problem", "foundation", problemData.count, oldRead)
         guard fastRead.0 == oldRead.0 else { throw IOBenchmarkError.disagreement("problem read") }
 
-        let solved = try Self.measure(1) { try FlexGenSolver().solve(problem) }
+        // The solve includes the final `Evaluation` re-check that every solve runs: its share of the
+        // solve's wall time is the row's `check_share` (SolveInfo.checkTimeS / solution.solveTimeS).
+        let solved = try Self.measure(1) { try FlexGenSolver().solveWithInfo(problem) }
         row("solve", "-", 0, solved)
-        let solution = solved.0
+        rows[rows.count - 1].checkShare = solved.0.checkTimeS / max(solved.0.solution.solveTimeS, 1e-300)
+        rows[rows.count - 1].checkTimeS = solved.0.checkTimeS
+        let solution = solved.0.solution
 
         let fastWrite = try Self.measure(reps) { try FlexGenJSON.encode(solution) }
         row("write solution", "canonical", fastWrite.0.count, fastWrite)
@@ -108,6 +118,15 @@ public struct IOBenchmark: Sendable {
         }
         row("write solution", "foundation", oldWrite.0.count, oldWrite)
         guard fastWrite.0 == oldWrite.0 else { throw IOBenchmarkError.disagreement("solution bytes") }
+        // What the HTTP service sends: 64 KiB pieces, each dropped once written (here: counted).
+        let pieces = try Self.measure(reps) { () -> Int in
+            guard var chunks = SolutionJSONChunks(solution) else { throw IOBenchmarkError.disagreement("solution pieces") }
+            var total = 0
+            while let piece = chunks.next() { total += piece.count }
+            return total
+        }
+        row("write solution", "64 KiB pieces", pieces.0, pieces)
+        guard pieces.0 == fastWrite.0.count else { throw IOBenchmarkError.disagreement("solution pieces") }
         let solutionData = fastWrite.0
 
         let fastReadSolution = try Self.measure(reps) { try SolutionFile.decode(solutionData) }
@@ -119,8 +138,7 @@ public struct IOBenchmark: Sendable {
         // What `flexgen check PROBLEM SOLUTION` does after reading the files.
         let check = try Self.measure(reps) { () -> Bool in
             let p = try ProblemFile.decode(problemData, baseDirectory: nil)
-            let s = try SolutionFile.decode(solutionData)
-            _ = SolutionFile.unknownKeys(in: solutionData)
+            let (s, _) = try SolutionFile.decodeListingUnknownKeys(solutionData)
             return Evaluation(problem: p, solution: s).passes
         }
         row("check problem+solution", "tape", problemData.count + solutionData.count, check)

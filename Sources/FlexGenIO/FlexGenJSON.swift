@@ -1,4 +1,5 @@
 import Foundation
+import FlexGenModel
 
 /// The one place that fixes how FlexGen writes JSON: pretty-printed, keys sorted, no escaped
 /// slashes, so that the same value always gives the same bytes (generator determinism relies on it).
@@ -31,6 +32,13 @@ public enum FlexGenJSON {
 
     /// The fast path alone, without the final newline: nil when it declined.
     static func fastEncode<T: Encodable>(_ value: T, userInfo: [CodingUserInfoKey: any Sendable] = [:]) -> [UInt8]? {
+        // A solution, the largest document FlexGen writes, is written field by field (its
+        // encode(to:) reads no userInfo); the final newline is the caller's.
+        if T.self == Solution.self, var chunks = SolutionJSONChunks(unsafeBitCast(value, to: Solution.self)) {
+            var bytes = chunks.joined()
+            bytes.removeLast()
+            return bytes
+        }
         let context = CanonicalJSONEncoder.Context(userInfo: userInfo)
         let encoder = CanonicalJSONEncoder(context: context)
         guard let node = try? encoder.primitive(value) ?? {

@@ -26,6 +26,20 @@ public enum ProblemFile {
         return problem
     }
 
+    /// Whether `data` is a document whose top-level `profile` is a string (a profile file's path),
+    /// which a reader that resolves no files (the HTTP service) refuses before decoding. Strict JSON
+    /// is answered from the tape alone; anything else by `FlexGenJSON.decode`, as before. (Asking
+    /// `FlexGenJSON.decode` for every document made each inline profile — an object there, a type
+    /// mismatch — decode the whole body again with Foundation to reproduce its error, which at
+    /// 10^4 clients cost more than the solve.)
+    public static func namesProfileFile(_ data: Data) -> Bool {
+        if let tape = JSONTape(bytes: data) { return FlexGenJSON.fastDecode(ProfileReference.self, from: tape) != nil }
+        return (try? FlexGenJSON.decode(ProfileReference.self, from: data)) != nil
+    }
+
+    /// Matches a document whose `profile` is a string and nothing else.
+    private struct ProfileReference: Decodable { var profile: String }
+
     /// The canonical bytes of a problem (FlexGenJSON), keeping a profile path as a path unless
     /// `embedProfile` is set.
     public static func encode(_ problem: Problem, embedProfile: Bool = false) throws -> Data {

@@ -194,7 +194,7 @@ public struct FlexGenHTTPService: Sendable {
             throw APIError(.internalServerError,
                            reason: "the solver hit a numerical error" + (detail.isEmpty ? "" : ": \(detail)"), headers: headers)
         }
-        var response = JSONResponse.make(solution)
+        var response = JSONResponse.solution(solution)
         for field in headers { response.headers.append(field) }
         return response
     }

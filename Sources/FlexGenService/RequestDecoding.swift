@@ -42,7 +42,7 @@ enum RequestDecoding {
     /// every message (syntax errors located by path and line included) is the CLI's.
     static func problem(from data: Data) throws -> Problem {
         // FlexGenIO would resolve a string profile against the server's disk: refuse it first.
-        if (try? FlexGenJSON.decode(ProfileReference.self, from: data)) != nil {
+        if ProblemFile.namesProfileFile(data) {
             throw APIError(.badRequest, path: "profile",
                            reason: "the HTTP service reads no files: give the profile inline, as a flexgen-profile/1 object")
         }
@@ -84,9 +84,6 @@ enum RequestDecoding {
         }
         return request
     }
-
-    /// Matches a problem whose `profile` is a string (a file path) and nothing else.
-    private struct ProfileReference: Decodable { var profile: String }
 }
 
 /// A request body with a problem (validated on decoding) and a solution.

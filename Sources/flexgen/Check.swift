@@ -47,15 +47,12 @@ struct Check: ParsableCommand {
                                         : Data((ProblemSummary.render(problem) + "\n").utf8))
             return
         }
-        let solution = try loadSolution(solutionPath)
+        let (solution, ignored) = try loadSolutionListingUnknownKeys(solutionPath)
         // Another writer's extensions are read past (the contract lets solvers extend the format);
         // say so, since a typo in an optional field (`lowerBoundJ`, `gap`) would otherwise go unseen.
-        if let data = FileManager.default.contents(atPath: solutionPath) {
-            let ignored = SolutionFile.unknownKeys(in: data)
-            if !ignored.isEmpty {
-                printError("warning: \(solutionPath): ignoring keys FlexGen does not read: "
-                    + ignored.prefix(10).joined(separator: ", ") + (ignored.count > 10 ? ", …" : ""))
-            }
+        if !ignored.isEmpty {
+            printError("warning: \(solutionPath): ignoring keys FlexGen does not read: "
+                + ignored.prefix(10).joined(separator: ", ") + (ignored.count > 10 ? ", …" : ""))
         }
         let evaluation = Evaluation(problem: problem, solution: solution, relativeTolerance: tolerance)
         if solution.problem != problem.name {

@@ -217,6 +217,50 @@ private indirect enum AnyJSON: Decodable, Equatable {
 }
 
 extension FastJSONReaderTests {
+    /// Solution documents whose client objects are edited (keys repeated, dropped, misspelt,
+    /// escaped or added; values of another kind; `steps` written `15.0`; huge and tiny numbers):
+    /// whenever the fast reader (with its direct path for `clients`) accepts one, Foundation
+    /// accepts it too with the same value; and `FlexGenJSON.decode` gives Foundation's value or
+    /// error on every one.
+    @Test func editedSolutionClientsAgreeWithFoundation() throws {
+        let edits: [(String, String)] = [
+            (#""width" : "#, #""width" : 1, "width" : "#), (#""steps" : "#, #""steps" : 15.0, "stepz" : "#),
+            (#""flops" : "#, #""\u0066lops" : "#), (#""id" : "#, #""id" : 7, "other" : "#),
+            (#""quality" : "#, #""quality" : null, "q" : "#), (#""txTimeS" : "#, #""extra" : {"a" : [1]}, "txTimeS" : "#),
+            (#""latencyS" : "#, #""latencyS" : 1e999, "x" : "#), (#""txPowerW" : "#, #""txPowerW" : 1e-400, "x" : "#),
+            (#""steps" : "#, #""steps" : 99999999999999999999, "x" : "#), (#""bandwidthHz" : "#, #""bandwidthHz" : "1", "x" : "#),
+            (#""computeEnergyJ" : "#, #""computeEnergyJ" : -0, "x" : "#), (#""width" : "#, #""wid\th" : "#),
+        ]
+        var random = Xoshiro256(seed: 11)
+        var fastAccepted = 0, total = 0
+        for _ in 0..<120 {
+            var solution = FastJSONWriterTests.randomSolution(&random)
+            while solution.clients.isEmpty { solution = FastJSONWriterTests.randomSolution(&random) }
+            var text = String(decoding: try Self.canonical(solution), as: UTF8.self)
+            for _ in 0..<Int.random(in: 0...2, using: &random) {
+                let (target, replacement) = edits.randomElement(using: &random)!
+                let ranges = text.ranges(of: target)
+                guard !ranges.isEmpty else { continue }
+                text.replaceSubrange(ranges[Int.random(in: 0..<ranges.count, using: &random)], with: replacement)
+            }
+            let data = Data(text.utf8)
+            total += 1
+            let reference = Self.foundation(Solution.self, data)
+            if let fast = FlexGenJSON.fastDecode(Solution.self, from: data) {
+                fastAccepted += 1
+                #expect(fast == reference, "\(text.prefix(300))")
+            }
+            let answer = Result { try FlexGenJSON.decode(Solution.self, from: data) }
+            let foundation = Result { try JSONDecoder().decode(Solution.self, from: data) }
+            switch (answer, foundation) {
+            case (.success(let a), .success(let b)): #expect(a == b)
+            case (.failure(let a), .failure(let b)): #expect("\(a)" == "\(b)")
+            default: Issue.record("FlexGenJSON.decode and JSONDecoder disagree on \(text.prefix(300))")
+            }
+        }
+        #expect(fastAccepted > total / 10 && fastAccepted < total, "\(fastAccepted) of \(total)")
+    }
+
     /// `SolutionFile.unknownKeys(in:)` lists what `Solution.unknownKeys(inJSON:)` lists from
     /// `JSONSerialization`'s objects, on documents with and without other writers' keys.
     @Test func unknownKeysAgreeWithJSONSerialization() throws {

@@ -58,6 +58,46 @@ import FlexGenModel
         }
     }
 
+    /// The solution writer's pieces, whatever their size, concatenate to Foundation's bytes plus the
+    /// final newline; with an admission block and every status too.
+    @Test func solutionPiecesConcatenateToFoundationsBytes() throws {
+        var random = Xoshiro256(seed: 7)
+        for n in 0..<200 {
+            var solution = Self.randomSolution(&random)
+            solution.status = SolutionStatus.allCases[n % SolutionStatus.allCases.count]
+            if n % 2 == 0 {
+                let rejected = (0..<Int.random(in: 0...3, using: &random)).map { k in
+                    Admission.Rejection(id: "r\(k)" + Self.randomString(&random), reason: Admission.Reason.allCases[k % 3],
+                                        message: Self.randomString(&random))
+                }
+                solution.admission = Admission(mode: .maxServed, admittedCount: solution.clients.count,
+                                               admittedPriority: Self.randomDouble(&random),
+                                               admittedPriorityUpperBound: Self.randomDouble(&random), rejected: rejected)
+            }
+            let expected = try Self.reference(solution) + [0x0A]
+            for chunkBytes in [1, 100, 1 << 16] {
+                var chunks = try #require(SolutionJSONChunks(solution, chunkBytes: chunkBytes))
+                var pieces: [[UInt8]] = []
+                while let piece = chunks.next() { pieces.append(piece) }
+                #expect(pieces.joined().elementsEqual(expected), "solution \(n), pieces of \(chunkBytes) bytes")
+                // A piece ends at the first client boundary at or past the size: never two client lists' worth.
+                #expect(pieces.count <= solution.clients.count + 2)
+            }
+            #expect([UInt8](try FlexGenJSON.encode(solution)) == expected)
+        }
+    }
+
+    /// A non-finite number anywhere in a client: the writer declines and `encode` throws Foundation's error.
+    @Test func solutionWithANonFiniteNumberIsDeclined() throws {
+        var random = Xoshiro256(seed: 8)
+        var solution = Self.randomSolution(&random)
+        solution.clients.append(ClientDecision(id: "x", width: 1, steps: 1, flops: 1, quality: 1, computeRateFlopsPerS: 1,
+                                               bandwidthHz: 1, txPowerW: 1, txTimeS: .infinity, latencyS: 1,
+                                               computeEnergyJ: 1, txEnergyJ: 1))
+        #expect(SolutionJSONChunks(solution) == nil)
+        #expect(throws: EncodingError.self) { try FlexGenJSON.encode(solution) }
+    }
+
     @Test func shippedProblemsMatchFoundationByteForByte() throws {
         for name in FastJSONReaderTests.shippedProblems {
             let problem = try ProblemFile.load(path: ProblemsTests.folder.appendingPathComponent(name).path)

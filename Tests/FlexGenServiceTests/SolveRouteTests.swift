@@ -22,6 +22,28 @@ import FlexGen
         }
     }
 
+    /// An answer longer than one 64 KiB piece is streamed (chunked, no Content-Length); the bytes
+    /// that arrive are exactly the canonical encoding of the solution they decode to, which
+    /// re-checks against the problem.
+    @Test func aLargeAnswerIsStreamedAndArrivesWhole() async throws {
+        var settings = ScenarioSettings.preset("paper-default")!.scaled(toClients: 400)
+        settings.serviceTargetTightness = nil
+        let profile = ProfileLaw.sdLike512.profile(name: "sd-like-512", widths: ProfileLaw.defaultWidths,
+                                                   steps: ProfileLaw.defaultSteps)
+        let problem = ScenarioGenerator.generate(settings: settings, profile: profile, seed: 3)
+        try await withServer { server in
+            let reply = try await server.post("/v1/solve", try Fixtures.json(problem))
+            #expect(reply.status == 200, "\(reply.text.prefix(300))")
+            #expect(reply.body.count > 2 << 16, "\(reply.body.count) bytes: not several pieces")
+            #expect(reply.headers["content-length"] == nil)
+            #expect(reply.headers["transfer-encoding"]?.lowercased() == "chunked")
+            let solution = try SolutionFile.decode(reply.body)
+            #expect(reply.body == (try FlexGenJSON.encode(solution)))
+            #expect(solution.clients.count == problem.clients.count)
+            #expect(Evaluation(problem: problem, solution: solution).isFeasible)
+        }
+    }
+
     @Test func everyOfferedSolverIsSelectableByName() async throws {
         let problem = Fixtures.paperDefault(seed: 2)
         let body = try Fixtures.json(problem)

@@ -1,8 +1,8 @@
 /// Serialises a `CanonicalJSONEncoder.Node` tree in FlexGen's canonical layout (see
 /// `CanonicalJSONEncoder` for the exact rules). Returns nil when the tree holds something whose
 /// canonical bytes it does not reproduce (a non-ASCII or repeated object key).
-struct CanonicalJSONWriter {
-    private(set) var bytes: [UInt8] = []
+struct CanonicalJSONWriter: TextOutputStream {
+    var bytes: [UInt8] = []
 
     init(capacity: Int = 1 << 12) { bytes.reserveCapacity(capacity) }
 
@@ -68,31 +68,37 @@ struct CanonicalJSONWriter {
     }
 
     @inline(__always)
-    private mutating func append(_ text: String) {
+    mutating func append(_ text: String) {
         var text = text
         text.withUTF8 { bytes.append(contentsOf: $0) }
     }
 
     @inline(__always)
-    private mutating func spaces(_ count: Int) {
+    mutating func spaces(_ count: Int) {
         for _ in 0..<count { bytes.append(0x20) }
     }
 
     /// Shortest round-trip digits (Swift's `description`), `.0` dropped from integral values.
-    private mutating func writeNumber(_ value: Double) {
-        var text = value.description
-        text.withUTF8 { utf8 in
-            if utf8.count > 2, utf8[utf8.count - 2] == UInt8(ascii: "."), utf8[utf8.count - 1] == UInt8(ascii: "0") {
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[..<(utf8.count - 2)]))
-            } else {
-                bytes.append(contentsOf: utf8)
-            }
+    /// `Double.write(to:)` hands its digits to `_writeASCII` from a stack buffer, so no `String`
+    /// is allocated per number (`description` allocated one for every number over 15 characters).
+    mutating func writeNumber(_ value: Double) {
+        let start = bytes.count
+        value.write(to: &self)
+        let end = bytes.count
+        if end - start > 2, bytes[end - 2] == UInt8(ascii: "."), bytes[end - 1] == UInt8(ascii: "0") {
+            bytes.removeLast(2)
         }
     }
 
+    /// `TextOutputStream`: what `Double.write(to:)` calls with its ASCII digits.
+    mutating func _writeASCII(_ buffer: UnsafeBufferPointer<UInt8>) { bytes.append(contentsOf: buffer) }
+
+    /// `TextOutputStream`: any other text, as UTF-8.
+    mutating func write(_ string: String) { append(string) }
+
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
-    private mutating func writeString(_ value: String) {
+    mutating func writeString(_ value: String) {
         bytes.append(UInt8(ascii: "\""))
         var value = value
         value.withUTF8 { utf8 in

@@ -14,6 +14,24 @@ extension SolutionFile {
             guard let object = try? JSONSerialization.jsonObject(with: data) else { return [] }
             return Solution.unknownKeys(inJSON: object)
         }
+        return unknownKeys(in: tape)
+    }
+
+    /// `decode(_:)` and `unknownKeys(in:)` of the same bytes, parsing them once when the tape
+    /// reader takes them (`flexgen check` needs both; a 10^5-client solution is 40 MB).
+    public static func decodeListingUnknownKeys(_ data: Data) throws -> (solution: Solution, unknownKeys: [String]) {
+        if let tape = JSONTape(bytes: data), let solution = FlexGenJSON.fastDecode(Solution.self, from: tape) {
+            return (solution, unknownKeys(in: tape))
+        }
+        return (try decode(data), unknownKeys(in: data))
+    }
+
+    /// `load(path:)` with `decodeListingUnknownKeys`.
+    public static func loadListingUnknownKeys(path: String) throws -> (solution: Solution, unknownKeys: [String]) {
+        try decodeListingUnknownKeys(try readInput(path: path))
+    }
+
+    static func unknownKeys(in tape: JSONTape) -> [String] {
         func keys(ofObjectAt index: Int) -> [String] {
             var keys: [String] = []
             var i = index + 1

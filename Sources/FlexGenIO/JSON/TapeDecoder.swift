@@ -145,6 +145,9 @@ final class TapeDecoder: Decoder, UnknownKeyScreening {
         if T.self == Float.self || T.self == Date.self || T.self == Data.self || T.self == URL.self || T.self == Decimal.self {
             throw needFoundation()
         }
+        if T.self == [ClientDecision].self, let clients = decodeClientDecisions(at: index) {
+            return unsafeBitCast(clients, to: T.self)
+        }
         return try T(from: TapeDecoder(context: context, index: index, parent: self, key: key))
     }
 }

@@ -8,19 +8,19 @@ import FlexGenModel
 /// price-adjusted cost φ_kc and its demands for compute and band grow with the work C_c (more work
 /// means more compute and less time to transmit), so a configuration with more work and no better
 /// quality never helps; and a client in no service target only ever needs its least-work option.
-public struct ClientMenus: Sendable {
+struct ClientMenus: Sendable {
     /// Per client: indices into `problem.profile.configs`, least work first.
-    public var options: [[Int]]
+    var options: [[Int]]
     /// Per client: its `ClientTask` for each entry of `options`.
-    public var tasks: [[ClientTask]]
+    var tasks: [[ClientTask]]
     /// Per client: the index (into the profile) of its least-work admissible configuration.
-    public var leastWork: [Int]
+    var leastWork: [Int]
     /// Clients with no admissible configuration, explained.
-    public var diagnostics: [Diagnostic]
+    var diagnostics: [Diagnostic]
     /// Whether each client belongs to some service target.
-    public var inTarget: [Bool]
+    var inTarget: [Bool]
 
-    public init(problem: Problem, pruneDominated: Bool = true, allowed: ((Configuration) -> Bool)? = nil) {
+    init(problem: Problem, pruneDominated: Bool = true, allowed: ((Configuration) -> Bool)? = nil) {
         let server = problem.server
         let metric = problem.profile.metric
         let configs = problem.profile.configs

@@ -11,38 +11,29 @@ import FlexGenModel
 /// with s = +1 when lower quality values are better and s = −1 when higher are (so a row always
 /// reads "mean badness ≤ allowed badness"). φ_kc is the price-adjusted cost of client k running
 /// configuration c (from the per-client oracle at the current prices μ, λ).
-public struct AssignmentProblem: Sendable, Hashable {
+struct AssignmentProblem: Sendable, Hashable {
     /// One admissible configuration of one client, with its price-adjusted cost.
-    public struct Candidate: Sendable, Hashable {
+    struct Candidate: Sendable, Hashable {
         /// Index into the profile's `configs`.
-        public var configuration: Int
+        var configuration: Int
         /// φ_kc (J); must be finite.
-        public var cost: Double
+        var cost: Double
         /// q_c in the profile's metric.
-        public var quality: Double
-        public init(configuration: Int, cost: Double, quality: Double) {
-            self.configuration = configuration
-            self.cost = cost
-            self.quality = quality
-        }
+        var quality: Double
     }
 
     /// A service target over client indices (into `candidates`).
-    public struct Target: Sendable, Hashable {
-        public var members: [Int]
-        public var meanQualityTarget: Double
-        public init(members: [Int], meanQualityTarget: Double) {
-            self.members = members
-            self.meanQualityTarget = meanQualityTarget
-        }
+    struct Target: Sendable, Hashable {
+        var members: [Int]
+        var meanQualityTarget: Double
     }
 
     /// Per client, its admissible candidates (non-empty for a solvable problem).
-    public var candidates: [[Candidate]]
-    public var targets: [Target]
-    public var metric: QualityMetric
+    var candidates: [[Candidate]]
+    var targets: [Target]
+    var metric: QualityMetric
 
-    public init(candidates: [[Candidate]], targets: [Target], metric: QualityMetric) {
+    init(candidates: [[Candidate]], targets: [Target], metric: QualityMetric) {
         self.candidates = candidates
         self.targets = targets
         self.metric = metric
@@ -52,7 +43,7 @@ public struct AssignmentProblem: Sendable, Hashable {
     var badnessSign: Double { metric.better == .lower ? 1 : -1 }
 
     /// Mean quality of `choice` (candidate indices per client) over target `j`'s members.
-    public func meanQuality(target j: Int, choice: [Int]) -> Double {
+    func meanQuality(target j: Int, choice: [Int]) -> Double {
         let members = targets[j].members
         guard !members.isEmpty else { return targets[j].meanQualityTarget }
         var sum = 0.0
@@ -61,7 +52,7 @@ public struct AssignmentProblem: Sendable, Hashable {
     }
 
     /// Whether `choice` meets every target, allowing `relativeTolerance` of the target's magnitude.
-    public func meetsTargets(_ choice: [Int], relativeTolerance: Double = 1e-9) -> Bool {
+    func meetsTargets(_ choice: [Int], relativeTolerance: Double = 1e-9) -> Bool {
         targets.indices.allSatisfy { j in
             metric.meets(meanQuality(target: j, choice: choice), requirement: targets[j].meanQualityTarget,
                          relativeTolerance: relativeTolerance)
@@ -69,7 +60,7 @@ public struct AssignmentProblem: Sendable, Hashable {
     }
 
     /// Σ_k φ_k,choice_k.
-    public func cost(of choice: [Int]) -> Double {
+    func cost(of choice: [Int]) -> Double {
         var total = 0.0
         for (k, c) in choice.enumerated() { total += candidates[k][c].cost }
         return total

@@ -2,37 +2,37 @@ import FlexGenConcurrency
 import FlexGenModel
 
 /// The outcome of the assignment step.
-public struct AssignmentResult: Sendable, Hashable {
+struct AssignmentResult: Sendable, Hashable {
     /// `optimal`: `choice` is optimal for the knapsack (within `AssignmentSettings.relativeGap`);
     /// `feasible`: `choice` meets the targets but a limit stopped the proof; `infeasible`: no choice
     /// meets the targets (`choice` is empty; see `bestReachableQuality`); `numericalError`: GLPK
     /// failed numerically (`choice` is empty). No other status occurs.
-    public var status: SolutionStatus
+    var status: SolutionStatus
     /// Per client, the index of the chosen candidate in its menu (`AssignmentProblem.candidates[k]`).
-    public var choice: [Int]
+    var choice: [Int]
     /// Σ_k φ_k,choice_k.
-    public var cost: Double
+    var cost: Double
     /// The LP-relaxation value: a lower bound on every choice that meets the targets.
-    public var relaxationBound: Double
+    var relaxationBound: Double
     /// A lower bound on the knapsack's integer optimum: `relaxationBound`, raised to
     /// (cost − tolerance) when branch-and-bound proved the choice optimal. At least as strong
     /// as the relaxation; the decomposition uses whichever is larger.
-    public var integerBound: Double
+    var integerBound: Double
     /// ν_j ≥ 0 per target: the LP dual price of target j's row, in cost per unit of mean quality
     /// (0 for a target that does not bind).
-    public var targetPrices: [Double]
+    var targetPrices: [Double]
     /// Clients the LP relaxation split between configurations (at most the number of targets
     /// at a basic optimum).
-    public var fractionalClients: Int
+    var fractionalClients: Int
     /// Per target, the best mean quality any choice reaches (its members' best candidates).
-    public var bestReachableQuality: [Double]
+    var bestReachableQuality: [Double]
     /// The LP relaxation's solution per client: the candidates it uses and their weights (sum 1).
     /// A supergradient of the relaxation's value with respect to the costs φ. Empty when infeasible.
-    public var relaxation: [[WeightedCandidate]]
+    var relaxation: [[WeightedCandidate]]
 
-    public struct WeightedCandidate: Sendable, Hashable {
-        public var candidate: Int
-        public var weight: Double
+    struct WeightedCandidate: Sendable, Hashable {
+        var candidate: Int
+        var weight: Double
     }
 }
 

@@ -22,19 +22,47 @@ import FlexGenModel
 ///    branch-and-bound needs minutes, because many clients are nearly indifferent between
 ///    neighbouring options), with GLPK's branch-and-bound (`glp_intopt`) as the fallback when the
 ///    DP exceeds its state or work limit.
-public struct AssignmentSolver: Sendable {
-    public var settings: AssignmentSettings
-    public init(settings: AssignmentSettings = AssignmentSettings()) { self.settings = settings }
+struct AssignmentSolver: Sendable {
+    var settings: AssignmentSettings
+    init(settings: AssignmentSettings = AssignmentSettings()) { self.settings = settings }
 
-    public func solve(_ problem: AssignmentProblem) throws(AssignmentError) -> AssignmentResult {
+    func solve(_ problem: AssignmentProblem) throws(AssignmentError) -> AssignmentResult {
         try validate(problem)
-        let K = problem.candidates.count
-        let s = problem.badnessSign
-        let metric = problem.metric
+        let reach = reachability(problem)
+        if reach.unreachable { return unreachableResult(problem, bestReachable: reach.bestReachable) }
+        var menus = paretoMenus(problem, inTarget: reach.inTarget)
+        if menus.free.isEmpty {
+            return finish(problem, choice: menus.choice, bound: problem.cost(of: menus.choice),
+                          nu: .init(repeating: 0, count: problem.targets.count), fractional: 0,
+                          bestReachable: reach.bestReachable, proven: true,
+                          relaxation: menus.choice.map { [.init(candidate: $0, weight: 1)] })
+        }
+        guard let lp = try relax(problem, menus: menus, inTarget: reach.inTarget) else {
+            // The best candidates reach every target (checked above), so the LP is feasible; a
+            // failure here is numerical.
+            return AssignmentResult(status: .numericalError, choice: [], cost: .infinity, relaxationBound: -.infinity,
+                                    integerBound: -.infinity, targetPrices: Array(repeating: 0, count: problem.targets.count),
+                                    fractionalClients: 0, bestReachableQuality: reach.bestReachable, relaxation: [])
+        }
+        let rounding = roundRelaxation(problem, menus: &menus, lp: lp)
+        let incumbent = problem.cost(of: menus.choice)
+        if rounding.fractional == 0 || withinGap(incumbent, lp.bound) || !settings.branchAndBound {
+            let proven = rounding.fractional == 0 || withinGap(incumbent, lp.bound)
+            return finish(problem, choice: menus.choice, bound: lp.bound, nu: lp.nu, fractional: rounding.fractional,
+                          bestReachable: reach.bestReachable, proven: proven, relaxation: rounding.relaxation)
+        }
+        return exactSearch(problem, menus: menus, lp: lp, rounding: rounding, incumbent: incumbent,
+                           bestReachable: reach.bestReachable)
+    }
 
-        // Per target: best reachable mean quality; per client: weight w-coefficient denominators.
+    // MARK: - Stages
+
+    /// Per target, the best mean quality its members reach (each on its best candidate), whether
+    /// some target is out of reach even so, and which clients belong to some target.
+    private func reachability(_ problem: AssignmentProblem) -> (bestReachable: [Double], inTarget: [Bool], unreachable: Bool) {
+        let metric = problem.metric
         var bestReachable: [Double] = []
-        var inTarget = [Bool](repeating: false, count: K)
+        var inTarget = [Bool](repeating: false, count: problem.candidates.count)
         for target in problem.targets {
             var sum = 0.0
             for k in target.members {
@@ -47,15 +75,34 @@ public struct AssignmentSolver: Sendable {
             !metric.meets(bestReachable[j], requirement: problem.targets[j].meanQualityTarget,
                           relativeTolerance: settings.targetTolerance)
         }
-        if unreachable {
-            return AssignmentResult(status: .infeasible, choice: [], cost: .infinity, relaxationBound: .infinity,
-                                    integerBound: .infinity, targetPrices: Array(repeating: 0, count: problem.targets.count),
-                                    fractionalClients: 0, bestReachableQuality: bestReachable, relaxation: [])
-        }
+        return (bestReachable, inTarget, unreachable)
+    }
 
-        // Stage 1: cheapest for untargeted clients, Pareto sets for the rest.
+    /// The result when no choice meets the targets.
+    private func unreachableResult(_ problem: AssignmentProblem, bestReachable: [Double]) -> AssignmentResult {
+        AssignmentResult(status: .infeasible, choice: [], cost: .infinity, relaxationBound: .infinity,
+                         integerBound: .infinity, targetPrices: Array(repeating: 0, count: problem.targets.count),
+                         fractionalClients: 0, bestReachableQuality: bestReachable, relaxation: [])
+    }
+
+    /// Stage 1's output: every client's choice so far, and the Pareto sets of the targeted ones.
+    struct ParetoMenus {
+        /// Per client: its cheapest candidate when in no target, its only Pareto candidate when
+        /// fixed; for a free client, 0 until stage 3 rounds it.
+        var choice: [Int]
+        /// Per targeted client: candidate indices, best quality first, cost strictly decreasing
+        /// (empty for a client in no target).
+        var pareto: [[Int]]
+        /// Targeted clients with more than one Pareto candidate.
+        var free: [Int]
+    }
+
+    /// Stage 1, exact pruning: the cheapest candidate for untargeted clients, Pareto sets for the rest.
+    private func paretoMenus(_ problem: AssignmentProblem, inTarget: [Bool]) -> ParetoMenus {
+        let s = problem.badnessSign
+        let K = problem.candidates.count
         var choice = [Int](repeating: 0, count: K)
-        var pareto = [[Int]](repeating: [], count: K)  // candidate indices, best quality first, cost strictly decreasing
+        var pareto = [[Int]](repeating: [], count: K)
         var free: [Int] = []
         for k in 0..<K {
             let menu = problem.candidates[k]
@@ -72,13 +119,32 @@ public struct AssignmentSolver: Sendable {
             pareto[k] = kept
             if kept.count == 1 { choice[k] = kept[0] } else { free.append(k) }
         }
-        if free.isEmpty {
-            return finish(problem, choice: choice, bound: problem.cost(of: choice), nu: .init(repeating: 0, count: problem.targets.count),
-                          fractional: 0, bestReachable: bestReachable, proven: true,
-                          relaxation: choice.map { [.init(candidate: $0, weight: 1)] })
-        }
+        return ParetoMenus(choice: choice, pareto: pareto, free: free)
+    }
 
-        // Stage 2: LP relaxation over the hull points of the free clients.
+    /// Stage 2's output: the LP relaxation over the hull points of the free clients.
+    struct Relaxation {
+        /// Per free client: its lower hull (best quality first, cost decreasing); empty otherwise.
+        var hull: [[Int]]
+        /// Per client: its targets and its row coefficient in each (`targetIncidence`).
+        var targetsOf: [[Int]]
+        var coefficient: [[Double]]
+        /// The LP's columns: one step between neighbouring hull points of a client.
+        var steps: [(client: Int, from: Int, to: Int, badness: Double)]
+        /// The LP's value of each step, y ∈ [0, 1].
+        var values: [Double]
+        /// ν_j ≥ 0 per target, in cost per unit of mean quality.
+        var nu: [Double]
+        /// The LP value: a lower bound on every choice meeting the targets.
+        var bound: Double
+    }
+
+    /// Stage 2, the LP relaxation (GLPK simplex) over the lower convex hull of each free client's
+    /// Pareto set. nil when GLPK does not return an optimum (numerical).
+    private func relax(_ problem: AssignmentProblem, menus: ParetoMenus, inTarget: [Bool]) throws(AssignmentError) -> Relaxation? {
+        let K = problem.candidates.count
+        let s = problem.badnessSign
+        let (choice, pareto, free) = (menus.choice, menus.pareto, menus.free)
         var hull = [[Int]](repeating: [], count: K)
         for k in free { hull[k] = lowerHull(problem.candidates[k], pareto[k], sign: s) }
         let (targetsOf, coefficient) = targetIncidence(problem)
@@ -125,61 +191,74 @@ public struct AssignmentSolver: Sendable {
 
         let lp: LinearSolution
         do { lp = try GLPK.solve(model) } catch { throw .glpk(error.description) }
-        guard lp.outcome == .optimal, let lpObjective = lp.objective else {
-            // The best candidates reach every target (checked above), so the LP is feasible; a
-            // failure here is numerical.
-            return AssignmentResult(status: .numericalError, choice: [], cost: .infinity, relaxationBound: -.infinity,
-                                    integerBound: -.infinity, targetPrices: Array(repeating: 0, count: problem.targets.count),
-                                    fractionalClients: 0, bestReachableQuality: bestReachable, relaxation: [])
-        }
+        guard lp.outcome == .optimal, let lpObjective = lp.objective else { return nil }
         let nu = problem.targets.indices.map { max(0, -lp.rowDuals[$0] * scale) }
         var fixedCost = 0.0
         for k in 0..<K where hull[k].isEmpty { fixedCost += problem.candidates[k][choice[k]].cost }
-        let lpBound = fixedCost + cheapestCost + lpObjective * scale
+        let bound = fixedCost + cheapestCost + lpObjective * scale
+        return Relaxation(hull: hull, targetsOf: targetsOf, coefficient: coefficient, steps: steps, values: lp.values,
+                          nu: nu, bound: bound)
+    }
 
-        // Back to weights on hull points. Steps taken out of order (possible only between steps of
-        // equal cost per badness) are re-filled in order with the same total badness removed:
-        // the rows see the same usage and the cost does not grow.
-        var relaxation: [[AssignmentResult.WeightedCandidate]] = choice.map { [.init(candidate: $0, weight: 1)] }
+    /// Stage 3's output: the relaxation as weights on candidates, and how many clients it splits.
+    struct Rounding {
+        var relaxation: [[AssignmentResult.WeightedCandidate]]
+        var fractional: Int
+    }
+
+    /// Stage 3, rounding: the LP solution back to weights on hull points, and each split client on
+    /// the best-quality candidate of its split (a feasible incumbent, repaired if rounding met a
+    /// target only within floating-point noise). Sets the free clients' `menus.choice`.
+    private func roundRelaxation(_ problem: AssignmentProblem, menus: inout ParetoMenus, lp: Relaxation) -> Rounding {
+        let K = problem.candidates.count
+        let metric = problem.metric
+        // Steps taken out of order (possible only between steps of equal cost per badness) are
+        // re-filled in order with the same total badness removed: the rows see the same usage and
+        // the cost does not grow.
+        var relaxation: [[AssignmentResult.WeightedCandidate]] = menus.choice.map { [.init(candidate: $0, weight: 1)] }
         var removedBadness = [Double](repeating: 0, count: K)
         var clientSteps = [[Int]](repeating: [], count: K)
-        for (n, step) in steps.enumerated() {
+        for (n, step) in lp.steps.enumerated() {
             clientSteps[step.client].append(n)
             removedBadness[step.client] += -step.badness * min(1, max(0, lp.values[n]))
         }
         var fractional = 0
-        for k in free {
+        for k in menus.free {
             var remaining = removedBadness[k]
             var weights: [AssignmentResult.WeightedCandidate] = []
             var previous = 1.0  // y of the previous step (the start point carries 1 − y_first)
-            var current = hull[k].last!
+            var current = lp.hull[k].last!
             for n in clientSteps[k] {
-                let size = -steps[n].badness
+                let size = -lp.steps[n].badness
                 let y = remaining >= size ? 1 : max(0, remaining / size)
                 remaining -= y * size
                 if previous - y > 1e-12 { weights.append(.init(candidate: current, weight: previous - y)) }
                 previous = y
-                current = steps[n].to
+                current = lp.steps[n].to
             }
             if previous > 1e-12 { weights.append(.init(candidate: current, weight: previous)) }
             relaxation[k] = weights
-            // Stage 3: a split client takes the best-quality candidate of its split.
+            // A split client takes the best-quality candidate of its split.
             let used = weights.filter { $0.weight > 1e-9 }
-            choice[k] = used.min { metric.isBetter(problem.candidates[k][$0.candidate].quality,
-                                                   than: problem.candidates[k][$1.candidate].quality) }!.candidate
+            menus.choice[k] = used.min { metric.isBetter(problem.candidates[k][$0.candidate].quality,
+                                                         than: problem.candidates[k][$1.candidate].quality) }!.candidate
             if (weights.map(\.weight).max() ?? 1) < 1 - 1e-9 { fractional += 1 }
         }
-        if !problem.meetsTargets(choice, relativeTolerance: settings.targetTolerance) {
-            repair(problem, choice: &choice, pareto: pareto)
+        if !problem.meetsTargets(menus.choice, relativeTolerance: settings.targetTolerance) {
+            repair(problem, choice: &menus.choice, pareto: menus.pareto)
         }
-        var incumbent = problem.cost(of: choice)
-        if fractional == 0 || withinGap(incumbent, lpBound) || !settings.branchAndBound {
-            let proven = fractional == 0 || withinGap(incumbent, lpBound)
-            return finish(problem, choice: choice, bound: lpBound, nu: nu, fractional: fractional,
-                          bestReachable: bestReachable, proven: proven, relaxation: relaxation)
-        }
+        return Rounding(relaxation: relaxation, fractional: fractional)
+    }
 
-        // Stage 4: reduced-cost fixing with the Lagrangian costs, then branch-and-bound.
+    /// Stage 4: reduced-cost fixing with the Lagrangian costs, then the exact knapsack DP (GLPK's
+    /// branch-and-bound when the DP gives up), from the rounded incumbent.
+    private func exactSearch(_ problem: AssignmentProblem, menus: ParetoMenus, lp: Relaxation, rounding: Rounding,
+                             incumbent rounded: Double, bestReachable: [Double]) -> AssignmentResult {
+        let K = problem.candidates.count
+        let s = problem.badnessSign
+        let (pareto, targetsOf, coefficient, nu) = (menus.pareto, lp.targetsOf, lp.coefficient, lp.nu)
+        var choice = menus.choice
+        var incumbent = rounded
         var w = [Double](repeating: 0, count: K)
         for k in 0..<K { for (j, a) in zip(targetsOf[k], coefficient[k]) { w[k] += nu[j] * a } }
         var minLagrangian = [Double](repeating: 0, count: K)
@@ -208,7 +287,7 @@ public struct AssignmentSolver: Sendable {
                                      targetsOf: targetsOf, coefficient: coefficient, nu: nu, incumbent: incumbent,
                                      absoluteTolerance: absoluteTolerance)
         let exact = knapsack.flatMap {
-            dynamicProgram($0, problem, survivors: survivors, branching: branching, fixed: choice, lowerBound: lpBound)
+            dynamicProgram($0, problem, survivors: survivors, branching: branching, fixed: choice, lowerBound: lp.bound)
         }
         if case .optimal(let exactChoice, let exactCost)? = exact {
             if exactCost < incumbent, problem.meetsTargets(exactChoice, relativeTolerance: settings.targetTolerance) {
@@ -219,7 +298,7 @@ public struct AssignmentSolver: Sendable {
         } else if settings.stopSignal?.isStopped != true {
             if case .bound(let value)? = exact { provenBound = value }
             // Several target rows whose DP gave up: the one-row surrogate may still prove more.
-            if let knapsack, let value = surrogateBound(knapsack, lowerBound: lpBound) {
+            if let knapsack, let value = surrogateBound(knapsack, lowerBound: lp.bound) {
                 provenBound = max(provenBound ?? -.infinity, value)
             }
             if let improved = branchAndBound(problem, survivors: survivors, branching: branching, fixed: choice,
@@ -232,8 +311,8 @@ public struct AssignmentSolver: Sendable {
                 proven = improved.proven
             }
         }
-        var result = finish(problem, choice: choice, bound: lpBound, nu: nu, fractional: fractional,
-                            bestReachable: bestReachable, proven: proven, relaxation: relaxation)
+        var result = finish(problem, choice: choice, bound: lp.bound, nu: nu, fractional: rounding.fractional,
+                            bestReachable: bestReachable, proven: proven, relaxation: rounding.relaxation)
         if let provenBound {
             // Valid for every choice: those the reduced-cost fixing dropped cannot beat the
             // incumbent, and the DP's (or the surrogate's) proven bound covers the rest.

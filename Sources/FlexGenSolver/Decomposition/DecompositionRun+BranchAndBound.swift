@@ -38,13 +38,13 @@ extension DecompositionRun {
         var demandF = 0.0, demandB = 0.0
         let options = assignment.choice.enumerated().map { allowed[$0.offset][$0.element] }
         if useInteger {
-            for (k, n) in options.enumerated() { demandF += priced.computeRate[k][n]; demandB += priced.bandwidth[k][n] }
+            for (k, n) in options.enumerated() { demandF += priced.computeRate(k, n); demandB += priced.bandwidth(k, n) }
         } else {
             for (k, split) in assignment.relaxation.enumerated() {
                 for part in split {
                     let n = allowed[k][part.candidate]
-                    demandF += part.weight * priced.computeRate[k][n]
-                    demandB += part.weight * priced.bandwidth[k][n]
+                    demandF += part.weight * priced.computeRate(k, n)
+                    demandB += part.weight * priced.bandwidth(k, n)
                 }
             }
         }

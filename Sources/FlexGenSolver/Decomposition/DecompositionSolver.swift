@@ -67,9 +67,21 @@ struct DecompositionRun {
     let computeBudget: Double
     let bandwidthBudget: Double
 
-    /// Warm starts of the oracle, per client and option.
-    var responses: [[ClientResponse?]]
-    /// Solved allocations by assignment (option indices per client).
+    /// Where client k's options start in the flat per-option arrays: client k's option n is entry
+    /// `optionStart[k] + n` (k's options end at `optionStart[k + 1]`). Per-option state is kept in
+    /// flat arrays rather than one array per client: at 10^5 clients the per-client arrays'
+    /// headers and the full `ClientResponse`s kept only as warm starts were most of the memory.
+    let optionStart: [Int]
+    /// Warm starts of the oracle per option (flat, see `optionStart`): the last response's compute
+    /// time (NaN before the first) and spectral efficiency, the two fields a warm start reads
+    /// (`ClientOracle.evaluate(_:computePrice:bandwidthPrice:warmStart:)`).
+    var warmComputeTimeS: [Double]
+    var warmEfficiency: [Double]
+    /// Solved allocations by assignment (option indices per client). Only the first result for an
+    /// assignment is returned whole; the cache keeps it without its per-client responses and
+    /// iterations (callers of a cached result read its status, energy, bound, prices and
+    /// diagnostics), since at 10^5 clients each would hold ~17 MB; the incumbent's whole result is
+    /// in `best`.
     var allocations: [[Int]: AllocationResult] = [:]
     var best: (choice: [Int], allocation: AllocationResult, energy: Double)?
     var bestBound = -Double.infinity
@@ -88,7 +100,12 @@ struct DecompositionRun {
         }
         self.computeBudget = problem.server.computeRateFlopsPerS
         self.bandwidthBudget = problem.server.bandwidthHz
-        self.responses = menus.options.map { Array(repeating: nil, count: $0.count) }
+        var optionStart = [0]
+        optionStart.reserveCapacity(menus.options.count + 1)
+        for options in menus.options { optionStart.append(optionStart.last! + options.count) }
+        self.optionStart = optionStart
+        self.warmComputeTimeS = [Double](repeating: .nan, count: optionStart.last!)
+        self.warmEfficiency = [Double](repeating: 0, count: optionStart.last!)
     }
 
     var elapsed: Double { Date().timeIntervalSince(start) }
@@ -208,14 +225,14 @@ struct DecompositionRun {
         var demandF = 0.0, demandB = 0.0
         if useInteger {
             for (k, n) in assignment.choice.enumerated() {
-                demandF += priced.computeRate[k][n]
-                demandB += priced.bandwidth[k][n]
+                demandF += priced.computeRate(k, n)
+                demandB += priced.bandwidth(k, n)
             }
         } else {
             for (k, split) in assignment.relaxation.enumerated() {
                 for part in split {
-                    demandF += part.weight * priced.computeRate[k][part.candidate]
-                    demandB += part.weight * priced.bandwidth[k][part.candidate]
+                    demandF += part.weight * priced.computeRate(k, part.candidate)
+                    demandB += part.weight * priced.bandwidth(k, part.candidate)
                 }
             }
         }
@@ -233,32 +250,41 @@ struct DecompositionRun {
         return Round(cut: cut, choice: assignment.choice, allocation: energy == nil ? nil : allocation)
     }
 
+    /// Every option priced at (μ, λ): the assignment's menus (nested, as `AssignmentProblem`
+    /// takes them) and each option's compute rate and band (flat, see `optionStart`).
     struct Priced {
         var candidates: [[AssignmentProblem.Candidate]]
-        var computeRate: [[Double]]
-        var bandwidth: [[Double]]
+        var computeRates: [Double]
+        var bandwidths: [Double]
+        let optionStart: [Int]
+        /// Client k's option n's compute rate (FLOP/s) and band (Hz) at these prices.
+        func computeRate(_ k: Int, _ n: Int) -> Double { computeRates[optionStart[k] + n] }
+        func bandwidth(_ k: Int, _ n: Int) -> Double { bandwidths[optionStart[k] + n] }
     }
 
     mutating func price(mu: Double, lambda: Double) -> Priced {
         let configs = problem.profile.configs
         var candidates: [[AssignmentProblem.Candidate]] = []
-        var rates: [[Double]] = [], bands: [[Double]] = []
+        var rates = [Double](repeating: 0, count: optionStart.last!), bands = rates
         candidates.reserveCapacity(menus.options.count)
         for k in menus.options.indices {
-            var row: [AssignmentProblem.Candidate] = [], f: [Double] = [], b: [Double] = []
+            var row: [AssignmentProblem.Candidate] = []
+            row.reserveCapacity(menus.options[k].count)
             for (n, c) in menus.options[k].enumerated() {
+                let i = optionStart[k] + n
+                let start = warmComputeTimeS[i]
                 let response = ClientOracle.evaluate(menus.tasks[k][n], computePrice: mu, bandwidthPrice: lambda,
-                                                     warmStart: responses[k][n])
-                responses[k][n] = response
+                                                     startComputeTimeS: start.isNaN ? nil : start,
+                                                     efficiencyHint: warmEfficiency[i])
+                warmComputeTimeS[i] = response.computeTimeS
+                warmEfficiency[i] = response.spectralEfficiency
                 row.append(.init(configuration: c, cost: response.value, quality: configs[c].quality))
-                f.append(response.computeRateFlopsPerS)
-                b.append(response.bandwidthHz)
+                rates[i] = response.computeRateFlopsPerS
+                bands[i] = response.bandwidthHz
             }
             candidates.append(row)
-            rates.append(f)
-            bands.append(b)
         }
-        return Priced(candidates: candidates, computeRate: rates, bandwidth: bands)
+        return Priced(candidates: candidates, computeRates: rates, bandwidths: bands, optionStart: optionStart)
     }
 
     /// Allocation of an assignment (option index per client), cached; updates the incumbent.
@@ -269,7 +295,10 @@ struct DecompositionRun {
         allocationSettings.timeLimitS = max(1e-3, min(allocationSettings.timeLimitS, settings.timeLimitS - elapsed))
         let result = try AllocationSolver(settings: allocationSettings)
             .solve(tasks: tasks, computeRateFlopsPerS: computeBudget, bandwidthHz: bandwidthBudget)
-        allocations[choice] = result
+        var cached = result
+        cached.clients = []
+        cached.iterations = []
+        allocations[choice] = cached
         if result.status.certifiesSolution, let energy = result.energyJ, meetsTargets(choice) {
             if best == nil || energy < best!.energy { best = (choice, result, energy) }
         }
@@ -330,129 +359,6 @@ struct DecompositionRun {
             }
             if radius < 1e-7 { break }
         }
-        return nil
-    }
-
-    // MARK: - Phase 3
-
-    mutating func enumerate() throws -> SolutionStatus? {
-        guard let incumbent = best else { return nil }
-        let configs = problem.profile.configs
-        let K = menus.options.count
-        // Several price vectors around the best one: each gives a valid bound, so a node is
-        // pruned when the largest of them reaches the incumbent. Assignments whose resource mix
-        // differs from the optimum's are cut off by prices that charge that mix more.
-        let (mu0, lambda0, nu0) = bestPrices
-        let muStep = max(mu0, 0.1 * lambda0 * bandwidthBudget / computeBudget)
-        var priceVectors: [(mu: Double, lambda: Double, nu: [Double])] = []
-        for lambdaFactor in [1.0, 0.8, 1.25, 0.6, 1.6] {
-            for muOffset in [0.0, 0.5, -0.5] {
-                for nuFactor in [1.0, 0.8, 1.25] {
-                    let mu = mu0 + muOffset * muStep
-                    guard mu >= 0 else { continue }
-                    priceVectors.append((mu, lambda0 * lambdaFactor, nu0.map { $0 * nuFactor }))
-                }
-            }
-        }
-        var lagrangians: [[[Double]]] = []   // [price vector][client][option]
-        var constants: [Double] = []
-        for (mu, lambda, nu) in priceVectors {
-            let priced = price(mu: mu, lambda: lambda)
-            // Lagrangian costs L_kc = φ_kc + w_k s q_c and the constant.
-            var w = [Double](repeating: 0, count: K)
-            var constant = -mu * computeBudget - lambda * bandwidthBudget
-            for (j, target) in targets.enumerated() where !target.members.isEmpty && j < nu.count {
-                constant -= nu[j] * sign * target.meanQualityTarget
-                for k in target.members { w[k] += nu[j] / Double(target.members.count) }
-            }
-            lagrangians.append((0..<K).map { k in priced.candidates[k].map { $0.cost + w[k] * sign * $0.quality } })
-            constants.append(constant)
-        }
-        let P = priceVectors.count
-        let lagrangian = lagrangians[0]
-        let minimum = lagrangian.map { $0.min()! }
-        let minima = lagrangians.map { $0.map { $0.min()! } }
-        let order = (0..<K).sorted {
-            (lagrangian[$0].max()! - minimum[$0]) > (lagrangian[$1].max()! - minimum[$1])
-        }
-        let optionOrder = lagrangian.map { row in row.indices.sorted { row[$0] < row[$1] } }
-        // Per target: badness sums and the best badness still reachable by the unassigned members.
-        let badness: [[Double]] = menus.options.map { $0.map { sign * configs[$0].quality } }
-        var membership = [[(target: Int, weight: Double)]](repeating: [], count: K)
-        for (j, target) in targets.enumerated() where !target.members.isEmpty {
-            for k in target.members { membership[k].append((j, 1 / Double(target.members.count))) }
-        }
-        var remainingBest = targets.map { target -> Double in
-            target.members.isEmpty ? 0 : target.members.reduce(0) { $0 + badness[$1].min()! / Double(target.members.count) }
-        }
-        var used = [Double](repeating: 0, count: targets.count)
-        let allowance = targets.map { sign * $0.meanQualityTarget }
-
-        var upper = incumbent.energy
-        var prunedMinimum = Double.infinity
-        var leafMinimum = Double.infinity
-        var aborted = false
-        var choice = [Int](repeating: 0, count: K)
-        var partials = (0..<P).map { p in constants[p] + minima[p].reduce(0, +) }
-        func bound() -> Double {
-            var value = -Double.infinity
-            for p in 0..<P where partials[p] > value { value = partials[p] }
-            return value
-        }
-        let allocationsBefore = allocations.count
-
-        func slackOK(_ j: Int) -> Bool {
-            let limit = allowance[j] + settings.assignment.targetTolerance * max(abs(allowance[j]), 1e-300)
-            return used[j] + remainingBest[j] <= limit
-        }
-
-        func visit(_ depth: Int) throws {
-            if aborted { return }
-            enumeratedNodes += 1
-            if enumeratedNodes > settings.enumerationNodeLimit
-                || allocations.count - allocationsBefore > settings.enumerationAllocationLimit || outOfTime {
-                aborted = true
-                return
-            }
-            let nodeBound = bound()
-            if nodeBound >= upper * (1 - settings.gapTolerance) {
-                prunedMinimum = min(prunedMinimum, nodeBound)
-                return
-            }
-            if depth == K {
-                guard meetsTargets(choice) else { return }
-                let result = try allocate(choice)
-                if result.status.certifiesSolution, let energy = result.energyJ {
-                    upper = min(upper, energy)
-                    leafMinimum = min(leafMinimum, result.lowerBoundJ ?? energy)
-                } else if result.status != .infeasible {
-                    aborted = true  // an allocation that stopped early proves nothing
-                }
-                return
-            }
-            let k = order[depth]
-            for n in optionOrder[k] {
-                choice[k] = n
-                for p in 0..<P { partials[p] += lagrangians[p][k][n] - minima[p][k] }
-                for (j, weight) in membership[k] {
-                    used[j] += weight * badness[k][n]
-                    remainingBest[j] -= weight * badness[k].min()!
-                }
-                let feasible = membership[k].allSatisfy { slackOK($0.target) }
-                if feasible { try visit(depth + 1) }
-                for (j, weight) in membership[k] {
-                    used[j] -= weight * badness[k][n]
-                    remainingBest[j] += weight * badness[k].min()!
-                }
-                for p in 0..<P { partials[p] -= lagrangians[p][k][n] - minima[p][k] }
-                if aborted { return }
-            }
-        }
-        try visit(0)
-        if aborted { return outOfTime ? .timeLimit : nil }
-        let completeBound = min(prunedMinimum, leafMinimum)
-        if completeBound.isFinite, completeBound > bestBound { bestBound = completeBound }
-        if completeBound == .infinity, let best { bestBound = max(bestBound, best.energy) }
         return nil
     }
 

@@ -81,6 +81,12 @@ func loadSolution(_ path: String) throws -> Solution {
     do { return try SolutionFile.load(path: path) } catch let error as InputError { throw error.inFile(path) }
 }
 
+/// Loads a solution file and lists the keys FlexGen does not read in it (one parse), tagging
+/// every issue with the file name.
+func loadSolutionListingUnknownKeys(_ path: String) throws -> (solution: Solution, unknownKeys: [String]) {
+    do { return try SolutionFile.loadListingUnknownKeys(path: path) } catch let error as InputError { throw error.inFile(path) }
+}
+
 /// Loads a profile file, tagging every issue with the file name.
 func loadProfile(_ path: String) throws -> Profile {
     do { return try ProfileFile.load(path: path) } catch let error as InputError { throw error.inFile(path) }
