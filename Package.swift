@@ -73,7 +73,10 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
-        ]),
+        ],
+        // A copy of docs/schemas, from which the OpenAPI document is built (FlexGenServiceTests
+        // fails when the copy differs: `cp docs/schemas/*.schema.json Sources/FlexGenService/Schemas/`).
+        resources: [.copy("Schemas")]),
         // Embedding the solver in a few lines; built (and run) by FlexGenServiceTests.
         .executableTarget(name: "flexgen-embed-example", dependencies: ["FlexGen"], path: "Examples/EmbedSolver"),
         .executableTarget(name: "flexgen", dependencies: [
@@ -88,16 +91,20 @@ let package = Package(
         .executableTarget(name: "flexgen-bench-assignment", dependencies: ["FlexGenSolver", "FlexGenScenarios", "FlexGenModel"],
                           path: "benchmarks/assignment"),
 
+        // Test support: a strict validator for the JSON Schema subset docs/schemas uses.
+        .target(name: "JSONSchemaSubset", dependencies: ["FlexGenIO"], path: "Tests/JSONSchemaSubset"),
         .testTarget(name: "FlexGenBenchTests", dependencies: ["FlexGenBench", "FlexGenModel"]),
-        .testTarget(name: "FlexGenModelTests", dependencies: ["FlexGenModel", "FlexGenIO", "FlexGenScenarios", "FlexGenNumerics"]),
+        .testTarget(name: "FlexGenModelTests", dependencies: ["FlexGenModel", "FlexGenIO", "FlexGenScenarios", "FlexGenNumerics",
+                                                       "JSONSchemaSubset"]),
         .testTarget(name: "FlexGenNumericsTests", dependencies: ["FlexGenNumerics"]),
         .testTarget(name: "FlexGenGLPKTests", dependencies: ["FlexGenGLPK"]),
         .testTarget(name: "FlexGenLinearAlgebraTests", dependencies: ["FlexGenLinearAlgebra"]),
         .testTarget(name: "FlexGenSolverTests", dependencies: ["FlexGenSolver", "FlexGenModel", "FlexGenScenarios"]),
-        .testTarget(name: "FlexGenSamplerTests", dependencies: ["FlexGenSampler", "FlexGenNumerics", "FlexGenScenarios"]),
+        .testTarget(name: "FlexGenSamplerTests", dependencies: ["FlexGenSampler", "FlexGenNumerics", "FlexGenScenarios",
+                                                         "JSONSchemaSubset"]),
         .testTarget(name: "FlexGenCLITests", dependencies: ["FlexGen"]),
         .testTarget(name: "FlexGenServiceTests", dependencies: [
-            "FlexGen", "FlexGenSampler", "FlexGenService", "FlexGenNumerics",
+            "FlexGen", "FlexGenSampler", "FlexGenService", "FlexGenNumerics", "JSONSchemaSubset",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

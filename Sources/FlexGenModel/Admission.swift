@@ -28,6 +28,17 @@ public struct Admission: Codable, Sendable, Hashable {
             self.reason = reason
             self.message = message
         }
+
+        enum CodingKeys: String, CodingKey, CaseIterable { case id, reason, message }
+
+        /// Strict, like the block around it.
+        public init(from decoder: any Decoder) throws {
+            try decoder.rejectUnknownKeys(CodingKeys.self)
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            id = try c.decode(String.self, forKey: .id)
+            reason = try c.decode(Reason.self, forKey: .reason)
+            message = try c.decode(String.self, forKey: .message)
+        }
     }
 
     public var mode: Mode
@@ -47,5 +58,21 @@ public struct Admission: Codable, Sendable, Hashable {
         self.admittedPriority = admittedPriority
         self.admittedPriorityUpperBound = admittedPriorityUpperBound
         self.rejected = rejected
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case mode, admittedCount, admittedPriority, admittedPriorityUpperBound, rejected
+    }
+
+    /// Strict, unlike the rest of a solution: the block is FlexGen's own (docs/formats.md), so an
+    /// unknown key is a typo, not another writer's extension.
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        mode = try c.decode(Mode.self, forKey: .mode)
+        admittedCount = try c.decode(Int.self, forKey: .admittedCount)
+        admittedPriority = try c.decode(Double.self, forKey: .admittedPriority)
+        admittedPriorityUpperBound = try c.decode(Double.self, forKey: .admittedPriorityUpperBound)
+        rejected = try c.decode([Rejection].self, forKey: .rejected)
     }
 }

@@ -47,9 +47,9 @@ public struct Client: Codable, Sendable, Hashable, Identifiable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         id = try c.decode(String.self, forKey: .id)
         deadlineS = try c.decode(Double.self, forKey: .deadlineS)
-        uplinkDelayS = try c.decodeIfPresent(Double.self, forKey: .uplinkDelayS) ?? 0
-        let db = try c.decodeIfPresent(Double.self, forKey: .channelGainDb)
-        let linear = try c.decodeIfPresent(Double.self, forKey: .channelGain)
+        uplinkDelayS = try c.decodeUnlessAbsent(Double.self, forKey: .uplinkDelayS) ?? 0
+        let db = try c.decodeUnlessAbsent(Double.self, forKey: .channelGainDb)
+        let linear = try c.decodeUnlessAbsent(Double.self, forKey: .channelGain)
         switch (db, linear) {
         case (let db?, nil): channelGain = .decibels(db)
         case (nil, let g?): channelGain = .linear(g)
@@ -63,8 +63,8 @@ public struct Client: Codable, Sendable, Hashable, Identifiable {
                 debugDescription: "required field is missing: give exactly one of channelGainDb and channelGain"))
         }
         imageBits = try c.decode(Double.self, forKey: .imageBits)
-        qualityRequirement = try c.decodeIfPresent(Double.self, forKey: .qualityRequirement)
-        priority = try c.decodeIfPresent(Double.self, forKey: .priority)
+        qualityRequirement = try c.decodeUnlessAbsent(Double.self, forKey: .qualityRequirement)
+        priority = try c.decodeUnlessAbsent(Double.self, forKey: .priority)
     }
 
     public func encode(to encoder: any Encoder) throws {

@@ -5,10 +5,16 @@
 public struct InputIssue: Sendable, Hashable, CustomStringConvertible {
     public var path: String
     public var reason: String
+    /// Whether the issue breaks a relation between values (duplicate ids, a service target naming
+    /// an unknown client, a repeated (width, steps)) rather than a rule on one value: the rules JSON
+    /// Schema cannot state, so a document can satisfy docs/schemas and still have such an issue.
+    /// The HTTP service answers these with 422, schema violations with 400 (docs/service.md).
+    public var isRelational: Bool
 
-    public init(path: String, reason: String) {
+    public init(path: String, reason: String, isRelational: Bool = false) {
         self.path = path
         self.reason = reason
+        self.isRelational = isRelational
     }
 
     public var description: String { path.isEmpty ? reason : "\(path): \(reason)" }

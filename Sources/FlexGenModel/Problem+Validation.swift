@@ -37,7 +37,8 @@ extension Problem {
                 issues.append(.init(path: "\(at).id", reason: "must not be empty"))
             } else if let first = firstIndexOfId[client.id] {
                 issues.append(.init(path: "\(at).id",
-                                    reason: "duplicate id \"\(client.id)\" (already used by clients[\(first)])"))
+                                    reason: "duplicate id \"\(client.id)\" (already used by clients[\(first)])",
+                                    isRelational: true))
             } else {
                 firstIndexOfId[client.id] = k
             }
@@ -73,7 +74,7 @@ extension Problem {
                 // Covers every client: with none, the group mean is undefined (as for an explicit []).
                 if clients.isEmpty {
                     issues.append(.init(path: at, reason: "covers every client, but the problem has none: "
-                                            + "the mean quality of an empty group is undefined"))
+                                            + "the mean quality of an empty group is undefined", isRelational: true))
                 }
                 continue
             }
@@ -84,7 +85,7 @@ extension Problem {
             var seen: Set<String> = []
             for (i, id) in ids.enumerated() {
                 if firstIndexOfId[id] == nil {
-                    issues.append(.init(path: "\(at).clients[\(i)]", reason: "names unknown client \"\(id)\""))
+                    issues.append(.init(path: "\(at).clients[\(i)]", reason: "names unknown client \"\(id)\"", isRelational: true))
                 } else if !seen.insert(id).inserted {
                     issues.append(.init(path: "\(at).clients[\(i)]", reason: "names client \"\(id)\" twice"))
                 }

@@ -40,7 +40,7 @@ public struct Problem: Codable, Sendable, Hashable {
         server = try c.decode(Server.self, forKey: .server)
         (profile, profilePath) = try decodeProfile(c, key: .profile, decoder: decoder)
         clients = try c.decode([Client].self, forKey: .clients)
-        serviceTargets = try c.decodeIfPresent([ServiceTarget].self, forKey: .serviceTargets) ?? []
+        serviceTargets = try c.decodeUnlessAbsent([ServiceTarget].self, forKey: .serviceTargets) ?? []
     }
 
     public func encode(to encoder: any Encoder) throws {

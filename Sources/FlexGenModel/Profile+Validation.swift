@@ -31,7 +31,8 @@ extension Profile {
                 issues.append(.init(path: "\(at).quality", reason: "must be a finite number, got \(config.quality)"))
             }
             if let first = firstIndexOfKey[config.key] {
-                issues.append(.init(path: at, reason: "duplicate configuration \(config.key) (same as configs[\(first)])"))
+                issues.append(.init(path: at, reason: "duplicate configuration \(config.key) (same as configs[\(first)])",
+                                    isRelational: true))
             } else {
                 firstIndexOfKey[config.key] = i
             }

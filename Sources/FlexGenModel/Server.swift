@@ -49,6 +49,6 @@ public struct Server: Codable, Sendable, Hashable {
         computeRateFlopsPerS = try c.decode(Double.self, forKey: .computeRateFlopsPerS)
         energyPerFlopJ = try c.decode(Double.self, forKey: .energyPerFlopJ)
         dvfsCoefficient = try c.decode(Double.self, forKey: .dvfsCoefficient)
-        maxJobComputeRateFlopsPerS = try c.decodeIfPresent(Double.self, forKey: .maxJobComputeRateFlopsPerS)
+        maxJobComputeRateFlopsPerS = try c.decodeUnlessAbsent(Double.self, forKey: .maxJobComputeRateFlopsPerS)
     }
 }

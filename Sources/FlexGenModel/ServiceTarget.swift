@@ -15,7 +15,7 @@ public struct ServiceTarget: Codable, Sendable, Hashable {
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        clients = try c.decodeIfPresent([String].self, forKey: .clients)
+        clients = try c.decodeUnlessAbsent([String].self, forKey: .clients)
         meanQualityTarget = try c.decode(Double.self, forKey: .meanQualityTarget)
     }
 

@@ -87,6 +87,7 @@ public struct Solution: Codable, Sendable, Hashable {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         try checkFormat(c, key: .format, expected: Self.formatName, codingPath: decoder.codingPath)
+        try decoder.checkSchemaDeclaration()
         problem = try c.decode(String.self, forKey: .problem)
         solver = try c.decode(String.self, forKey: .solver)
         status = try c.decode(SolutionStatus.self, forKey: .status)
@@ -107,7 +108,7 @@ public struct Solution: Codable, Sendable, Hashable {
     public static func unknownKeys(inJSON object: Any) -> [String] {
         guard let top = object as? [String: Any] else { return [] }
         let known = Set(CodingKeys.allCases.map(\.stringValue))
-        var paths = top.keys.filter { !known.contains($0) }.sorted()
+        var paths = top.keys.filter { !known.contains($0) && $0 != schemaDeclarationKey }.sorted()
         if let prices = top["prices"] as? [String: Any] {
             let priceKeys = Set(Prices.CodingKeys.allCases.map(\.stringValue))
             if !Set(prices.keys).isSubset(of: priceKeys) || prices["computeJPerFlopsPerS"] == nil

@@ -6,9 +6,15 @@ struct AnyCodingKey: CodingKey, Hashable {
     init(intValue: Int) { self.stringValue = "\(intValue)"; self.intValue = intValue }
 }
 
+/// The key an editor reads to find a document's JSON Schema (docs/formats.md, "Editor validation").
+/// Every input format accepts it at the top level of a document, as a string whose value FlexGen
+/// ignores; anywhere else it is an unknown key like any other.
+public let schemaDeclarationKey = "$schema"
+
 extension Decoder {
     /// Rejects keys the format does not define, so that a typo such as `deadlineSec`
-    /// never silently becomes a default.
+    /// never silently becomes a default. At the top level of a document a string `"$schema"` is
+    /// allowed (`schemaDeclarationKey`), so that every format decoded through here accepts it.
     func rejectUnknownKeys<Key: CodingKey & CaseIterable>(_ known: Key.Type) throws {
         if let screening = self as? any UnknownKeyScreening {
             // The decoder answers without building a key list; the error itself comes from below.
@@ -17,11 +23,35 @@ extension Decoder {
         guard let container = try? container(keyedBy: AnyCodingKey.self) else { return }
         let names = Set(Key.allCases.map(\.stringValue))
         for key in container.allKeys where !names.contains(key.stringValue) {
+            if key.stringValue == schemaDeclarationKey && codingPath.isEmpty {
+                _ = try container.decode(String.self, forKey: key)
+                continue
+            }
             let expected = Key.allCases.map(\.stringValue).joined(separator: ", ")
             throw DecodingError.dataCorrupted(.init(
                 codingPath: codingPath + [key],
                 debugDescription: "unknown key (expected one of: \(expected))"))
         }
+    }
+}
+
+extension Decoder {
+    /// For the formats read leniently (a solution): a top-level `"$schema"` must be a string, as in
+    /// the strict formats (`rejectUnknownKeys`); its value is ignored.
+    func checkSchemaDeclaration() throws {
+        guard codingPath.isEmpty, let container = try? container(keyedBy: AnyCodingKey.self) else { return }
+        let key = AnyCodingKey(stringValue: schemaDeclarationKey)
+        if container.contains(key) { _ = try container.decode(String.self, forKey: key) }
+    }
+}
+
+extension KeyedDecodingContainer {
+    /// The value of an optional field: nil when the key is absent. Unlike `decodeIfPresent`, an
+    /// explicit `null` is an error ("expected a number, got null"): the strict formats have no null,
+    /// and reading it as "absent" let `"channelGainDb": null` beside `channelGain` through although
+    /// the schema (docs/schemas) allows exactly one of the two keys.
+    func decodeUnlessAbsent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
+        contains(key) ? try decode(T.self, forKey: key) : nil
     }
 }
 

@@ -26,12 +26,16 @@ public struct APIError: Error, Sendable, HTTPResponseError {
         self.init(status, issues: [InputIssue(path: path, reason: reason)], headers: headers)
     }
 
-    /// 400 with every issue of a rejected input, paths prefixed with `prefix` (`problem.`).
+    /// Every issue of a rejected input, paths prefixed with `prefix` (`problem.`): 400 when the
+    /// body breaks its JSON Schema (docs/schemas), 422 when it satisfies the schema and breaks only
+    /// relations between values that no schema states (`InputIssue.isRelational`: duplicate ids, a
+    /// service target naming an unknown client, a repeated (width, steps)).
     public static func badInput(_ error: InputError, prefix: String = "") -> APIError {
-        APIError(.badRequest, issues: error.issues.map { issue in
+        let relational = !error.issues.isEmpty && error.issues.allSatisfy(\.isRelational)
+        return APIError(relational ? .unprocessableContent : .badRequest, issues: error.issues.map { issue in
             InputIssue(path: prefix.isEmpty ? issue.path : (issue.path.isEmpty ? prefix : "\(prefix).\(issue.path)")
                            .replacingOccurrences(of: ".[", with: "["),
-                       reason: issue.reason)
+                       reason: issue.reason, isRelational: issue.isRelational)
         })
     }
 

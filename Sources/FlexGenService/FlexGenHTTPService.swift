@@ -13,7 +13,8 @@ import FlexGenSampler
 /// - `POST /v1/solve[?solver=NAME][&admission=max-served]`: a `flexgen-problem/1` with its profile inline → a
 ///   `flexgen-solution/1`. 200 for every verdict (optimal, feasible, infeasible with diagnostics,
 ///   `time_limit`/`iteration_limit` with a checked solution); 503 when the time limit came before
-///   any feasible solution; 500 for `numerical_error`.
+///   any feasible solution, 422 when the iteration limit did or the instance overflows Double
+///   (`numerical_error` with an `overflow` diagnostic); 500 for any other `numerical_error`.
 /// - `POST /v1/check`: `{"problem": …, "solution": …}` → `EvaluationReport` (200 whatever the verdict).
 /// - `POST /v1/validate`: `{"problem": …, "solution": …, "seeds": n, "samplesPerSeed": n}` →
 ///   `ValidationReport` (200 whatever the verdict): the built-in digits model re-measures the
@@ -80,8 +81,9 @@ public struct FlexGenHTTPService: Sendable {
         router.get(RouterPath(Route.metrics.path)) { _, _ in
             JSONResponse.raw(self.metrics.render(), contentType: "text/plain; version=0.0.4; charset=utf-8")
         }
+        let openAPI = OpenAPIDocument.json(authenticated: configuration.authToken != nil, metricsPublic: configuration.metricsPublic)
         router.get(RouterPath(Route.openAPI.path)) { _, _ in
-            JSONResponse.raw(OpenAPIDocument.json, contentType: "application/json")
+            JSONResponse.raw(openAPI, contentType: "application/json")
         }
         let port = configuration.port
         // One table per application: every connection's guard admits itself against it.
@@ -184,13 +186,24 @@ public struct FlexGenHTTPService: Sendable {
             let stoppedWithSolution = solution.hasAllocation
                 && Evaluation(problem: problem, solution: solution).isFeasible
             if !stoppedWithSolution {
-                let limit = solution.status == .timeLimit
-                    ? "the time limit of \(configuration.timeLimitS) s (--time-limit)" : "the iteration limit"
-                throw APIError(.serviceUnavailable, reason: "the solver reached \(limit) before finding a feasible solution",
+                guard solution.status == .timeLimit else {
+                    // The iteration limit does not depend on the server's load: a retry would stop at
+                    // the same place, so it is not a 503 (which says "try again later").
+                    throw APIError(.unprocessableContent,
+                                   reason: "the solver reached its iteration limit before finding a feasible solution for this instance",
+                                   headers: headers)
+                }
+                throw APIError(.serviceUnavailable,
+                               reason: "the solver reached the time limit of \(configuration.timeLimitS) s (--time-limit) before finding a feasible solution",
                                headers: headers)
             }
         case .numericalError:
             let detail = solution.diagnostics?.map(\.description).joined(separator: "; ") ?? ""
+            if solution.diagnostics?.first?.constraint == FlexGenSolver.overflowConstraint {
+                // Valid input whose energy leaves Double's range: the instance, not the server, is at fault.
+                throw APIError(.unprocessableContent, path: "", reason: "the solver cannot represent this instance: \(detail)",
+                               headers: headers)
+            }
             throw APIError(.internalServerError,
                            reason: "the solver hit a numerical error" + (detail.isEmpty ? "" : ": \(detail)"), headers: headers)
         }

@@ -82,13 +82,36 @@ enum RequestDecoding {
         } catch let error as InputError {
             throw APIError.badInput(error, prefix: "problem")
         }
+        try refuseIgnoredSolutionKeys(data, decoded: request.solution)
         return request
+    }
+
+    /// A solution inside a request is read strictly, as its schema (docs/schemas,
+    /// `embeddedSolution`) says: a key FlexGen would read past (`flexgen check` warns about it on
+    /// the command line, where a person reads the warning), a `prices` that is not FlexGen's, or a
+    /// `$schema` (only a document's top level may have one) is a 400 naming it, because an HTTP
+    /// client sees no warning and a typo in an optional field (`lowerBoundJ`) would go unnoticed.
+    static func refuseIgnoredSolutionKeys(_ data: Data, decoded: Solution) throws {
+        guard let body = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let solution = body["solution"] as? [String: Any] else { return }
+        var paths = Solution.unknownKeys(inJSON: solution)
+        if solution[schemaDeclarationKey] != nil { paths.insert(schemaDeclarationKey, at: 0) }
+        if let prices = solution["prices"], !(prices is NSNull), decoded.prices == nil, !paths.contains("prices") {
+            paths.append("prices")
+        }
+        guard !paths.isEmpty else { return }
+        throw APIError(.badRequest, issues: paths.map { path in
+            InputIssue(path: "solution.\(path)", reason: path == "prices"
+                ? "not FlexGen's prices extension (computeJPerFlopsPerS, bandwidthJPerHz and optionally serviceTargets, all numbers)"
+                : "unknown key: a solution sent to the service is read strictly (flexgen check reads past it with a warning)")
+        })
     }
 }
 
 /// A request body with a problem (validated on decoding) and a solution.
 protocol ProblemAndSolutionRequest: Decodable, Sendable {
     var problem: Problem { get }
+    var solution: Solution { get }
 }
 
 /// Any JSON object key, to find the unknown ones.
@@ -137,7 +160,8 @@ struct ValidateRequest: ProblemAndSolutionRequest {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         problem = try c.decode(Problem.self, forKey: .problem)
         solution = try c.decode(Solution.self, forKey: .solution)
-        seeds = try c.decodeIfPresent(Int.self, forKey: .seeds)
-        samplesPerSeed = try c.decodeIfPresent(Int.self, forKey: .samplesPerSeed)
+        // As in the formats, null is not "absent" (the schema says integer).
+        seeds = c.contains(.seeds) ? try c.decode(Int.self, forKey: .seeds) : nil
+        samplesPerSeed = c.contains(.samplesPerSeed) ? try c.decode(Int.self, forKey: .samplesPerSeed) : nil
     }
 }

@@ -62,6 +62,10 @@ public struct FlexGenSolver: Sendable, Hashable {
     /// violation means a solver bug: the solution is withdrawn (`numerical_error`, no decisions,
     /// the violations as diagnostics), never returned silently wrong. A solution with no
     /// allocation has nothing to check.
+    /// The diagnostic `constraint` of a `numerical_error` caused by the instance's magnitudes, not the
+    /// solver: the recomputed total energy is not a finite Double.
+    public static let overflowConstraint = "overflow"
+
     static func check(_ solution: inout Solution, problem: Problem, tolerance: Double) -> Evaluation? {
         guard solution.hasAllocation else { return nil }
         let evaluation = Evaluation(problem: problem, solution: solution, relativeTolerance: tolerance)
@@ -76,6 +80,15 @@ public struct FlexGenSolver: Sendable, Hashable {
                 Diagnostic(constraint: $0.kind.rawValue, clients: $0.clients,
                            message: "the \(solver) solution failed its own check: \($0.message)",
                            serviceTarget: $0.serviceTarget)
+            }
+            if !evaluation.totalEnergyJ.isFinite {
+                // Not a solver fault but the instance's scale: its energy (or a quantity on the way)
+                // leaves Double's range. Said first, under its own name, so that a caller can tell
+                // the two apart (the HTTP service answers this one 422, a solver fault 500).
+                solution.diagnostics?.insert(Diagnostic(
+                    constraint: Self.overflowConstraint, clients: [],
+                    message: "the recomputed total energy is \(evaluation.totalEnergyJ): this instance's magnitudes "
+                        + "exceed Double arithmetic (rescale its units)"), at: 0)
             }
         }
         return evaluation

@@ -121,6 +121,35 @@ struct AdmissionTests {
 
     /// Clients that cannot be served alone are rejected with the right reason, checked by the
     /// independent re-check of the reasons; with nobody servable the answer is an empty admission.
+    /// A restricted baseline whose menu cannot meet a client's requirement, while the profile can,
+    /// leaves it out for `capacity`, not `quality`: the contract's `quality` is about the profile and
+    /// `Evaluation` re-derives it there (schemathesis found steps-only withdrawn as numerical_error).
+    @Test func aRestrictedMenuIsNotAQualityRejection() throws {
+        let profile = Profile(name: "p", metric: .fid, configs: [
+            Configuration(width: 1, steps: 10, flops: 1e12, quality: 30),
+            Configuration(width: 0.5, steps: 10, flops: 5e11, quality: 10),
+        ])
+        let problem = Problem(
+            name: "narrow-only",
+            server: Server(bandwidthHz: 1e7, noisePsdWPerHz: 1e-20, maxTxPowerW: 1, computeRateFlopsPerS: 1e14,
+                           energyPerFlopJ: 1e-12, dvfsCoefficient: 1e-40),
+            profile: profile,
+            clients: [Client(id: "a", deadlineS: 5, channelGain: .decibels(-90), imageBits: 1e5, qualityRequirement: 15),
+                      Client(id: "b", deadlineS: 5, channelGain: .decibels(-90), imageBits: 1e5)])
+        let solution = try FlexGenSolver(.stepsOnly, settings: OverloadedInstances.settings()).solve(problem)
+        #expect(solution.status.certifiesSolution, "\(solution.status) \(solution.diagnostics ?? [])")
+        let rejected = try #require(solution.admission?.rejected.first)
+        #expect(rejected.id == "a" && rejected.reason == .capacity)
+        #expect(Evaluation(problem: problem, solution: solution).isFeasible)
+        // The full menu serves it, and an infeasible requirement is still `quality`.
+        let full = try FlexGenSolver(.flexgen, settings: OverloadedInstances.settings()).solve(problem)
+        #expect(full.admission?.rejected.isEmpty == true)
+        var impossible = problem
+        impossible.clients[0].qualityRequirement = 5
+        let none = try FlexGenSolver(.stepsOnly, settings: OverloadedInstances.settings()).solve(impossible)
+        #expect(none.admission?.rejected.first?.reason == .quality)
+    }
+
     @Test func rejectionsAloneHaveTheirReasons() throws {
         var problem = TinyInstances.make(seed: 11, clients: 3, targets: false)
         problem.clients[0].qualityRequirement = 1        // FID 1: out of every menu's reach

@@ -26,6 +26,19 @@ struct VariantsTests {
         return solution
     }
 
+    /// A problem without clients is solved by every variant with 0 J (its least energy is 0 by
+    /// definition), never withdrawn as a numerical error. schemathesis found equal-share answering
+    /// 500 for one (docs/service.md, "Conformance in CI").
+    @Test(arguments: SolverVariant.allCases)
+    func everyVariantSolvesAProblemWithoutClients(variant: SolverVariant) throws {
+        var problem = TinyInstances.make(seed: 7, clients: 1, targets: false)
+        problem.clients = []
+        let solution = try solve(variant, problem)
+        #expect(solution.status.certifiesSolution, "\(variant): \(solution.status) \(solution.diagnostics ?? [])")
+        #expect(solution.totalEnergyJ == 0)
+        #expect(solution.clients.isEmpty)
+    }
+
     @Test func fullModelUsesTheWidestConfigurationWithTheMostSteps() throws {
         for problem in Self.problems {
             let solution = try solve(.fullModel, problem)

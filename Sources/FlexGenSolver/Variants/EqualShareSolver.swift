@@ -14,6 +14,11 @@ struct EqualShareSolver {
     func solve(_ problem: Problem) throws -> Solution {
         let start = Date()
         let flexgen = try DecompositionSolver(settings: settings.decomposition).solve(problem)
+        if problem.clients.isEmpty, flexgen.status.certifiesSolution {
+            // Nothing to share (and F/K would divide by 0): the empty allocation at 0 J.
+            return SolutionAssembly.solution(problem: problem, solver: .equalShare, status: flexgen.status, decisions: [],
+                                             lowerBound: nil, solveTime: Date().timeIntervalSince(start), prices: nil)
+        }
         guard !flexgen.configurations.isEmpty else {
             return SolutionAssembly.noSolution(problem: problem, solver: .equalShare, status: flexgen.status,
                                                diagnostics: flexgen.diagnostics, solveTime: Date().timeIntervalSince(start))

@@ -86,6 +86,12 @@ struct VariantSolver: Sendable {
 
     static func solution(from result: DecompositionResult, problem: Problem, restricted: Problem,
                          variant: SolverVariant) -> Solution {
+        if problem.clients.isEmpty, result.status.certifiesSolution {
+            // Nothing to allocate: the decomposition returns no configurations, and the answer is
+            // the empty allocation at 0 J (not a missing one).
+            return SolutionAssembly.solution(problem: problem, solver: variant, status: result.status, decisions: [],
+                                             lowerBound: result.lowerBoundJ, solveTime: result.solveTimeS, prices: nil)
+        }
         guard let allocation = result.allocation, !result.configurations.isEmpty else {
             var diagnostics = result.diagnostics
             if restricted.profile.configs.count != problem.profile.configs.count {
