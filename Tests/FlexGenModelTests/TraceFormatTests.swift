@@ -77,3 +77,23 @@ import FlexGenIO
         #expect(SimulationReportFile.declaredFormat(of: Self.document(requests: [])) == Trace.formatName)
     }
 }
+
+extension TraceFormatTests {
+    /// The rules a JSON Schema cannot state are marked relational (the schema conformance tests
+    /// rely on it); single-value rules are not.
+    @Test func relationalIssuesAreMarked() {
+        func issues(_ data: Data) -> [InputIssue] {
+            do { _ = try TraceFile.decode(data, baseDirectory: nil); return [] } catch let error as InputError {
+                return error.issues
+            } catch { return [] }
+        }
+        let unsorted = issues(Self.document(requests: [Self.request("a", "1"), Self.request("b", "0.5")]))
+        let duplicate = issues(Self.document(requests: [Self.request("a", "0"), Self.request("a", "0.5")]))
+        let window = issues(Self.document(requests: [Self.request("a", "0", deadline: "0.1", uplink: "0.2")]))
+        let frame = issues(Self.document(frameS: "0", requests: []))
+        #expect(!unsorted.isEmpty && unsorted.allSatisfy(\.isRelational))
+        #expect(!duplicate.isEmpty && duplicate.allSatisfy(\.isRelational))
+        #expect(!window.isEmpty && window.allSatisfy(\.isRelational))
+        #expect(!frame.isEmpty && !frame.contains(where: \.isRelational))
+    }
+}

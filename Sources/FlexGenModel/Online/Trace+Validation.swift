@@ -7,7 +7,9 @@ import Foundation  // replacingOccurrences
 /// - every `arrivalS` finite and ≥ 0, and the requests sorted by it (non-decreasing): the
 ///   simulator and `FramePlanner` consume them in one pass;
 /// - every request's `deadlineS` > its `uplinkDelayS` (no time would be left to compute and send).
-/// Duplicate ids are reported by the problem check (`requests[j].id: duplicate id …`).
+/// Duplicate ids are reported by the problem check (`requests[j].id: duplicate id …`). The order
+/// and the deadline-vs-uplink rule relate two values, which docs/schemas/trace.schema.json cannot
+/// state: they are marked `isRelational`, as the duplicate id is.
 /// A trace with no requests is valid: simulating it gives an empty report.
 extension Trace {
     public func validationIssues() -> [InputIssue] {
@@ -19,7 +21,8 @@ extension Trace {
         }
         let asProblem = problem(name: name, clients: requests.map(\.client))
         for issue in asProblem.validationIssues() {
-            issues.append(.init(path: Self.renamed(issue.path), reason: Self.renamed(issue.reason)))
+            issues.append(.init(path: Self.renamed(issue.path), reason: Self.renamed(issue.reason),
+                                isRelational: issue.isRelational))
         }
         var previous = -Double.infinity
         for (i, request) in requests.enumerated() {
@@ -35,7 +38,7 @@ extension Trace {
             if arrival < previous {
                 issues.append(.init(path: "\(at).arrivalS",
                                     reason: "requests must be sorted by arrivalS: \(arrival) comes after \(previous) "
-                                        + "(requests[\(i - 1)])"))
+                                        + "(requests[\(i - 1)])", isRelational: true))
             }
             previous = max(previous, arrival)
             let client = request.client
@@ -43,7 +46,7 @@ extension Trace {
                client.uplinkDelayS >= 0, !(client.deadlineS > client.uplinkDelayS) {
                 issues.append(.init(path: "\(at).deadlineS",
                                     reason: "must be > uplinkDelayS (\(client.uplinkDelayS)), got \(client.deadlineS): "
-                                        + "no time is left to compute and send the image"))
+                                        + "no time is left to compute and send the image", isRelational: true))
             }
         }
         return issues
