@@ -107,4 +107,37 @@ public enum BenchFigures {
                       uncertainty: .errorBars),
         ], panelWidth: 620, panelHeight: 400)
     }
+
+    /// Served fraction and energy per served image (mean ± 95 % CI over seeds) against the offered
+    /// load, one series per policy, at the 1 s frame (or the first frame length run).
+    public static func onlineFigures(_ summary: [OnlineBenchmark.SummaryRow]) -> [(String, Figure)] {
+        guard let frame = summary.contains(where: { $0.frameS == 1 }) ? 1.0 : summary.first?.frameS else { return [] }
+        let rows = summary.filter { $0.frameS == frame }
+        let policies = rows.map(\.policy).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        var served: [ChartSeries] = [], energy: [ChartSeries] = []
+        for (i, p) in policies.enumerated() {
+            let mine = rows.filter { $0.policy == p }.sorted { $0.load < $1.load }
+            let dashed = i % 2 == 1
+            served.append(ChartSeries(name: p, points: mine.compactMap { r in
+                guard let s = r.servedFraction else { return nil }
+                let h = s.confidenceHalfWidth95 ?? 0
+                return ChartPoint(x: r.load, y: 100 * s.mean, low: 100 * (s.mean - h), high: 100 * (s.mean + h))
+            }, dashed: dashed))
+            energy.append(ChartSeries(name: p, points: mine.compactMap { r in
+                guard let e = r.energyPerServedJ else { return nil }
+                let h = e.confidenceHalfWidth95 ?? 0
+                return ChartPoint(x: r.load, y: e.mean, low: e.mean - h, high: e.mean + h)
+            }, dashed: dashed))
+        }
+        let x = "offered load (× compute capacity), frame \(frame) s"
+        return [
+            ("online-served-vs-load.svg", Figure(panels: [
+                LineChart(title: "Served requests vs offered load", xLabel: x, yLabel: "served (%), mean ± 95% CI",
+                          xScale: .linear, series: served, uncertainty: .errorBars)], panelWidth: 620, panelHeight: 400)),
+            ("online-energy-vs-load.svg", Figure(panels: [
+                LineChart(title: "Energy per served image vs offered load", xLabel: x,
+                          yLabel: "energy per served image (J), mean ± 95% CI", xScale: .linear, series: energy,
+                          uncertainty: .errorBars)], panelWidth: 620, panelHeight: 400)),
+        ]
+    }
 }

@@ -64,6 +64,20 @@ public enum BenchOutput {
                 try put(figure.svg, figures, "solver-time-vs-k.svg")
             }
         }
+        if !r.online.isEmpty {
+            var runs = CSVTable(header: OnlineBenchmark.Row.csvHeader)
+            r.online.forEach { runs.append($0.csvRow) }
+            try put(runs.text, results, "online-runs.csv")
+            var summary = CSVTable(header: OnlineBenchmark.SummaryRow.csvHeader)
+            r.onlineSummary.forEach { summary.append($0.csvRow) }
+            try put(summary.text, results, "online-summary.csv")
+            for (name, figure) in BenchFigures.onlineFigures(r.onlineSummary) { try put(figure.svg, figures, name) }
+        }
+        if let t = r.onlineThroughput {
+            var table = CSVTable(header: OnlineBenchmark.Throughput.csvHeader)
+            table.append(t.csvRow)
+            try put(table.text, results, "online-throughput.csv")
+        }
         if !r.admission.isEmpty {
             var runs = CSVTable(header: AdmissionBenchmark.Row.csvHeader)
             r.admission.forEach { runs.append($0.csvRow) }

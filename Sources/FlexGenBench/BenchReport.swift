@@ -207,6 +207,34 @@ public enum BenchReport {
             }
             md += "\n"
         }
+        if !r.onlineSummary.isEmpty {
+            md += "## Online: arrivals over time\n\n"
+            md += "Poisson traces of the paper-default client family and server, \(sig(r.settings.onlineHorizonS, 3)) s each, "
+            md += "offered load as a multiple of the compute capacity; per load, frame and policy over "
+            md += "\(r.settings.onlineSeedCount) seeds: served fraction (mean ± 95 % CI), deadline-miss rate, energy per "
+            md += "served image (mean ± 95 % CI), mean delivered FID against the mean asked (served requests with a "
+            md += "requirement), p50/p95 latency (mean over seeds), planner time per frame as a share of the frame.\n\n"
+            md += "| load | frame (s) | policy | runs | failures | served (%) | ± CI | missed (%) | energy / served (J) | ± CI | FID delivered | FID asked | p50 (s) | p95 (s) | planner share |\n"
+            md += "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"
+            for x in r.onlineSummary {
+                md += "| \(sig(x.load, 3)) | \(sig(x.frameS, 3)) | \(x.policy) | \(x.runs) | \(x.failures) | "
+                md += "\(sig(x.servedFraction.map { 100 * $0.mean }, 4)) | \(sig(x.servedFraction?.confidenceHalfWidth95.map { 100 * $0 }, 2)) | "
+                md += "\(sig(x.missRate.map { 100 * $0.mean }, 3)) | \(sig(x.energyPerServedJ?.mean, 4)) | "
+                md += "\(sig(x.energyPerServedJ?.confidenceHalfWidth95, 2)) | \(sig(x.meanQuality?.mean, 4)) | "
+                md += "\(sig(x.meanRequirement?.mean, 4)) | \(sig(x.latencyP50S?.mean, 3)) | \(sig(x.latencyP95S?.mean, 3)) | "
+                md += "\(sig(x.plannerShare?.mean, 3)) |\n"
+            }
+            md += "\n"
+        }
+        if let t = r.onlineThroughput {
+            md += "## Online throughput\n\n"
+            md += "FlexGen at \(sig(t.ratePerS, 3)) requests/s for \(sig(t.horizonS, 5)) s of simulated time (frame \(sig(t.frameS, 3)) s): "
+            md += "\(t.requests) requests, \(t.served) served, \(t.missed) missed, \(sig(t.wallTimeS, 3)) s of wall time; planner "
+            md += "time per frame mean \(sig(t.plannerTimeMeanS, 3)) s (\(sig(100 * t.plannerTimeMeanS / t.frameS, 3)) % of the frame), "
+            md += "max \(sig(t.plannerTimeMaxS, 3)) s; peak RSS \(sig(t.peakRSSAt10MinMiB, 4)) MiB after 10 minutes, "
+            md += "\(sig(t.peakRSSAtEndMiB, 4)) MiB at the end. Warm start: planner time per frame \(sig(t.coldPlannerTimeMeanS, 3)) s "
+            md += "cold, \(sig(t.warmPlannerTimeMeanS, 3)) s warm (factor \(sig(t.warmStartFactor, 3))).\n\n"
+        }
         return md
     }
 }

@@ -17,6 +17,9 @@ public struct BenchSettings: Sendable {
         case overload
         /// Reading, validating, solving, writing and checking files against K (`IOBenchmark`).
         case io
+        /// Arrivals over time: the six online policies across loads and frame lengths, and the
+        /// 50 requests/s throughput run (`OnlineBenchmark`).
+        case online
     }
 
     /// Small K, two values per sweep, 3 seeds: what CI exercises (≤ 2 minutes).
@@ -52,6 +55,14 @@ public struct BenchSettings: Sendable {
     /// K of the overload timing: the infeasible verdict, and admission at 3× overload.
     public var overloadVerdictSizes = [1_000, 10_000, 100_000]
     public var overloadAdmissionSizes = [1_000, 100_000]
+    /// The online part: offered loads (× compute capacity), frame lengths (s), seeds, trace horizon (s),
+    /// the 50 requests/s throughput run's horizon (s) and the warm-start comparison's horizon (s).
+    public var onlineLoads = [0.2, 0.5, 0.8, 1.0, 1.2, 1.5]
+    public var onlineFrames = [0.5, 1.0, 2.0]
+    public var onlineSeedCount = 10
+    public var onlineHorizonS = 30.0
+    public var onlineThroughputHorizonS = 3_600.0
+    public var onlineWarmStartHorizonS = 120.0
     /// Parts to run.
     public var parts = Set(Part.allCases)
     /// Sweeps to run, by name (nil: all of `BenchScenarios.sweepNames`).
@@ -75,6 +86,12 @@ public struct BenchSettings: Sendable {
         s.admissionSeedCount = 2
         s.overloadVerdictSizes = [1_000]
         s.overloadAdmissionSizes = [1_000]
+        s.onlineLoads = [0.5, 1.2]
+        s.onlineFrames = [1.0]
+        s.onlineSeedCount = 2
+        s.onlineHorizonS = 5
+        s.onlineThroughputHorizonS = 5
+        s.onlineWarmStartHorizonS = 3
         return s
     }
 }

@@ -23,6 +23,9 @@ public struct BenchResults: Sendable {
     public var admission: [AdmissionBenchmark.Row] = []
     public var admissionSummary: [AdmissionBenchmark.SummaryRow] = []
     public var overload: [OverloadBenchmark.Row] = []
+    public var online: [OnlineBenchmark.Row] = []
+    public var onlineSummary: [OnlineBenchmark.SummaryRow] = []
+    public var onlineThroughput: OnlineBenchmark.Throughput?
     /// Variants named in the settings that the toolkit does not provide.
     public var missingVariants: [String] = []
     /// Notes for the report (absent files, skipped parts).
@@ -36,6 +39,7 @@ public struct BenchResults: Sendable {
                 || (RunOutcome(rawValue: $0.exactStatus)?.isFailure ?? false) }.count
             + scaling.filter { $0.status == "error" || ($0.note.hasPrefix("check failed")) }.count
             + admission.filter(\.isFailure).count + overload.filter(\.isFailure).count
+            + online.filter(\.isFailure).count + (onlineThroughput.map { $0.missed > 0 ? 1 : 0 } ?? 0)
             + ioFailures
     }
 }
@@ -154,6 +158,19 @@ public struct BenchSuite: Sendable {
             results.io = IOBenchmark(sizes: settings.ioSizes).run(progress: { bar.update($0) }, warn: { failed = true; warn($0) })
             bar.finish()
             if failed { results.ioFailures += 1 }
+        }
+
+        if settings.parts.contains(.online) {
+            let online = OnlineBenchmark(loads: settings.onlineLoads, frames: settings.onlineFrames,
+                                         seeds: (1...UInt64(max(settings.onlineSeedCount, 1))).map { $0 },
+                                         horizonS: settings.onlineHorizonS,
+                                         throughputHorizonS: settings.onlineThroughputHorizonS,
+                                         warmStartHorizonS: settings.onlineWarmStartHorizonS)
+            let bar = ProgressBar(label: "online", total: online.workCount, enabled: settings.showProgress)
+            results.online = online.run(progress: { bar.update($0) }, warn: warn)
+            results.onlineSummary = OnlineBenchmark.summarize(results.online)
+            results.onlineThroughput = try online.throughput()
+            bar.finish()
         }
 
         results.wallTimeS = (clock.now - start).seconds

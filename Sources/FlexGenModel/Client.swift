@@ -38,6 +38,12 @@ public struct Client: Codable, Sendable, Hashable, Identifiable {
 
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
+        try self.init(fieldsFrom: decoder)
+    }
+
+    /// The client's fields from an object that may carry other keys besides them (a trace
+    /// request's `arrivalS`); the caller has screened unknown keys.
+    init(fieldsFrom decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         id = try c.decode(String.self, forKey: .id)
         deadlineS = try c.decode(Double.self, forKey: .deadlineS)

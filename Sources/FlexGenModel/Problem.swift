@@ -38,25 +38,7 @@ public struct Problem: Codable, Sendable, Hashable {
         try checkFormat(c, key: .format, expected: Self.formatName, codingPath: decoder.codingPath)
         name = try c.decode(String.self, forKey: .name)
         server = try c.decode(Server.self, forKey: .server)
-        if let path = try? c.decode(String.self, forKey: .profile) {
-            guard let resolve = decoder.userInfo[.profileResolver] as? ProfileResolver else {
-                throw DecodingError.dataCorrupted(.init(
-                    codingPath: decoder.codingPath + [CodingKeys.profile],
-                    debugDescription: "names the profile file \"\(path)\" but no resolver was given; "
-                        + "load the problem from a file (FlexGenIO.ProblemFile) or embed the profile"))
-            }
-            do {
-                profile = try resolve.resolve(path)
-            } catch let error as InputError {
-                throw DecodingError.dataCorrupted(.init(
-                    codingPath: decoder.codingPath + [CodingKeys.profile],
-                    debugDescription: "profile file \"\(path)\": \(error)"))
-            }
-            profilePath = path
-        } else {
-            profile = try c.decode(Profile.self, forKey: .profile)
-            profilePath = nil
-        }
+        (profile, profilePath) = try decodeProfile(c, key: .profile, decoder: decoder)
         clients = try c.decode([Client].self, forKey: .clients)
         serviceTargets = try c.decodeUnlessAbsent([ServiceTarget].self, forKey: .serviceTargets) ?? []
     }
@@ -88,4 +70,26 @@ extension CodingUserInfoKey {
     public static let profileResolver = CodingUserInfoKey(rawValue: "flexgen.profileResolver")!
     /// `true`: encode a problem's profile inline even when it was loaded from a path.
     public static let embedProfile = CodingUserInfoKey(rawValue: "flexgen.embedProfile")!
+}
+
+/// A document's `profile`: inline, or a string naming a file that the decoder's
+/// `ProfileResolver` reads (problems and traces share this).
+func decodeProfile<K: CodingKey>(_ c: KeyedDecodingContainer<K>, key: K, decoder: any Decoder) throws
+    -> (Profile, String?) {
+    guard let path = try? c.decode(String.self, forKey: key) else {
+        return (try c.decode(Profile.self, forKey: key), nil)
+    }
+    guard let resolve = decoder.userInfo[.profileResolver] as? ProfileResolver else {
+        throw DecodingError.dataCorrupted(.init(
+            codingPath: decoder.codingPath + [key],
+            debugDescription: "names the profile file \"\(path)\" but no resolver was given; "
+                + "load the document from a file (FlexGenIO) or embed the profile"))
+    }
+    do {
+        return (try resolve.resolve(path), path)
+    } catch let error as InputError {
+        throw DecodingError.dataCorrupted(.init(
+            codingPath: decoder.codingPath + [key],
+            debugDescription: "profile file \"\(path)\": \(error)"))
+    }
 }

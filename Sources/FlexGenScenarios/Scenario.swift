@@ -110,21 +110,11 @@ public enum ScenarioGenerator {
                                 seed: UInt64) -> Problem {
         var rng = SeededGenerator(seed: seed)
         var clients: [Client] = []
-        let r0 = settings.minDistanceM, r1 = settings.cellRadiusM
         let idWidth = String(settings.clientCount).count
         for k in 0..<settings.clientCount {
-            let distance = rng.uniform(r0 * r0, r1 * r1).squareRoot()
-            let shadowing = settings.shadowingSigmaDb * rng.standardNormal()
-            let gainDb = -(pathLossDb(distanceM: min(max(distance, r0), r1)) + shadowing)
-            let deadline = rng.uniform(settings.deadlineMinS, settings.deadlineMaxS)
-            let uplink = rng.uniform(settings.uplinkMinS, settings.uplinkMaxS)
-            let bits = settings.imageBitsChoices[Int(rng.nextUniform() * Double(settings.imageBitsChoices.count))]
-            let tier = settings.qualityTiers[rng.index(weights: settings.qualityTiers.map(\.weight))]
             let number = String(k + 1)
             let id = "u" + String(repeating: "0", count: idWidth - number.count) + number
-            clients.append(Client(id: id, deadlineS: round6(deadline), uplinkDelayS: round6(uplink),
-                                  channelGain: .decibels(round6(gainDb)), imageBits: bits,
-                                  qualityRequirement: tier.requirement))
+            clients.append(drawClient(id: id, settings: settings, rng: &rng))
         }
         var problem = Problem(name: settings.name, server: settings.server, profile: profile,
                               profilePath: profilePath, clients: clients)
@@ -133,6 +123,21 @@ public enum ScenarioGenerator {
             problem.serviceTargets = [ServiceTarget(clients: nil, meanQualityTarget: round6(target))]
         }
         return problem
+    }
+
+    /// One client drawn from the scenario family, in the fixed draw order (distance, shadowing,
+    /// deadline, uplink, image size, tier); `generate` and the trace generator share it.
+    public static func drawClient(id: String, settings: ScenarioSettings, rng: inout SeededGenerator) -> Client {
+        let r0 = settings.minDistanceM, r1 = settings.cellRadiusM
+        let distance = rng.uniform(r0 * r0, r1 * r1).squareRoot()
+        let shadowing = settings.shadowingSigmaDb * rng.standardNormal()
+        let gainDb = -(pathLossDb(distanceM: min(max(distance, r0), r1)) + shadowing)
+        let deadline = rng.uniform(settings.deadlineMinS, settings.deadlineMaxS)
+        let uplink = rng.uniform(settings.uplinkMinS, settings.uplinkMaxS)
+        let bits = settings.imageBitsChoices[Int(rng.nextUniform() * Double(settings.imageBitsChoices.count))]
+        let tier = settings.qualityTiers[rng.index(weights: settings.qualityTiers.map(\.weight))]
+        return Client(id: id, deadlineS: round6(deadline), uplinkDelayS: round6(uplink),
+                      channelGain: .decibels(round6(gainDb)), imageBits: bits, qualityRequirement: tier.requirement)
     }
 
     /// A mean-quality target over all clients `tightness` of the way from the mean of every

@@ -11,14 +11,16 @@ struct Bench: ParsableCommand {
             Sweeps the number of clients, deadline scale, quality requirement, premium share, band, compute rate \
             and service-target tightness of the paper-default scenario (part sweeps); compares admission policies \
             across offered loads (part admission); times the infeasible verdict and admission on overloaded \
-            instances (part overload, at --verdict-sizes and --overload-admission-sizes clients); part io: reading, validating, solving, writing and checking files at --io-sizes clients, \
+            instances (part overload, at --verdict-sizes and --overload-admission-sizes clients); part online: the six \
+            online policies on Poisson traces across loads and frame lengths, and FlexGen at 50 requests/s over an \
+            hour of simulated time with its warm-start factor; part io: reading, validating, solving, writing and checking files at --io-sizes clients, \
             against Foundation's JSON coders in the same run; every point averages seeded instances, \
             every variant's solution is re-checked by the evaluator (a rejected solution is a FAILURE, printed \
             at once, and makes the command exit 1 after writing everything). Outputs go to OUT/results and \
             OUT/figures, each file written atomically.
             """)
 
-    @Flag(help: "CI mode: two values per sweep, 3 seeds, K up to 1 000 in the scaling and overload parts, loads 1 and 2 with 2 seeds in the admission part, K = 200 in the io part.")
+    @Flag(help: "CI mode: two values per sweep, 3 seeds, K up to 1 000 in the scaling and overload parts, loads 1 and 2 with 2 seeds in the admission part, K = 200 in the io part, 5 s traces at loads 0.5 and 1.2 with 2 seeds in the online part.")
     var quick = false
 
     @Option(help: ArgumentHelp("Folder that receives results/ and figures/ (created if missing).", valueName: "dir"))

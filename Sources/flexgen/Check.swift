@@ -11,13 +11,17 @@ struct Check: ParsableCommand {
             checks every constraint with a relative tolerance (upper bounds: lhs <= rhs*(1+tol), \
             lower bounds: lhs >= rhs*(1-tol)). Exit codes: 0 all constraints hold (or the solution \
             carries no allocation, e.g. status infeasible), 1 a violation, 2 bad input. \
-            Without SOLUTION: validate the problem and print a summary (exit 0 or 2).
+            Without SOLUTION: validate the problem and print a summary (exit 0 or 2). \
+            Given a flexgen-trace/1 and a flexgen-simulation/1 report instead, runs the invariant \
+            checker of `flexgen simulate` (docs/online.md): every served request's latency, bits, \
+            quality and energies re-derived from its schedule, and an event sweep showing that the held \
+            compute rates never exceed F nor the held bands B; exit 1 on any violation.
             """)
 
-    @Argument(help: "The flexgen-problem/1 file.")
+    @Argument(help: "The flexgen-problem/1 file (or a flexgen-trace/1).")
     var problem: String
 
-    @Argument(help: "The flexgen-solution/1 file. Without it, the problem alone is validated and summarised.")
+    @Argument(help: "The flexgen-solution/1 file (or, after a trace, its flexgen-simulation/1 report). Without it, the problem alone is validated and summarised.")
     var solution: String?
 
     @Option(help: "Relative tolerance of every constraint and reported value.")
@@ -32,6 +36,11 @@ struct Check: ParsableCommand {
     }
 
     func run() throws {
+        if let data = FileManager.default.contents(atPath: problem),
+           SimulationReportFile.declaredFormat(of: data) == Trace.formatName {
+            try checkSimulation()
+            return
+        }
         let problem = try loadProblem(problem)
         guard let solutionPath = solution else {
             try output.emit(output.json ? try ProblemFile.encode(problem, embedProfile: true)
@@ -55,5 +64,27 @@ struct Check: ParsableCommand {
             try output.emit(CheckTable.render(problem: problem, solution: solution, evaluation: evaluation))
         }
         if !evaluation.passes { throw ExitCode(CLIExit.verdictNo) }
+    }
+
+    /// `flexgen check TRACE [REPORT]`.
+    func checkSimulation() throws {
+        if output.json { throw CLIError("--json: a simulation report is checked into a text summary; drop --json") }
+        let trace: Trace
+        do { trace = try TraceFile.load(path: problem) } catch let error as InputError { throw error.inFile(problem) }
+        guard let reportPath = solution else {
+            try output.emit("trace \(trace.name): \(trace.requests.count) requests, frame \(trace.frameS) s, "
+                + "arrivals over [0, \(trace.requests.last?.arrivalS ?? 0)] s")
+            return
+        }
+        let report: SimulationReport
+        do { report = try SimulationReportFile.load(path: reportPath) } catch let error as InputError {
+            throw error.inFile(reportPath)
+        }
+        if report.trace != trace.name {
+            printError("warning: the report is for trace \"\(report.trace)\", the trace file is \"\(trace.name)\"")
+        }
+        let check = SimulationCheck(trace: trace, report: report, relativeTolerance: tolerance)
+        try output.emit(SimulationSummary.render(report: report, check: check))
+        if !check.passes { throw ExitCode(CLIExit.verdictNo) }
     }
 }

@@ -13,6 +13,8 @@ struct FlexGenCommand: AsyncParsableCommand {
             Check.self,
             Solve.self,
             Generate.self,
+            TraceCommand.self,
+            Simulate.self,
             ProfileCommand.self,
             TrainClassifier.self,
             Train.self,

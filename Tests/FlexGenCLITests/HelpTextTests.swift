@@ -61,6 +61,11 @@ import Testing
                                   compute, band, power and time at least energy.
           generate                Generate a reproducible problem instance (same
                                   arguments and --seed: byte-identical output).
+          trace                   Generate a reproducible arrival trace (same arguments
+                                  and --seed: byte-identical output).
+          simulate                Simulate a flexgen-trace/1 frame by frame with a
+                                  policy; write and check the flexgen-simulation/1
+                                  report.
           profile                 Build and inspect model profiles (flexgen-profile/1).
           train-classifier        Train the digits classifier used for the FD-digits
                                   quality metric (reproduces the shipped weights).
@@ -97,13 +102,18 @@ import Testing
         lhs <= rhs*(1+tol), lower bounds: lhs >= rhs*(1-tol)). Exit codes: 0 all
         constraints hold (or the solution carries no allocation, e.g. status
         infeasible), 1 a violation, 2 bad input. Without SOLUTION: validate the problem
-        and print a summary (exit 0 or 2).
+        and print a summary (exit 0 or 2). Given a flexgen-trace/1 and a
+        flexgen-simulation/1 report instead, runs the invariant checker of `flexgen
+        simulate` (docs/online.md): every served request's latency, bits, quality and
+        energies re-derived from its schedule, and an event sweep showing that the held
+        compute rates never exceed F nor the held bands B; exit 1 on any violation.
 
         USAGE: flexgen check <problem> [<solution>] [--tolerance <tolerance>] [--output <file>] [--json]
 
         ARGUMENTS:
-          <problem>               The flexgen-problem/1 file.
-          <solution>              The flexgen-solution/1 file. Without it, the problem
+          <problem>               The flexgen-problem/1 file (or a flexgen-trace/1).
+          <solution>              The flexgen-solution/1 file (or, after a trace, its
+                                  flexgen-simulation/1 report). Without it, the problem
                                   alone is validated and summarised.
 
         OPTIONS:

@@ -28,6 +28,26 @@ public struct AllocationSettings: Sendable, Hashable {
     /// decomposition between its iterations); once stopped, the solve ends as at the time limit.
     /// Default nil (never stopped early). The async entry points (`Async/`) set it.
     public var stopSignal: StopSignal? = nil
+    /// Prices to start the search from (warm start), e.g. the previous frame's in `FramePlanner`.
+    /// Default nil: the scale-aware cold start. Only where the search starts changes: λ seeds the
+    /// phase that tests μ = 0 (which still runs, so a slack compute budget is still found exactly),
+    /// and μ seeds Newton when the compute budget binds. The converged prices solve the same
+    /// market-clearing equations, so the allocation agrees with a cold start to within the
+    /// clearing tolerance (docs/online.md, "Warm start"). A non-positive or non-finite entry is
+    /// ignored (that price starts cold).
+    public var initialPrices: InitialPrices? = nil
+
+    /// Starting prices of the allocation's search (`AllocationSettings.initialPrices`).
+    public struct InitialPrices: Sendable, Hashable {
+        /// μ (J per FLOP/s).
+        public var computePrice: Double
+        /// λ (J per Hz).
+        public var bandwidthPrice: Double
+        public init(computePrice: Double, bandwidthPrice: Double) {
+            self.computePrice = computePrice
+            self.bandwidthPrice = bandwidthPrice
+        }
+    }
 
     /// Whether `stopSignal` asks the solve to stop.
     var stopRequested: Bool { stopSignal?.isStopped == true }

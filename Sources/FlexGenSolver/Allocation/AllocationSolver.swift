@@ -61,7 +61,19 @@ public struct AllocationSolver: Sendable {
         try settings.validate()
         try Self.validate(tasks: tasks, computeRate: computeRate, bandwidth: bandwidth)
         var search = PriceSearch(tasks: tasks, computeRate: computeRate, bandwidth: bandwidth, settings: settings)
-        return search.run()
+        let result = search.run()
+        // A warm start only changes where the search starts: when it does not end certified
+        // (optimal, or infeasible by the exact frontier test, which does not depend on the start),
+        // the start was too far off (e.g. prices of a frame with other budgets) and the search is
+        // repeated cold, so that a warm start never changes a result beyond the gap tolerance.
+        if settings.initialPrices != nil, result.status != .optimal, result.status != .infeasible,
+           result.status != .timeLimit {
+            var cold = settings
+            cold.initialPrices = nil
+            var again = PriceSearch(tasks: tasks, computeRate: computeRate, bandwidth: bandwidth, settings: cold)
+            return again.run()
+        }
+        return result
     }
 
     static func validate(tasks: [ClientTask], computeRate: Double, bandwidth: Double) throws {
@@ -210,6 +222,14 @@ struct PriceSearch {
 
     /// A scale-aware first λ: the geometric mean over clients of the marginal transmit energy
     /// −∂E/∂b = a·h(y)/(y·b) at an equal share b = B/K and t halfway between t₀ and W.
+    /// The warm start's prices (`AllocationSettings.initialPrices`), each when positive and finite.
+    var warmComputePrice: Double? {
+        settings.initialPrices.map(\.computePrice).flatMap { $0 > 0 && $0.isFinite ? $0 : nil }
+    }
+    var warmBandwidthPrice: Double? {
+        settings.initialPrices.map(\.bandwidthPrice).flatMap { $0 > 0 && $0.isFinite ? $0 : nil }
+    }
+
     func initialBandwidthPrice() -> Double {
         let share = bandwidth / Double(tasks.count)
         var logSum = 0.0
@@ -276,11 +296,11 @@ struct PriceSearch {
             return infeasible(FeasibilityFrontier.diagnose(tasks: tasks, computeRate: computeRate, bandwidth: bandwidth))
         }
         // Without κ and without a per-job cap, unpriced compute is wanted without limit.
-        var progress = Progress(lambda: initialBandwidthPrice(), budget: settings.maxPriceIterations,
+        var progress = Progress(lambda: warmBandwidthPrice ?? initialBandwidthPrice(), budget: settings.maxPriceIterations,
                                 computeBinds: tasks.contains { $0.dvfsCoefficient == 0 && !$0.hasComputeRateCap })
         // 2. Phase 1: is the compute budget slack (μ = 0)?
         if progress.computeBinds {
-            progress.mu = progress.lambda * bandwidth / computeRate
+            progress.mu = warmComputePrice ?? progress.lambda * bandwidth / computeRate
         } else {
             clearBandwidthAtFreeCompute(&progress)
         }
@@ -373,7 +393,8 @@ struct PriceSearch {
         if progress.computeBinds && progress.outcome != .timeLimit && progress.provenInfeasible == nil {
             // First μ from the linear prediction of Σf at μ = 0.
             let predicted = (computeTarget - progress.sum.computeRate) / progress.sum.h11
-            progress.mu = predicted > 0 && predicted.isFinite ? predicted : progress.lambda * bandwidth / computeRate
+            progress.mu = warmComputePrice
+                ?? (predicted > 0 && predicted.isFinite ? predicted : progress.lambda * bandwidth / computeRate)
             progress.outcome = .iterationLimit
         }
     }

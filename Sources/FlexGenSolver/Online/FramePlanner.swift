@@ -1,0 +1,257 @@
+import Foundation
+import FlexGenModel
+
+/// Plans arrivals frame by frame for a host service (docs/online.md). At every frame boundary t
+/// the host passes the requests that arrived since the last call and t; the planner returns the
+/// schedule of the waiting requests it plans, and the ones it rejects for good.
+///
+///     var planner = FramePlanner(server: trace.server, profile: trace.profile)   // policy flexgen
+///     for k in 0... {
+///         let t = Double(k) * frameS
+///         let plan = try planner.plan(at: t, arrivals: requestsArrivedUpTo(t))
+///         for p in plan.planned { start(p.request.id, p.schedule) }   // absolute times
+///     }
+///
+/// Per frame:
+/// 1. Running jobs whose transmission has ended by t are forgotten; the frame's residual budgets
+///    are F_res = F − Σ f of the jobs whose compute has not ended by t and B_res = B − Σ b of
+///    the jobs whose transmission has not ended by t (the reservation rule; the proof that no
+///    instant exceeds F or B is in docs/online.md).
+/// 2. Every waiting request gets its remaining deadline arrivalS + deadlineS − t and its remaining
+///    uplink delay max(0, arrivalS + uplinkDelayS − t); compute starts when the uplink is done
+///    (at t + remaining uplink), transmission right after compute. A request that could not meet
+///    its remaining deadline even with the whole server (F, B, P_max, least-work configuration)
+///    or that no configuration of the policy's menu satisfies is rejected for good.
+/// 3. The policy chooses the planned set and its allocation on the problem (residual budgets,
+///    remaining windows): `flexgen` by `max-served` admission (warm-started from the previous
+///    frame's prices), the baselines by the longest feasible prefix of their queue order.
+/// 4. Planned requests become running jobs; the others wait (`RejectAction.wait`) or are rejected
+///    (`drop`).
+///
+/// Work per frame is proportional to the waiting requests and the running jobs (bounded by the
+/// longest deadline times the arrival rate), never to the history.
+///
+/// `FramePlanner` is a value type (`Sendable` by its stored properties): each copy plans on its
+/// own; a host that shares one planner between tasks keeps it in an actor or behind a lock.
+public struct FramePlanner: Sendable {
+    public struct Settings: Sendable, Hashable {
+        public var policy: OnlinePolicy = .flexgen
+        public var onReject: RejectAction = .wait
+        /// The solver settings of every frame's solve (admission is set by the policy).
+        public var solver: SolverSettings = SolverSettings()
+        /// Whether running jobs' rates are held back from later frames. Always true in use; false
+        /// plans every frame on the whole F and B, which over-commits the server: it exists so
+        /// that the invariant checker can be shown to catch it (docs/online.md).
+        public var reserveRunningJobs = true
+        public init(policy: OnlinePolicy = .flexgen, onReject: RejectAction = .wait) {
+            self.policy = policy
+            self.onReject = onReject
+        }
+    }
+
+    /// A planned job's hold on the server: f until `computeEndS`, b until `txEndS`.
+    struct Reservation: Sendable, Hashable {
+        var computeEndS: Double
+        var computeRate: Double
+        var txEndS: Double
+        var bandwidth: Double
+    }
+
+    public let server: Server
+    public let profile: Profile
+    public let settings: Settings
+    /// Requests waiting to be planned, in arrival order.
+    public private(set) var waiting: [TraceRequest] = []
+    var reservations: [Reservation] = []
+    /// The last frame's prices, the next frame's warm start.
+    public internal(set) var lastPrices: AllocationSettings.InitialPrices?
+    /// The last frame boundary planned (calls must not go back in time).
+    public private(set) var lastTimeS = -Double.infinity
+    /// The menu the policy's variant may use, and per menu the least-work admissible choice is
+    /// looked up per request (a few configurations: no caching needed).
+    let menu: [Configuration]
+
+    public init(server: Server, profile: Profile, settings: Settings = Settings()) {
+        self.server = server
+        self.profile = profile
+        self.settings = settings
+        let allowed = settings.policy.variant.menuRestriction(for: profile)
+        menu = profile.configs.filter { allowed?($0) ?? true }
+    }
+
+    /// Jobs planned and not yet finished transmitting at the last frame.
+    public var runningCount: Int { reservations.count }
+
+    /// Plans frame t. `arrivals` are the requests that arrived since the previous call (each with
+    /// arrivalS ≤ t, in arrival order). Throws `SolverError.invalidInput` when t goes back in time
+    /// or an arrival lies after t, and whatever the frame's solve throws for invalid settings.
+    public mutating func plan(at t: Double, arrivals: [TraceRequest]) throws -> FramePlan {
+        let started = ContinuousClock.now
+        guard t.isFinite, t >= lastTimeS else {
+            throw SolverError.invalidInput("frame time \(t) s is not after the previous frame (\(lastTimeS) s)")
+        }
+        for r in arrivals where !(r.arrivalS <= t) {
+            throw SolverError.invalidInput("request \(r.id) arrives at \(r.arrivalS) s, after the frame time \(t) s")
+        }
+        lastTimeS = t
+        waiting.append(contentsOf: arrivals)
+
+        // 1. The reservation rule.
+        reservations.removeAll { $0.txEndS <= t }
+        var heldCompute = 0.0, heldBand = 0.0
+        if settings.reserveRunningJobs {
+            for r in reservations {
+                if r.computeEndS > t { heldCompute += r.computeRate }
+                heldBand += r.bandwidth
+            }
+        }
+        let residualF = server.computeRateFlopsPerS - heldCompute
+        let residualB = server.bandwidthHz - heldBand
+
+        // 2. Remaining windows; requests that can never be served leave now.
+        var rejected: [FramePlan.RejectedRequest] = []
+        var candidates: [TraceRequest] = []
+        var frameClients: [Client] = []
+        for request in waiting {
+            let client = request.client
+            let deadlineLeft = request.absoluteDeadlineS - t
+            let uplinkLeft = max(0, request.uplinkEndS - t)
+            guard let least = leastWorkConfiguration(for: client) else {
+                rejected.append(.init(request: request, reason: .quality,
+                                      message: "no configuration \(settings.policy.rawValue) may use reaches the required "
+                                          + "\(profile.metric.name) \(client.qualityRequirement ?? .nan)"))
+                continue
+            }
+            let service = EnergyModel.minimumServiceTime(
+                flops: least.flops, computeRate: server.maxComputeRatePerJobFlopsPerS, imageBits: client.imageBits,
+                bandwidthHz: server.bandwidthHz, maxTxPowerW: server.maxTxPowerW, gain: client.channelGain.linear,
+                noisePsd: server.noisePsdWPerHz)
+            guard deadlineLeft - uplinkLeft > service else {
+                rejected.append(.init(request: request, reason: .deadline,
+                                      message: "its remaining deadline \(deadlineLeft) s at t = \(t) s cannot be met even "
+                                          + "with the whole server (least service time \(service) s)"))
+                continue
+            }
+            var frameClient = client
+            frameClient.deadlineS = deadlineLeft
+            frameClient.uplinkDelayS = uplinkLeft
+            candidates.append(request)
+            frameClients.append(frameClient)
+        }
+
+        // 3. The policy on the frame problem.
+        var planned: [FramePlan.PlannedRequest] = []
+        var prices: Solution.Prices? = nil
+        var notPlanned: [Int: Admission.Reason] = [:]
+        // Budgets below this fraction are treated as exhausted (a solve on a sliver would only
+        // reject everyone, slowly).
+        let sliver = 1e-9
+        if !candidates.isEmpty && residualF > sliver * server.computeRateFlopsPerS
+            && residualB > sliver * server.bandwidthHz {
+            var frameServer = server
+            frameServer.computeRateFlopsPerS = residualF
+            frameServer.bandwidthHz = residualB
+            let problem = Problem(name: "frame-\(t)", server: frameServer, profile: profile, clients: frameClients)
+            let solution = try solveFrame(problem, candidates: candidates)
+            prices = solution.prices
+            if let p = solution.prices, settings.policy.warmStart {
+                lastPrices = .init(computePrice: p.computeJPerFlopsPerS, bandwidthPrice: p.bandwidthJPerHz)
+            }
+            var decided: [String: ClientDecision] = [:]
+            for d in solution.clients { decided[d.id] = d }
+            for (i, request) in candidates.enumerated() {
+                guard let d = decided[request.id] else {
+                    notPlanned[i] = .capacity
+                    continue
+                }
+                let computeStart = t + frameClients[i].uplinkDelayS
+                let computeEnd = computeStart + d.flops / d.computeRateFlopsPerS
+                let txEnd = computeEnd + d.txTimeS
+                let schedule = RequestRecord.Schedule(
+                    width: d.width, steps: d.steps, flops: d.flops, quality: d.quality, computeStartS: computeStart,
+                    computeEndS: computeEnd, computeRateFlopsPerS: d.computeRateFlopsPerS, txStartS: computeEnd,
+                    txEndS: txEnd, bandwidthHz: d.bandwidthHz, txPowerW: d.txPowerW,
+                    computeEnergyJ: d.computeEnergyJ, txEnergyJ: d.txEnergyJ)
+                planned.append(.init(request: request, schedule: schedule))
+                reservations.append(Reservation(computeEndS: computeEnd, computeRate: d.computeRateFlopsPerS,
+                                                txEndS: txEnd, bandwidth: d.bandwidthHz))
+            }
+        } else {
+            for i in candidates.indices { notPlanned[i] = .capacity }
+        }
+
+        // 4. The rest wait or leave.
+        var stillWaiting: [TraceRequest] = []
+        for (i, request) in candidates.enumerated() {
+            guard let reason = notPlanned[i] else { continue }
+            if settings.onReject == .wait {
+                stillWaiting.append(request)
+            } else {
+                rejected.append(.init(request: request, reason: reason,
+                                      message: "not planned at t = \(t) s: the others fit the residual compute rate and band"))
+            }
+        }
+        waiting = stillWaiting
+        let elapsed = ContinuousClock.now - started
+        return FramePlan(timeS: t, planned: planned, rejected: rejected, waitingCount: waiting.count,
+                         residualComputeRateFlopsPerS: residualF, residualBandwidthHz: residualB,
+                         plannerTimeS: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18,
+                         prices: prices)
+    }
+
+    /// The least-work configuration of the policy's menu that meets the client's requirement.
+    func leastWorkConfiguration(for client: Client) -> Configuration? {
+        var least: Configuration?
+        for c in menu {
+            if let q = client.qualityRequirement, !profile.metric.meets(c.quality, requirement: q) { continue }
+            if let l = least, !(c.flops < l.flops) { continue }
+            least = c
+        }
+        return least
+    }
+
+    /// The frame's solution: admission for `flexgen`, the longest feasible prefix otherwise.
+    func solveFrame(_ problem: Problem, candidates: [TraceRequest]) throws -> Solution {
+        var solverSettings = settings.solver
+        if settings.policy.warmStart, let prices = lastPrices {
+            solverSettings.decomposition.allocation.initialPrices = prices
+        }
+        switch settings.policy.admission {
+        case .maxServed:
+            solverSettings.admission = .maxServed
+            return try FlexGenSolver(settings.policy.variant, settings: solverSettings).solve(problem)
+        case .prefix(let order):
+            solverSettings.admission = nil
+            let solver = FlexGenSolver(settings.policy.variant, settings: solverSettings)
+            var indices = Array(problem.clients.indices)
+            if order == .deadline {
+                // Absolute deadline: arrival + deadline = t + remaining deadline, so the remaining one orders the same.
+                indices.sort { (problem.clients[$0].deadlineS, $0) < (problem.clients[$1].deadlineS, $1) }
+            }
+            return try Self.longestServedPrefix(problem, order: indices, solver: solver)
+        }
+    }
+
+    /// The solution for the longest prefix of `order` that `solver` serves (status optimal or
+    /// feasible), by bisection: serving is monotone in the prefix (a sub-problem of a served one is
+    /// served: fewer clients leave every budget share at least as large), so the longest served
+    /// prefix is what adding requests one at a time until the first failure would find.
+    static func longestServedPrefix(_ problem: Problem, order: [Int], solver: FlexGenSolver) throws -> Solution {
+        func attempt(_ count: Int) throws -> Solution? {
+            var sub = problem
+            sub.clients = order.prefix(count).map { problem.clients[$0] }
+            if sub.clients.isEmpty { return nil }
+            let s = try solver.solve(sub)
+            return (s.status == .optimal || s.status == .feasible) ? s : nil
+        }
+        if let all = try attempt(order.count) { return all }
+        var good = 0, bad = order.count
+        var best: Solution? = nil
+        while bad - good > 1 {
+            let mid = (good + bad) / 2
+            if let s = try attempt(mid) { good = mid; best = s } else { bad = mid }
+        }
+        return best ?? Solution(problem: problem.name, solver: solver.variant.rawValue, status: .optimal,
+                                totalEnergyJ: 0, solveTimeS: 0, clients: [])
+    }
+}
