@@ -46,7 +46,9 @@ import JSONSchemaSubset
                 throw InputError(path: "prices", reason: "ignored (not FlexGen's shape)")
             }
         },
-        // "trace": flexgen-trace/1 joins here once FlexGen reads traces (docs/schemas/trace.schema.json).
+        "trace": InputFormat(schema: "trace.schema.json") { data in
+            _ = try TraceFile.decode(data, baseDirectory: problems.appendingPathComponent("traces"))
+        },
     ]
 
     /// What the schemas do not state: relations between values (`InputIssue.isRelational`), that a
@@ -78,6 +80,14 @@ import JSONSchemaSubset
         }
         for (name, solution) in sampleSolutions() {
             out.append(("solution", name, try JSONValue(parsing: FlexGenJSON.encode(solution))))
+        }
+        // The shipped traces, cut to their first 12 requests so that each mutation stays cheap.
+        let traces = problems.appendingPathComponent("traces")
+        for file in try FileManager.default.contentsOfDirectory(atPath: traces.path).sorted() where file.hasSuffix(".json") {
+            guard case .object(var top) = try JSONValue(parsing: Data(contentsOf: traces.appendingPathComponent(file))),
+                  case .array(let requests)? = top["requests"] else { continue }
+            top["requests"] = .array(Array(requests.prefix(12)))
+            out.append(("trace", "traces/" + file + " (first 12 requests)", .object(top)))
         }
         return out
     }
@@ -113,7 +123,7 @@ import JSONSchemaSubset
     }
 
     /// Schema-valid ⇔ accepted, over seeded mutations of every shipped document.
-    @Test(arguments: ["problem", "profile", "solution"])
+    @Test(arguments: ["problem", "profile", "solution", "trace"])
     func schemaAndReaderAgreeOnMutations(format: String) throws {
         let spec = try #require(Self.inputFormats[format])
         var rng = Xoshiro256(seed: 0x5C4E_3A00 ^ UInt64(format.utf8.count))
