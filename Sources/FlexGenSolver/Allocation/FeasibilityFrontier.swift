@@ -134,16 +134,10 @@ public enum FeasibilityFrontier {
     /// The frontier point at price ν, summed over `tasks`; `taus` holds the warm starts and receives
     /// the new compute times.
     public static func sums(tasks: [ClientTask], price: Double, taus: inout [Double]) -> Sums {
-        var sums = Sums()
-        for i in tasks.indices {
-            let p = point(tasks[i], price: price, startComputeTimeS: taus[i])
-            taus[i] = p.computeTimeS
-            sums.computeRate += p.computeRate
-            sums.bandwidth += p.bandwidth
-            sums.dComputeRate += p.dComputeRate
-            sums.dBandwidth += p.dBandwidth
-        }
-        return sums
+        // At its own price the tangent prediction is the start itself.
+        var warm = WarmStart(price: price, taus: taus, pointTolerance: 1e-10)
+        defer { taus = warm.taus }
+        return warm.sums(tasks: tasks, price: price)
     }
 
     /// Σ_k C_k/τ_max,k: the compute rate the clients need at the least (every one computing as
@@ -307,9 +301,9 @@ public enum FeasibilityFrontier {
         var low = -Double.infinity, high = Double.infinity
         let maxStep = log(100.0)
         var warm = WarmStart(price: exp(x), taus: taus, pointTolerance: min(1e-10, tolerance / 10))
+        defer { taus = warm.taus }   // the caller's warm starts, once the search ends
         for _ in 0..<200 {
             let s = warm.sums(tasks: tasks, price: exp(x))
-            taus = warm.taus
             let (value, derivative) = select(s)
             let r = sign * (log(value) - log(target))
             if r.isNaN { return nil }
