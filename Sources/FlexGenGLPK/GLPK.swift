@@ -45,9 +45,9 @@ public enum GLPK {
                 }
                 switch settings.lpMethod {
                 case .primalSimplex, .dualSimplex:
-                    return .success(try solveSimplex(problem, model: model, settings: settings))
+                    return .success(try solveSimplex(problem, size: Size(model), settings: settings))
                 case .interiorPoint:
-                    return .success(try solveInterior(problem, model: model, settings: settings))
+                    return .success(try solveInterior(problem, size: Size(model), settings: settings))
                 }
             } catch {
                 return .failure(error)
@@ -64,6 +64,54 @@ public enum GLPK {
             return try solve(model, settings: plain)
         }
         return solution
+    }
+
+    /// Solves a continuous columnar program with `glp_simplex` (or `glp_interior`): the same GLPK
+    /// problem, and so the same solution, as `solve(_:settings:)` on the equivalent `LinearModel`
+    /// (see `ColumnarLinearProgram`), without its per-column objects. `reducedCosts` is filled
+    /// only when asked for (a column-sized array most callers never read).
+    ///
+    /// - Throws: `GLPKError.invalidModel` / `.invalidSettings` before GLPK is called;
+    ///   `.unexpectedReturnCode` for a code a valid program should never produce.
+    public static func solve(_ program: ColumnarLinearProgram, settings: GLPKSettings = GLPKSettings(),
+                             reducedCosts: Bool = false) throws(GLPKError) -> LinearSolution {
+        try program.validate()
+        try settings.validate()
+        if program.columnCount == 0 {
+            let feasible = (0..<program.rowCount).allSatisfy { program.rowLower[$0] <= 0 && 0 <= program.rowUpper[$0] }
+            guard feasible else { return empty(.infeasible, method: "none", code: 0) }
+            return LinearSolution(outcome: .optimal, objective: 0, values: [],
+                                  rowDuals: Array(repeating: 0, count: program.rowCount),
+                                  reducedCosts: [], method: "none", returnCode: 0)
+        }
+        let size = Size(columns: program.columnCount, rows: program.rowCount, reducedCosts: reducedCosts)
+        let result: Result<LinearSolution, GLPKError> = lock.withLock {
+            glp_term_out(GLP_OFF)
+            let problem = GLPKProblem(program)
+            if settings.scale { glp_scale_prob(problem.pointer, GLP_SF_AUTO) }
+            do throws(GLPKError) {
+                switch settings.lpMethod {
+                case .primalSimplex, .dualSimplex:
+                    return .success(try solveSimplex(problem, size: size, settings: settings))
+                case .interiorPoint:
+                    return .success(try solveInterior(problem, size: size, settings: settings))
+                }
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try result.get()
+    }
+
+    /// What an LP solve reads back: how many columns and rows, and whether the reduced costs.
+    private struct Size {
+        var columns: Int
+        var rows: Int
+        var reducedCosts = true
+        init(columns: Int, rows: Int, reducedCosts: Bool = true) {
+            self.columns = columns; self.rows = rows; self.reducedCosts = reducedCosts
+        }
+        init(_ model: LinearModel) { self.init(columns: model.variables.count, rows: model.rows.count) }
     }
 
     /// Largest relative violation accepted in an integer point returned by GLPK (its own
@@ -110,7 +158,7 @@ public enum GLPK {
         return parm
     }
 
-    private static func solveSimplex(_ problem: GLPKProblem, model: LinearModel,
+    private static func solveSimplex(_ problem: GLPKProblem, size: Size,
                                      settings: GLPKSettings) throws(GLPKError) -> LinearSolution {
         var parm = simplexParameters(settings, method: settings.lpMethod)
         let code = glp_simplex(problem.pointer, &parm)
@@ -119,32 +167,32 @@ public enum GLPK {
         let p = problem.pointer
         return LinearSolution(
             outcome: outcome, objective: glp_get_obj_val(p),
-            values: (0..<model.variables.count).map { glp_get_col_prim(p, Int32($0 + 1)) },
-            rowDuals: (0..<model.rows.count).map { glp_get_row_dual(p, Int32($0 + 1)) },
-            reducedCosts: (0..<model.variables.count).map { glp_get_col_dual(p, Int32($0 + 1)) },
+            values: (0..<size.columns).map { glp_get_col_prim(p, Int32($0 + 1)) },
+            rowDuals: (0..<size.rows).map { glp_get_row_dual(p, Int32($0 + 1)) },
+            reducedCosts: size.reducedCosts ? (0..<size.columns).map { glp_get_col_dual(p, Int32($0 + 1)) } : [],
             method: "simplex", returnCode: code)
     }
 
-    private static func solveInterior(_ problem: GLPKProblem, model: LinearModel,
+    private static func solveInterior(_ problem: GLPKProblem, size: Size,
                                       settings: GLPKSettings) throws(GLPKError) -> LinearSolution {
         var parm = glp_iptcp()
         glp_init_iptcp(&parm)
         parm.msg_lev = GLP_MSG_OFF
         let code = glp_interior(problem.pointer, &parm)
         var outcome = try check(code, function: "glp_interior") ?? status(glp_ipt_status(problem.pointer))
-        if outcome == .infeasible || (code == GLP_EFAIL && model.rows.isEmpty) {
+        if outcome == .infeasible || (code == GLP_EFAIL && size.rows == 0) {
             // The interior-point method cannot tell an infeasible LP from an unbounded one
             // (both are "no primal-dual solution"); the simplex can.
-            return try solveSimplex(problem, model: model, settings: settings)
+            return try solveSimplex(problem, size: size, settings: settings)
         }
         if outcome == .feasible { outcome = .numericalError }
         guard outcome.hasPoint else { return empty(outcome, method: "interior", code: code) }
         let p = problem.pointer
         return LinearSolution(
             outcome: outcome, objective: glp_ipt_obj_val(p),
-            values: (0..<model.variables.count).map { glp_ipt_col_prim(p, Int32($0 + 1)) },
-            rowDuals: (0..<model.rows.count).map { glp_ipt_row_dual(p, Int32($0 + 1)) },
-            reducedCosts: (0..<model.variables.count).map { glp_ipt_col_dual(p, Int32($0 + 1)) },
+            values: (0..<size.columns).map { glp_ipt_col_prim(p, Int32($0 + 1)) },
+            rowDuals: (0..<size.rows).map { glp_ipt_row_dual(p, Int32($0 + 1)) },
+            reducedCosts: size.reducedCosts ? (0..<size.columns).map { glp_ipt_col_dual(p, Int32($0 + 1)) } : [],
             method: "interior", returnCode: code)
     }
 

@@ -66,6 +66,35 @@ final class GLPKProblem {
         }
     }
 
+    /// Loads a validated columnar program through the same calls, in the same order, as `init(_:)`
+    /// makes for the `LinearModel` with the same rows, columns and entries (so GLPK ends up with
+    /// the same problem). Never call with a program that failed `ColumnarLinearProgram.validate()`.
+    init(_ program: ColumnarLinearProgram) {
+        pointer = glp_create_prob()
+        glp_set_obj_dir(pointer, program.sense == .minimize ? GLP_MIN : GLP_MAX)
+        glp_set_obj_coef(pointer, 0, 0)
+        glp_add_rows(pointer, Int32(max(program.rowCount, 1)))
+        if program.rowCount == 0 {
+            glp_set_row_bnds(pointer, 1, GLP_FR, 0, 0)
+        }
+        for i in 0..<program.rowCount {
+            let (type, lower, upper) = Self.boundType(program.rowLower[i], program.rowUpper[i])
+            glp_set_row_bnds(pointer, Int32(i + 1), type, lower, upper)
+        }
+        if program.columnCount > 0 {
+            glp_add_cols(pointer, Int32(program.columnCount))
+        }
+        for j in 0..<program.columnCount {
+            let column = Int32(j + 1)
+            let (type, lb, ub) = Self.boundType(program.columnLower[j], program.columnUpper[j])
+            glp_set_col_bnds(pointer, column, type, lb, ub)
+            glp_set_obj_coef(pointer, column, program.columnCost[j])
+        }
+        if program.entryCount > 0 {
+            glp_load_matrix(pointer, Int32(program.entryCount), program.entryRow, program.entryColumn, program.entryValue)
+        }
+    }
+
     deinit { glp_delete_prob(pointer) }
 
     /// GLPK's bound type for a validated pair (lower ≤ upper, lower ≠ +∞, upper ≠ −∞).

@@ -47,7 +47,7 @@ extension LinearModel {
         }
     }
 
-    private static func checkBounds(_ lower: Double, _ upper: Double, label: String) throws(GLPKError) {
+    static func checkBounds(_ lower: Double, _ upper: Double, label: String) throws(GLPKError) {
         guard !lower.isNaN, !upper.isNaN else { throw .invalidModel("\(label): bounds must not be NaN") }
         guard lower != .infinity else { throw .invalidModel("\(label): lower bound must not be +∞") }
         guard upper != -.infinity else { throw .invalidModel("\(label): upper bound must not be −∞") }
