@@ -8,11 +8,19 @@ import FlexGenModel
 /// price-adjusted cost φ_kc and its demands for compute and band grow with the work C_c (more work
 /// means more compute and less time to transmit), so a configuration with more work and no better
 /// quality never helps; and a client in no service target only ever needs its least-work option.
+///
+/// Layout: the options are one flat buffer (`FlatLists`), and a client's tasks are not stored per
+/// option: every option's `ClientTask` is the client's task with the option's work C_c put in
+/// (`task(_:_:)`), which is all `ClientTask(client:configuration:server:)` takes from the
+/// configuration. At 10^5 clients the stored per-option tasks were a fifth of the solve's peak
+/// memory (docs/architecture.md, "Memory at 10^5 clients").
 struct ClientMenus: Sendable {
     /// Per client: indices into `problem.profile.configs`, least work first.
-    var options: [[Int]]
-    /// Per client: its `ClientTask` for each entry of `options`.
-    var tasks: [[ClientTask]]
+    var options: FlatLists<Int>
+    /// Per client: its task with the work of its first option (`task(_:_:)` sets the work).
+    private var clientTasks: [ClientTask]
+    /// Work C_c (FLOP) per profile configuration.
+    private var configurationFlops: [Double]
     /// Per client: the index (into the profile) of its least-work admissible configuration.
     var leastWork: [Int]
     /// Clients with no admissible configuration, explained.
@@ -27,7 +35,8 @@ struct ClientMenus: Sendable {
         var inTarget = [Bool](repeating: false, count: problem.clients.count)
         for target in problem.serviceTargets { for k in target.memberIndices(in: problem) { inTarget[k] = true } }
         self.inTarget = inTarget
-        var options: [[Int]] = [], tasks: [[ClientTask]] = [], leastWork: [Int] = [], diagnostics: [Diagnostic] = []
+        var options = FlatLists<Int>(), clientTasks: [ClientTask] = [], leastWork: [Int] = [], diagnostics: [Diagnostic] = []
+        clientTasks.reserveCapacity(problem.clients.count)
         let byWork = configs.indices.filter { allowed?(configs[$0]) ?? true }.sorted {
             configs[$0].flops != configs[$1].flops ? configs[$0].flops < configs[$1].flops
                 : metric.isBetter(configs[$0].quality, than: configs[$1].quality)
@@ -37,7 +46,7 @@ struct ClientMenus: Sendable {
                 client.qualityRequirement.map { metric.meets(configs[c].quality, requirement: $0) } ?? true
             }
             var admissible: [Int] = []
-            var clientTasks: [ClientTask] = []
+            var firstTask: ClientTask? = nil
             var fastest = Double.infinity
             for c in meetsQuality {
                 let task = ClientTask(client: client, configuration: configs[c], server: server)
@@ -51,7 +60,7 @@ struct ClientMenus: Sendable {
                     if !inTarget[k] { continue }
                 }
                 admissible.append(c)
-                clientTasks.append(task)
+                if firstTask == nil { firstTask = task }
             }
             if admissible.isEmpty {
                 if meetsQuality.isEmpty {
@@ -66,13 +75,25 @@ struct ClientMenus: Sendable {
                         minimumLatencyS: client.uplinkDelayS + fastest))
                 }
             }
-            options.append(admissible)
-            tasks.append(clientTasks)
+            options.append(contentsOf: admissible)
+            // A client without options keeps a placeholder (never read) so that indices stay aligned.
+            clientTasks.append(firstTask ?? ClientTask(id: client.id, flops: 0, windowS: 0, imageBits: 0, channelGain: 1,
+                                                       noisePsdWPerHz: 0, maxTxPowerW: 0, energyPerFlopJ: 0,
+                                                       dvfsCoefficient: 0))
             leastWork.append(admissible.first ?? -1)
         }
         self.options = options
-        self.tasks = tasks
+        self.clientTasks = clientTasks
+        self.configurationFlops = configs.map(\.flops)
         self.leastWork = leastWork
         self.diagnostics = diagnostics
+    }
+
+    /// Client k's task on its option n: `ClientTask(client:configuration:server:)` for that
+    /// configuration (the client's task with the configuration's work).
+    @inline(__always) func task(_ k: Int, _ n: Int) -> ClientTask {
+        var task = clientTasks[k]
+        task.flops = configurationFlops[options.element(k, n)]
+        return task
     }
 }

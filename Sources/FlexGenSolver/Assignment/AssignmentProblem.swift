@@ -28,15 +28,20 @@ struct AssignmentProblem: Sendable, Hashable {
         var meanQualityTarget: Double
     }
 
-    /// Per client, its admissible candidates (non-empty for a solvable problem).
-    var candidates: [[Candidate]]
+    /// Per client, its admissible candidates (non-empty for a solvable problem), in one flat
+    /// buffer (`FlatLists`: no array object per client).
+    var candidates: FlatLists<Candidate>
     var targets: [Target]
     var metric: QualityMetric
 
-    init(candidates: [[Candidate]], targets: [Target], metric: QualityMetric) {
+    init(candidates: FlatLists<Candidate>, targets: [Target], metric: QualityMetric) {
         self.candidates = candidates
         self.targets = targets
         self.metric = metric
+    }
+
+    init(candidates: [[Candidate]], targets: [Target], metric: QualityMetric) {
+        self.init(candidates: FlatLists(candidates), targets: targets, metric: metric)
     }
 
     /// s: +1 when lower is better, −1 when higher is better.
@@ -47,7 +52,7 @@ struct AssignmentProblem: Sendable, Hashable {
         let members = targets[j].members
         guard !members.isEmpty else { return targets[j].meanQualityTarget }
         var sum = 0.0
-        for k in members { sum += candidates[k][choice[k]].quality }
+        for k in members { sum += candidates.element(k, choice[k]).quality }
         return sum / Double(members.count)
     }
 
@@ -62,7 +67,7 @@ struct AssignmentProblem: Sendable, Hashable {
     /// Σ_k φ_k,choice_k.
     func cost(of choice: [Int]) -> Double {
         var total = 0.0
-        for (k, c) in choice.enumerated() { total += candidates[k][c].cost }
+        for (k, c) in choice.enumerated() { total += candidates.element(k, c).cost }
         return total
     }
 }

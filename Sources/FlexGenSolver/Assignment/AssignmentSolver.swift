@@ -162,9 +162,9 @@ struct AssignmentSolver: Sendable {
         // ever-worse cost per unit of badness removed, so an LP optimum takes them in order and no
         // convexity row is needed: the LP has one row per target, which the dual simplex (with
         // long-step bound flipping) solves in a handful of iterations even for 10 000 clients.
-        var model = LinearModel()
+        // The LP is built in flat arrays (`ColumnarLinearProgram`: GLPK gets the same problem as
+        // from a `LinearModel`, without an object per column; at 10^5 clients it has ~10^6 columns).
         var steps: [(client: Int, from: Int, to: Int, badness: Double)] = []
-        var targetTerms = [[(LinearModel.Variable, Double)]](repeating: [], count: problem.targets.count)
         var rhs = problem.targets.map { s * $0.meanQualityTarget }
         var cheapestCost = 0.0
         for k in 0..<K where inTarget[k] {
@@ -174,23 +174,49 @@ struct AssignmentSolver: Sendable {
             for (j, a) in zip(targetsOf[k], coefficient[k]) { rhs[j] -= a * s * quality }
             if !hull[k].isEmpty { cheapestCost += problem.candidates[k][start].cost }
         }
+        var stepCount = 0
+        for k in free { stepCount += hull[k].count - 1 }
+        var program = ColumnarLinearProgram()
+        steps.reserveCapacity(stepCount)
+        program.reserveCapacity(columns: stepCount, entries: 0)
+        var entriesPerRow = [Int](repeating: 0, count: problem.targets.count)
         for k in free {
             let points = hull[k]  // best quality first, cost decreasing
+            let menu = problem.candidates[k]
             for i in stride(from: points.count - 1, to: 0, by: -1) {
-                let from = problem.candidates[k][points[i]], to = problem.candidates[k][points[i - 1]]
+                let from = menu[points[i]], to = menu[points[i - 1]]
                 let deltaBadness = s * (to.quality - from.quality)
-                let v = model.addVariable(upper: 1, cost: (to.cost - from.cost) / scale)
+                program.addColumn(lower: 0, upper: 1, cost: (to.cost - from.cost) / scale)
                 steps.append((k, points[i], points[i - 1], deltaBadness))
-                for (j, a) in zip(targetsOf[k], coefficient[k]) { targetTerms[j].append((v, a * deltaBadness)) }
+                for j in targetsOf[k] { entriesPerRow[j] += 1 }
             }
         }
+        // Row j's coefficients, column by column: a·Δbadness for every step of a client in target j.
+        // Gathered per row first (a counting sort), since GLPK takes the matrix row after row.
+        var rowStart = [Int](repeating: 0, count: problem.targets.count + 1)
+        for j in problem.targets.indices { rowStart[j + 1] = rowStart[j] + entriesPerRow[j] }
+        var next = rowStart
+        var entryColumn = [Int32](repeating: 0, count: rowStart.last!)
+        var entryValue = [Double](repeating: 0, count: rowStart.last!)
+        for (n, step) in steps.enumerated() {
+            let k = step.client
+            for (j, a) in zip(targetsOf[k], coefficient[k]) {
+                entryColumn[next[j]] = Int32(n)
+                entryValue[next[j]] = a * step.badness
+                next[j] += 1
+            }
+        }
+        program.reserveCapacity(columns: 0, entries: entryValue.count)
         for j in problem.targets.indices {
             // A target over nobody is vacuous: its row stays free (so that row indices stay aligned).
-            model.addRow(targetTerms[j], upper: problem.targets[j].members.isEmpty ? .infinity : rhs[j])
+            program.addRow(upper: problem.targets[j].members.isEmpty ? .infinity : rhs[j])
+            for e in rowStart[j]..<rowStart[j + 1] { program.addEntry(row: j, column: Int(entryColumn[e]), value: entryValue[e]) }
         }
+        entryColumn = []
+        entryValue = []
 
         let lp: LinearSolution
-        do { lp = try GLPK.solve(model) } catch { throw .glpk(error.description) }
+        do { lp = try GLPK.solve(program) } catch { throw .glpk(error.description) }
         guard lp.outcome == .optimal, let lpObjective = lp.objective else { return nil }
         let nu = problem.targets.indices.map { max(0, -lp.rowDuals[$0] * scale) }
         var fixedCost = 0.0
@@ -378,7 +404,7 @@ struct AssignmentSolver: Sendable {
     /// Lower convex hull of a Pareto set in the (s·q, cost) plane; `pareto` is sorted by s·q
     /// ascending with strictly decreasing cost. Monotone chain: drop a middle point that lies on
     /// or above the segment joining its neighbours.
-    private func lowerHull(_ menu: [AssignmentProblem.Candidate], _ pareto: [Int], sign s: Double) -> [Int] {
+    private func lowerHull(_ menu: FlatLists<AssignmentProblem.Candidate>.List, _ pareto: [Int], sign s: Double) -> [Int] {
         var hull: [Int] = []
         for c in pareto {
             while hull.count >= 2 {

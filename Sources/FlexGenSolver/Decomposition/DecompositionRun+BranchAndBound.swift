@@ -23,7 +23,7 @@ extension DecompositionRun {
     /// nil: no assignment within `allowed` meets the targets.
     mutating func probe(mu: Double, lambda: Double, allowed: [[Int]]) throws -> Probe? {
         let priced = price(mu: mu, lambda: lambda)
-        let candidates = allowed.enumerated().map { k, options in options.map { priced.candidates[k][$0] } }
+        let candidates = FlatLists(allowed.enumerated().map { k, options in options.map { priced.candidates.element(k, $0) } })
         var assignmentSettings = settings.assignment
         assignmentSettings.stopSignal = settings.allocation.stopSignal
         assignmentSettings.relativeGap = max(assignmentSettings.relativeGap, 0.1 * settings.gapTolerance)

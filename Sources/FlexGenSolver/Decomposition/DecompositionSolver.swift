@@ -55,6 +55,25 @@ struct AssignmentFailure: Error, CustomStringConvertible {
     var description: String { "GLPK failed numerically on the assignment step at μ = \(mu), λ = \(lambda)" }
 }
 
+/// An assignment (option index per client) as a dictionary key: one byte per client when every
+/// index fits (menus have at most a few dozen options), else the indices themselves. Two keys
+/// are equal exactly when their assignments are. At 10^5 clients an `[Int]` key was 800 kB per
+/// cached allocation.
+struct ChoiceKey: Hashable {
+    private let bytes: [UInt8]
+    private let indices: [Int]
+
+    init(_ choice: [Int]) {
+        if choice.allSatisfy({ 0...255 ~= $0 }) {
+            bytes = choice.map { UInt8($0) }
+            indices = []
+        } else {
+            bytes = []
+            indices = choice
+        }
+    }
+}
+
 /// The state of one solve.
 struct DecompositionRun {
     let problem: Problem
@@ -67,12 +86,7 @@ struct DecompositionRun {
     let computeBudget: Double
     let bandwidthBudget: Double
 
-    /// Where client k's options start in the flat per-option arrays: client k's option n is entry
-    /// `optionStart[k] + n` (k's options end at `optionStart[k + 1]`). Per-option state is kept in
-    /// flat arrays rather than one array per client: at 10^5 clients the per-client arrays'
-    /// headers and the full `ClientResponse`s kept only as warm starts were most of the memory.
-    let optionStart: [Int]
-    /// Warm starts of the oracle per option (flat, see `optionStart`): the last response's compute
+    /// Warm starts of the oracle per option (flat, indexed like `menus.options.values`): the last response's compute
     /// time (NaN before the first) and spectral efficiency, the two fields a warm start reads
     /// (`ClientOracle.evaluate(_:computePrice:bandwidthPrice:warmStart:)`).
     var warmComputeTimeS: [Double]
@@ -82,7 +96,7 @@ struct DecompositionRun {
     /// iterations (callers of a cached result read its status, energy, bound, prices and
     /// diagnostics), since at 10^5 clients each would hold ~17 MB; the incumbent's whole result is
     /// in `best`.
-    var allocations: [[Int]: AllocationResult] = [:]
+    var allocations: [ChoiceKey: AllocationResult] = [:]
     var best: (choice: [Int], allocation: AllocationResult, energy: Double)?
     var bestBound = -Double.infinity
     var bestPrices: (mu: Double, lambda: Double, nu: [Double]) = (0, 0, [])
@@ -100,12 +114,8 @@ struct DecompositionRun {
         }
         self.computeBudget = problem.server.computeRateFlopsPerS
         self.bandwidthBudget = problem.server.bandwidthHz
-        var optionStart = [0]
-        optionStart.reserveCapacity(menus.options.count + 1)
-        for options in menus.options { optionStart.append(optionStart.last! + options.count) }
-        self.optionStart = optionStart
-        self.warmComputeTimeS = [Double](repeating: .nan, count: optionStart.last!)
-        self.warmEfficiency = [Double](repeating: 0, count: optionStart.last!)
+        self.warmComputeTimeS = [Double](repeating: .nan, count: menus.options.totalCount)
+        self.warmEfficiency = [Double](repeating: 0, count: menus.options.totalCount)
     }
 
     var elapsed: Double { Date().timeIntervalSince(start) }
@@ -250,30 +260,30 @@ struct DecompositionRun {
         return Round(cut: cut, choice: assignment.choice, allocation: energy == nil ? nil : allocation)
     }
 
-    /// Every option priced at (μ, λ): the assignment's menus (nested, as `AssignmentProblem`
-    /// takes them) and each option's compute rate and band (flat, see `optionStart`).
+    /// Every option priced at (μ, λ): the assignment's menus and each option's compute rate and
+    /// band, all flat (indexed like `menus.options`).
     struct Priced {
-        var candidates: [[AssignmentProblem.Candidate]]
+        var candidates: FlatLists<AssignmentProblem.Candidate>
         var computeRates: [Double]
         var bandwidths: [Double]
-        let optionStart: [Int]
         /// Client k's option n's compute rate (FLOP/s) and band (Hz) at these prices.
-        func computeRate(_ k: Int, _ n: Int) -> Double { computeRates[optionStart[k] + n] }
-        func bandwidth(_ k: Int, _ n: Int) -> Double { bandwidths[optionStart[k] + n] }
+        func computeRate(_ k: Int, _ n: Int) -> Double { computeRates[candidates.flatIndex(k, n)] }
+        func bandwidth(_ k: Int, _ n: Int) -> Double { bandwidths[candidates.flatIndex(k, n)] }
     }
 
     mutating func price(mu: Double, lambda: Double) -> Priced {
         let configs = problem.profile.configs
-        var candidates: [[AssignmentProblem.Candidate]] = []
-        var rates = [Double](repeating: 0, count: optionStart.last!), bands = rates
-        candidates.reserveCapacity(menus.options.count)
+        var candidates = FlatLists<AssignmentProblem.Candidate>()
+        candidates.reserveCapacity(lists: menus.options.count, elements: menus.options.totalCount)
+        var rates = [Double](repeating: 0, count: menus.options.totalCount), bands = rates
+        var row: [AssignmentProblem.Candidate] = []  // one client's, reused
         for k in menus.options.indices {
-            var row: [AssignmentProblem.Candidate] = []
-            row.reserveCapacity(menus.options[k].count)
-            for (n, c) in menus.options[k].enumerated() {
-                let i = optionStart[k] + n
+            let options = menus.options[k]
+            row.removeAll(keepingCapacity: true)
+            for (n, c) in options.enumerated() {
+                let i = menus.options.flatIndex(k, n)
                 let start = warmComputeTimeS[i]
-                let response = ClientOracle.evaluate(menus.tasks[k][n], computePrice: mu, bandwidthPrice: lambda,
+                let response = ClientOracle.evaluate(menus.task(k, n), computePrice: mu, bandwidthPrice: lambda,
                                                      startComputeTimeS: start.isNaN ? nil : start,
                                                      efficiencyHint: warmEfficiency[i])
                 warmComputeTimeS[i] = response.computeTimeS
@@ -282,15 +292,16 @@ struct DecompositionRun {
                 rates[i] = response.computeRateFlopsPerS
                 bands[i] = response.bandwidthHz
             }
-            candidates.append(row)
+            candidates.append(contentsOf: row)
         }
-        return Priced(candidates: candidates, computeRates: rates, bandwidths: bands, optionStart: optionStart)
+        return Priced(candidates: candidates, computeRates: rates, bandwidths: bands)
     }
 
     /// Allocation of an assignment (option index per client), cached; updates the incumbent.
     mutating func allocate(_ choice: [Int]) throws -> AllocationResult {
-        if let cached = allocations[choice] { return cached }
-        let tasks = choice.enumerated().map { menus.tasks[$0.offset][$0.element] }
+        let key = ChoiceKey(choice)
+        if let cached = allocations[key] { return cached }
+        let tasks = choice.enumerated().map { menus.task($0.offset, $0.element) }
         var allocationSettings = settings.allocation
         allocationSettings.timeLimitS = max(1e-3, min(allocationSettings.timeLimitS, settings.timeLimitS - elapsed))
         let result = try AllocationSolver(settings: allocationSettings)
@@ -298,7 +309,7 @@ struct DecompositionRun {
         var cached = result
         cached.clients = []
         cached.iterations = []
-        allocations[choice] = cached
+        allocations[key] = cached
         if result.status.certifiesSolution, let energy = result.energyJ, meetsTargets(choice) {
             if best == nil || energy < best!.energy { best = (choice, result, energy) }
         }
@@ -416,10 +427,10 @@ struct DecompositionRun {
     /// have to grow (a sufficient growth for the problem to become feasible).
     mutating func budgetDiagnostics() -> [Diagnostic] {
         let configs = problem.profile.configs
-        let candidates = menus.options.map { options in
+        let candidates = FlatLists(menus.options.map { options in
             options.map { AssignmentProblem.Candidate(configuration: $0, cost: configs[$0].flops / computeBudget,
                                                       quality: configs[$0].quality) }
-        }
+        })
         let leastWork = try? AssignmentSolver(settings: settings.assignment)
             .solve(AssignmentProblem(candidates: candidates, targets: targets, metric: metric))
         var found: [Diagnostic] = []

@@ -43,7 +43,7 @@ struct ExhaustiveSolver {
             }
             if meets {
                 anyMeetsTargets = true
-                let tasks = (0..<K).map { menus.tasks[$0][choice[$0]] }
+                let tasks = (0..<K).map { menus.task($0, choice[$0]) }
                 let result = try solver.solve(tasks: tasks, computeRateFlopsPerS: problem.server.computeRateFlopsPerS,
                                               bandwidthHz: problem.server.bandwidthHz)
                 if result.status.certifiesSolution, let energy = result.energyJ {

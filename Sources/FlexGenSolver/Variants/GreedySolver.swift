@@ -49,7 +49,7 @@ struct GreedySolver {
             }
         }
         // Upgrades for one target never hurt another (all targets want better quality).
-        let tasks = choice.enumerated().map { menus.tasks[$0.offset][$0.element] }
+        let tasks = choice.enumerated().map { menus.task($0.offset, $0.element) }
         let allocation = try AllocationSolver(settings: settings.decomposition.allocation)
             .solve(tasks: tasks, computeRateFlopsPerS: problem.server.computeRateFlopsPerS,
                    bandwidthHz: problem.server.bandwidthHz)
