@@ -36,8 +36,9 @@ struct Check: ParsableCommand {
     }
 
     func run() throws {
-        if let data = FileManager.default.contents(atPath: problem),
-           SimulationReportFile.declaredFormat(of: data) == Trace.formatName {
+        // The format is declared near the top (`declaredFormat` reads the first 64 KiB only): read
+        // just those bytes here, not the whole file a second time.
+        if let head = Self.head(of: problem), SimulationReportFile.declaredFormat(of: head) == Trace.formatName {
             try checkSimulation()
             return
         }
@@ -61,9 +62,16 @@ struct Check: ParsableCommand {
         if output.json {
             try output.emit(try FlexGenJSON.encode(EvaluationReport(problem: problem, solution: solution, evaluation: evaluation)))
         } else {
-            try output.emit(CheckTable.render(problem: problem, solution: solution, evaluation: evaluation))
+            try output.emit(CheckTable.renderData(problem: problem, solution: solution, evaluation: evaluation))
         }
         if !evaluation.passes { throw ExitCode(CLIExit.verdictNo) }
+    }
+
+    /// The first 64 KiB of the file at `path` (all of it when shorter); nil when it cannot be read.
+    static func head(of path: String) -> Data? {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? handle.close() }
+        return (try? handle.read(upToCount: 65_536)) ?? nil
     }
 
     /// `flexgen check TRACE [REPORT]`.

@@ -3,8 +3,29 @@ import FlexGen
 
 /// `flexgen check`'s human table.
 enum CheckTable {
-    static func render(problem: Problem, solution: Solution, evaluation e: Evaluation) -> String {
+    /// The report as `emit` writes it: its lines joined by newlines, with a final newline.
+    static func renderData(problem: Problem, solution: Solution, evaluation e: Evaluation) -> Data {
+        var out: [UInt8] = []
+        render(problem: problem, solution: solution, evaluation: e, into: &out)
+        // `OutputOptions.emit(_: String)` adds a newline unless the text ends with one (a
+        // Character "\n": not the "\r\n" grapheme).
+        let endsWithNewline = out.last == 0x0A && (out.count < 2 || out[out.count - 2] != 0x0D)
+        if !endsWithNewline { out.append(0x0A) }
+        return Data(out)
+    }
+
+    /// The report's lines joined by newlines (no final newline), appended to `out`. The client
+    /// table goes straight into the buffer (`TextTable`): at 10^5 clients a `String` per cell and
+    /// per line was most of what `flexgen check` did beyond reading and checking.
+    static func render(problem: Problem, solution: Solution, evaluation e: Evaluation, into out: inout [UInt8]) {
         var lines: [String] = []
+        func flush() {
+            for line in lines {
+                if !out.isEmpty { out.append(0x0A) }
+                out.append(contentsOf: line.utf8)
+            }
+            lines = []
+        }
         let metric = problem.profile.metric
         lines.append("problem \(problem.name) · solver \(solution.solver) · status \(solution.status.rawValue) "
             + "· tolerance \(num(e.relativeTolerance, 2))")
@@ -13,18 +34,30 @@ enum CheckTable {
             if let diagnostics = solution.diagnostics {
                 for d in diagnostics { lines.append("  diagnostic: \(d)") }
             }
-            return lines.joined(separator: "\n")
+            flush()
+            return
         }
+        flush()
         let header = ["client", "width", "steps", "latency s", "deadline s", "slack s", "delivered bits",
                       "image bits", "compute J", "tx J", metric.name, "required", "q slack"]
-        var rows: [[String]] = []
+        var table = TextTable(header: header, expectedRows: e.clients.count)
         for c in e.clients {
-            rows.append([c.id, num(c.width, 3), "\(c.steps)", num(c.latencyS, 5), num(c.deadlineS, 5),
-                         num(c.deadlineSlackS, 3), num(c.deliveredBits, 4), num(c.imageBits, 4),
-                         num(c.computeEnergyJ, 5), num(c.txEnergyJ, 3), num(c.quality, 4),
-                         c.qualityRequirement.map { num($0, 4) } ?? "-", c.qualitySlack.map { num($0, 3) } ?? "-"])
+            table.append(c.id)
+            table.appendNumber(c.width, 3)
+            table.append("\(c.steps)")
+            table.appendNumber(c.latencyS, 5)
+            table.appendNumber(c.deadlineS, 5)
+            table.appendNumber(c.deadlineSlackS, 3)
+            table.appendNumber(c.deliveredBits, 4)
+            table.appendNumber(c.imageBits, 4)
+            table.appendNumber(c.computeEnergyJ, 5)
+            table.appendNumber(c.txEnergyJ, 3)
+            table.appendNumber(c.quality, 4)
+            if let required = c.qualityRequirement { table.appendNumber(required, 4) } else { table.append("-") }
+            if let slack = c.qualitySlack { table.appendNumber(slack, 3) } else { table.append("-") }
         }
-        lines += table(header: header, rows: rows)
+        out.append(0x0A)
+        table.write(to: &out)
         lines.append("")
         lines.append("total energy      \(num(e.totalEnergyJ, 7)) J (compute \(num(e.totalComputeEnergyJ, 7)) J, "
             + "transmit \(num(e.totalTxEnergyJ, 4)) J)"
@@ -43,7 +76,7 @@ enum CheckTable {
             lines.append("VIOLATED (\(e.violations.count)): \(e.violatedKinds.map(\.rawValue).joined(separator: ", "))")
             for v in e.violations { lines.append("  \(v)") }
         }
-        return lines.joined(separator: "\n")
+        flush()
     }
 
     /// The table (first column left-aligned, the others right-aligned, two spaces apart) as one
