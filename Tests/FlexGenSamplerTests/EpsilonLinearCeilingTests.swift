@@ -83,3 +83,32 @@ import FlexGenNumerics
         }
     }
 }
+
+/// The Fashion U-Net's ε-profile entry point against identities: widths that the GroupNorm rounding
+/// maps to the same channels everywhere (0.3 and 0.375 of C = 16 and 2C = 32 in groups of 4: 8 and
+/// 12 channels for both) run the same network on the same noisy inputs, so their profiles are equal
+/// exactly; 0.5 shares their 28×28 channels (8) but not the 14×14 ones (16), so it differs; the
+/// excess of width 1 over itself is 0.
+@Suite struct FashionEpsilonProfileTests {
+    @Test func widthsWithTheSameChannelsHaveTheSameProfile() throws {
+        let model = try FashionDiffusionModel.loadShipped()
+        var generator = Xoshiro256(seed: 5)
+        let images = (0..<2).map { _ in (0..<FashionArchitecture.pixelCount).map { _ in Float(generator.nextUniform()) } }
+        var settings = EpsilonErrorProfile.Settings(widths: [0.3, 0.375, 0.5, 1])
+        settings.seedCount = 2
+        settings.denseSteps = 2
+        settings.stride = 400
+        let profile = try EpsilonErrorProfile.measure(fashion: model, heldOut: FashionMNIST(images: images, labels: [3, 7]),
+                                                      imageCount: 2, settings: settings)
+        #expect(profile.pixelCount == 784 && profile.imageCount == 2)
+        let a = try #require(profile.at(0.3)), b = try #require(profile.at(0.375)), c = try #require(profile.at(0.5))
+        #expect(a.activeUnits == 8 && b.activeUnits == 8 && c.activeUnits == 8 && profile.at(1)?.activeUnits == 16)
+        #expect(a.perTimestep == b.perTimestep && a.klBySeed == b.klBySeed)
+        #expect(b.perTimestep != c.perTimestep)
+        #expect(profile.klExcess(1)?.mean == 0)
+        #expect(profile.widths.allSatisfy { $0.uniformMSE.isFinite && $0.uniformMSE > 0 })
+        #expect(throws: SamplerError.self) {
+            try EpsilonErrorProfile.measure(fashion: model, heldOut: FashionMNIST(images: images, labels: [3, 7]), imageCount: 0, settings: settings)
+        }
+    }
+}

@@ -5,8 +5,9 @@ extension EpsilonErrorProfile {
     /// `imageCount` images of the held-out split (`heldOut`, the test images the model never
     /// trained on), scaled to the model's [−1, 1], with their true labels, through the conditional
     /// network (no guidance: the ε-error training minimises; the sampler's guided ε mixes it with the
-    /// null-label pass). `activeUnits` reports the active base channels C·w rounded up to whole
-    /// GroupNorm groups, so two widths can share a network (the report shows it).
+    /// null-label pass). `activeUnits` reports the active channels at 28×28, C·w rounded up to whole
+    /// GroupNorm groups; the 14×14 and 7×7 stages round 2C·w the same way, so two widths with equal
+    /// `activeUnits` can still differ there (0.375 and 0.5 of C = 16: 8 channels at 28×28, 12 and 16 below).
     /// - Throws: `SamplerError.badRequest` for bad settings or an empty split; the network's
     ///   `DiffusionInputError` for a width outside (0, 1].
     public static func measure(fashion model: FashionDiffusionModel, heldOut: FashionMNIST, imageCount: Int,
