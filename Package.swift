@@ -54,7 +54,7 @@ let package = Package(
         // A cooperative stop flag and a thread pool for blocking work off Swift's cooperative pool.
         .target(name: "FlexGenConcurrency"),
         .target(name: "FlexGenSolver", dependencies: ["FlexGenModel", "FlexGenNumerics", "FlexGenGLPK", "FlexGenConcurrency"]),
-        .target(name: "FlexGenSampler", dependencies: ["FlexGenModel", "FlexGenIO", "FlexGenNumerics", "FlexGenLinearAlgebra", "FlexGenScenarios"],
+        .target(name: "FlexGenSampler", dependencies: ["FlexGenModel", "FlexGenIO", "FlexGenNumerics", "FlexGenLinearAlgebra", "FlexGenScenarios", "FlexGenGLPK"],
                 resources: [.copy("Resources")]),
         // `flexgen bench`: sweeps, statistics, CSV and SVG figures (not part of the umbrella).
         .target(name: "FlexGenBench", dependencies: ["FlexGenModel", "FlexGenIO", "FlexGenNumerics", "FlexGenScenarios", "FlexGenSolver"]),

@@ -56,11 +56,20 @@ extension FlexGenCommand {
         @Flag(help: "CI-sized run: widths 0.25,0.5,1, steps 2,5,10 (fashion 1,2,4), 200 images, 2 seeds (explicit options still apply).")
         var quick = false
 
-        @Flag(help: "Also measure the held-out ε-MSE per width (no sampling), fit the width–quality theory of docs/theory.md on --theory-fit-widths only, and report both laws' out-of-sample errors (built-in model only). Writes PROFILE-epsilon.csv, PROFILE-epsilon-by-t.csv, PROFILE-theory.csv and PROFILE-theory.svg.")
+        @Flag(help: "Also measure the held-out ε-MSE per width (no sampling), fit the width–quality theory of docs/theory.md on --theory-fit-widths only, and report both laws' out-of-sample errors and the most any ε-linear law could reach (built-in digits model only). Writes PROFILE-epsilon.csv, PROFILE-epsilon-by-t.csv, PROFILE-theory.csv and PROFILE-theory.svg.")
         var theory = false
 
         @Option(help: "With --theory: the two widths the theory's constants are fitted on.")
         var theoryFitWidths = "0.25,1"
+
+        @Flag(help: "Only measure the held-out ε-MSE per width of --model (no sampling, no grid; docs/theory.md): writes PROFILE-epsilon.csv, PROFILE-epsilon-by-t.csv and PROFILE-epsilon.md (with the weights' SHA-256). --seeds sets its noise seeds (default 5); --widths must include 1.")
+        var epsilonOnly = false
+
+        @Option(help: "With --epsilon-only: held-out images per timestep and seed (default: digits all 400, fashion the first 200 test images).")
+        var epsilonImages: Int?
+
+        @Option(help: "With --epsilon-only: one stratified timestep per this many beyond t = 32 (default 10).")
+        var epsilonStride: Int?
 
         @OptionGroup var sampler: SamplerOptions
 
@@ -95,6 +104,16 @@ extension FlexGenCommand {
             guard FileManager.default.fileExists(atPath: folder) else {
                 throw ValidationError("--output: folder \(folder) does not exist")
             }
+            if !epsilonOnly && (epsilonImages != nil || epsilonStride != nil) {
+                throw ValidationError("--epsilon-images and --epsilon-stride need --epsilon-only")
+            }
+            if epsilonOnly {
+                if theory { throw ValidationError("--epsilon-only and --theory exclude each other (--theory measures the ε-profile too)") }
+                if sampler.worker != nil { throw ValidationError("--epsilon-only: needs the built-in model (its ε-predictions), not --worker") }
+                if !(try settings().widths.contains(1)) { throw ValidationError("--epsilon-only: --widths must include 1 (the excesses are over width 1)") }
+                if let n = epsilonImages, n < 1 { throw ValidationError("--epsilon-images: must be ≥ 1, got \(n)") }
+                if let k = epsilonStride, k < 1 { throw ValidationError("--epsilon-stride: must be ≥ 1, got \(k)") }
+            }
             if theory {
                 if sampler.worker != nil { throw ValidationError("--theory: needs the built-in model (its ε-predictions), not --worker") }
                 let fitWidths: [Double] = try parseList(theoryFitWidths, option: "--theory-fit-widths")
@@ -109,6 +128,7 @@ extension FlexGenCommand {
         func run() throws {
             let command = (["flexgen"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
             let outputs = CalibrationRun.Outputs(profile: profilePath)
+            if epsilonOnly { return try runEpsilonOnly(command: command) }
             let result: CalibrationResult
             if model == .fashion {
                 let evaluator: FashionQualityEvaluator
@@ -143,6 +163,47 @@ extension FlexGenCommand {
                 print("wrote \(theoryOutputs.epsilon), \(theoryOutputs.epsilonByTimestep), \(theoryOutputs.table), \(theoryOutputs.figure); appended the theory section to \(outputs.report)")
             }
         }
+    }
+}
+
+extension FlexGenCommand.Calibrate {
+    /// `--epsilon-only`: the ε-profile of the chosen model at --widths, and its report.
+    func runEpsilonOnly(command: String) throws {
+        var settings = EpsilonErrorProfile.Settings(widths: try self.settings().widths.sorted())
+        if let seeds { settings.seedCount = seeds }
+        if let epsilonStride { settings.stride = epsilonStride }
+        let weightsPath: String?
+        let profile: EpsilonErrorProfile
+        let total = { (grid: Int) in settings.seedCount * grid }
+        let dense = min(settings.denseSteps, 1000), gridPerSeed = dense + (1000 - dense + settings.stride - 1) / settings.stride
+        let bar = ProgressBar(label: "ε-profile", total: total(gridPerSeed), enabled: nil)
+        if model == .fashion {
+            weightsPath = sampler.weights ?? FashionDiffusionModel.shippedWeightsPath
+            let network: FashionDiffusionModel, heldOut: FashionMNIST
+            do {
+                network = try sampler.weights.map { try FashionDiffusionModel.load(path: $0) } ?? FashionDiffusionModel.loadShipped()
+            } catch { throw CLIError("--weights: \(error)") }
+            do { heldOut = try FashionMNIST.load(.test, directory: data) } catch { throw CLIError("--data: \(error)") }
+            profile = try EpsilonErrorProfile.measure(fashion: network, heldOut: heldOut, imageCount: epsilonImages ?? 200,
+                                                      settings: settings) { done, _ in bar.update(done) }
+        } else {
+            weightsPath = sampler.weights ?? FlexibleDiffusionModel.shippedWeightsPath
+            let network = try sampler.weights.map { try FlexibleDiffusionModel.load(path: $0) } ?? FlexibleDiffusionModel.loadShipped()
+            let heldOut = try DigitsDataset.loadShipped().heldOut
+            profile = try EpsilonErrorProfile.measure(model: network, examples: Array(heldOut.prefix(epsilonImages ?? heldOut.count)),
+                                                      settings: settings) { done, _ in bar.update(done) }
+        }
+        bar.finish()
+        let sha = weightsPath.flatMap { FileManager.default.contents(atPath: $0) }.map { SHA256.hex($0) } ?? "unknown"
+        let outputs = TheoryRun.Outputs(profile: profilePath)
+        let reportPath = String(outputs.epsilon.dropLast(4)) + ".md"
+        print(try TheoryRun.epsilonOnly(profile: profile, outputs: outputs, reportPath: reportPath, command: command, weightsSHA256: sha))
+        for w in profile.widths {
+            let k = profile.klExcess(w.width)
+            print(String(format: "width %.3f (%d units): ε-MSE %.5f ± %.5f, K %@", w.width, w.activeUnits, w.uniformMSE, w.uniformCI95,
+                         k.map { String(format: "%.3f ± %.3f", $0.mean, $0.ci95) } ?? "–"))
+        }
+        print("weights SHA-256 \(sha)")
     }
 }
 

@@ -50,4 +50,19 @@ import Testing
         #expect(worker.status == 2 && worker.stderr.contains("--theory"))
         #expect(!FileManager.default.fileExists(atPath: "/tmp/never-written.json"))
     }
+
+    @Test func calibrateEpsilonOnlyOptionsAreChecked() throws {
+        let out = ["-o", "/tmp/never-written-eps.json"]
+        let both = try runFlexgen(["calibrate", "--epsilon-only", "--theory"] + out)
+        #expect(both.status == 2 && both.stderr.contains("--epsilon-only and --theory exclude each other"))
+        let noFull = try runFlexgen(["calibrate", "--epsilon-only", "--widths", "0.25,0.5"] + out)
+        #expect(noFull.status == 2 && noFull.stderr.contains("--epsilon-only: --widths must include 1"))
+        let images = try runFlexgen(["calibrate", "--epsilon-only", "--epsilon-images", "0"] + out)
+        #expect(images.status == 2 && images.stderr.contains("--epsilon-images: must be ≥ 1"))
+        let stride = try runFlexgen(["calibrate", "--epsilon-stride", "5"] + out)
+        #expect(stride.status == 2 && stride.stderr.contains("need --epsilon-only"))
+        let worker = try runFlexgen(["calibrate", "--epsilon-only", "--worker", "/bin/true"] + out)
+        #expect(worker.status == 2 && worker.stderr.contains("--epsilon-only: needs the built-in model"))
+        #expect(!FileManager.default.fileExists(atPath: "/tmp/never-written-eps-epsilon.csv"))
+    }
 }

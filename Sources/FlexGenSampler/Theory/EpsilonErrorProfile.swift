@@ -74,6 +74,8 @@ public struct EpsilonErrorProfile: Sendable {
     public var widths: [Width]
     /// Held-out images per timestep and seed.
     public var imageCount: Int
+    /// Values per image (64 for the digits, 784 for Fashion-MNIST): the 64 in ½·64·Σ… is this.
+    public var pixelCount: Int = DenoiserArchitecture.pixelCount
 
     /// The measurement at width `w` (exact match), if measured.
     public func at(_ w: Double) -> Width? { widths.first { $0.width == w } }
@@ -95,7 +97,7 @@ public struct EpsilonErrorProfile: Sendable {
         for i in timesteps.indices where timesteps[i] >= t0 {
             sum += Double(spans[i]) * weights[i] * (a.perTimestep[i] - b.perTimestep[i])
         }
-        return 0.5 * Double(DenoiserArchitecture.pixelCount) * sum
+        return 0.5 * Double(pixelCount) * sum
     }
 
     /// Paired difference uniform(w) − uniform(reference): mean and 95 % CI.
@@ -125,14 +127,30 @@ public struct EpsilonErrorProfile: Sendable {
     public static func measure(model: FlexibleDiffusionModel, examples: [DigitsDataset.Example], settings: Settings,
                                progress: ((Int, Int) -> Void)? = nil) throws -> EpsilonErrorProfile {
         if let problem = settings.problem { throw SamplerError.badRequest(problem) }
-        guard !examples.isEmpty else { throw SamplerError.badRequest("epsilon profile: no examples") }
-        let schedule = model.schedule, p = DenoiserArchitecture.pixelCount
         for w in settings.widths { _ = try model.architecture.activeWidth(w) }
+        return try measure(predictNoise: { x, t, y, w in try model.denoiser.predictNoise(x: x, timesteps: t, labels: y, width: w) },
+                           pixelCount: DenoiserArchitecture.pixelCount, schedule: model.schedule,
+                           images: examples.map { $0.pixels.map(DigitsDataset.scaleToModel) }, labels: examples.map(\.label),
+                           activeUnits: { model.architecture.activeUnits($0) }, settings: settings, maxRows: 4096, progress: progress)
+    }
+
+    /// The same measurement for any ε-predictor: `images` are in the model's scale (row-major,
+    /// `pixelCount` values each), `activeUnits(w)` is what the report calls the width's size (hidden
+    /// units for the digits MLP, base channels for the Fashion U-Net). `maxRows` bounds the rows of
+    /// one `predictNoise` call (whole timesteps of all images; at least one timestep). The noise
+    /// draws do not depend on `maxRows`, so the result does not either (up to BLAS blocking).
+    public static func measure(predictNoise: ([Float], [Int], [Int], Double) throws -> [Float], pixelCount p: Int,
+                               schedule: NoiseSchedule, images: [[Float]], labels: [Int], activeUnits: (Double) -> Int,
+                               settings: Settings, maxRows: Int, progress: ((Int, Int) -> Void)? = nil) throws -> EpsilonErrorProfile {
+        if let problem = settings.problem { throw SamplerError.badRequest(problem) }
+        guard !images.isEmpty, images.count == labels.count, images.allSatisfy({ $0.count == p }) else {
+            throw SamplerError.badRequest("epsilon profile: need ≥ 1 image of \(p) values with one label each")
+        }
         let widths = settings.widths
         var uniform = [[Double]](repeating: [], count: widths.count), kl = uniform
         var perT: [[Double]] = []
         var seedZeroGrid: [(t: Int, span: Int)] = []
-        let chunkImages = max(1, 4096 / max(1, examples.count)) // timesteps per forward batch
+        let chunkImages = max(1, maxRows / max(1, images.count)) // timesteps per forward batch
         for seedIndex in 0..<settings.seedCount {
             var generator = Xoshiro256(seed: settings.baseSeed + UInt64(seedIndex))
             let grid = grid(schedule: schedule, settings: settings, generator: &generator)
@@ -141,30 +159,30 @@ public struct EpsilonErrorProfile: Sendable {
             var g = 0
             while g < grid.count {
                 let block = Array(grid[g..<min(grid.count, g + chunkImages)])
-                let rows = block.count * examples.count
+                let rows = block.count * images.count
                 var x = [Float](repeating: 0, count: rows * p), noise = x
-                var timesteps = [Int](repeating: 0, count: rows), labels = timesteps
+                var timesteps = [Int](repeating: 0, count: rows), rowLabels = timesteps
                 var r = 0
                 for (t, _) in block {
                     let a = Float(schedule.alphaBar[t].squareRoot()), b = Float((1 - schedule.alphaBar[t]).squareRoot())
-                    for example in examples {
+                    for (image, label) in zip(images, labels) {
                         timesteps[r] = t
-                        labels[r] = example.label
+                        rowLabels[r] = label
                         for j in 0..<p {
                             let e = generator.nextNormal()
                             noise[r * p + j] = e
-                            x[r * p + j] = a * DigitsDataset.scaleToModel(example.pixels[j]) + b * e
+                            x[r * p + j] = a * image[j] + b * e
                         }
                         r += 1
                     }
                 }
                 for (wi, w) in widths.enumerated() {
-                    let prediction = try model.denoiser.predictNoise(x: x, timesteps: timesteps, labels: labels, width: w)
+                    let prediction = try predictNoise(x, timesteps, rowLabels, w)
                     for (k, _) in block.enumerated() {
                         var sum = 0.0
-                        let lo = k * examples.count * p, hi = (k + 1) * examples.count * p
+                        let lo = k * images.count * p, hi = (k + 1) * images.count * p
                         for i in lo..<hi { let d = Double(prediction[i] - noise[i]); sum += d * d }
-                        sums[wi][g + k] = sum / Double(examples.count * p)
+                        sums[wi][g + k] = sum / Double(images.count * p)
                     }
                 }
                 g += block.count
@@ -183,7 +201,7 @@ public struct EpsilonErrorProfile: Sendable {
             }
         }
         let result = widths.enumerated().map { wi, w in
-            Width(width: w, activeUnits: model.architecture.activeUnits(w),
+            Width(width: w, activeUnits: activeUnits(w),
                   uniformBySeed: uniform[wi], klBySeed: kl[wi],
                   uniformMSE: Statistics.mean(uniform[wi]), uniformCI95: Statistics.confidenceHalfWidth95(uniform[wi]),
                   klWeighted: Statistics.mean(kl[wi]), klCI95: Statistics.confidenceHalfWidth95(kl[wi]),
@@ -191,7 +209,7 @@ public struct EpsilonErrorProfile: Sendable {
         }
         return EpsilonErrorProfile(settings: settings, timesteps: seedZeroGrid.map(\.t), spans: seedZeroGrid.map(\.span),
                                    weights: seedZeroGrid.map { schedule.beta($0.t) / (1 - schedule.alphaBar[$0.t]) },
-                                   widths: result, imageCount: examples.count)
+                                   widths: result, imageCount: images.count, pixelCount: p)
     }
 }
 

@@ -74,6 +74,48 @@ public enum TheoryReport {
         return md
     }
 
+    /// The ε-profile alone (`flexgen calibrate --epsilon-only`): per width, the active size, the
+    /// uniform ε-MSE, its paired excess over width 1, K(w) and, where the 1/w form of Step 1 is
+    /// tested, its prediction from the narrowest width.
+    public static func epsilonMarkdown(_ epsilon: EpsilonErrorProfile, command: String, weightsSHA256: String) -> String {
+        var md = "# Held-out ε-prediction error per width (docs/theory.md)\n\n"
+        md += "Produced by `\(command)`. Weights SHA-256 `\(weightsSHA256)`. \(epsilon.settings.seedCount) seeds (\(epsilon.settings.baseSeed)…) × \(epsilon.imageCount) held-out images × \(epsilon.timesteps.count) timesteps (every t < \(epsilon.settings.denseSteps), then one per \(epsilon.settings.stride)) per width; no sampling. ± are 95 % Student-t CIs over seeds; excesses are paired over width 1 (same noisy inputs).\n\n"
+        md += "| width | active units | ε-MSE (uniform t) | excess over w=1 | K(w) (nats/image) | 1/w form from the narrowest width: excess |\n|------:|------:|------:|------:|------:|------:|\n"
+        let narrowest = epsilon.widths.map(\.width).filter { $0 < 1 }.min()
+        let slope = narrowest.flatMap { w in epsilon.uniformExcess(w).map { $0.mean / (1 / w - 1) } }
+        for w in epsilon.widths {
+            let u = epsilon.uniformExcess(w.width), k = epsilon.klExcess(w.width)
+            let predicted = slope.map { String(format: "%.5f", $0 * (1 / w.width - 1)) } ?? "–"
+            md += String(format: "| %.3f | %d | %.5f ± %.5f | %@ | %@ | %@ |\n", w.width, w.activeUnits, w.uniformMSE, w.uniformCI95,
+                         u.map { String(format: "%.5f ± %.5f", $0.mean, $0.ci95) } ?? "–",
+                         k.map { String(format: "%.3f ± %.3f", $0.mean, $0.ci95) } ?? "–", predicted)
+        }
+        return md
+    }
+
+    /// The ε-linear ceiling section (`EpsilonLinearCeiling`, docs/theory.md).
+    public static func ceilingMarkdown(_ c: TheoryRun.Ceilings, fitWidths: [Double]) -> String {
+        func line(_ e: EpsilonLinearCeiling, _ what: String) -> String {
+            guard let hits = e.maximumHits else { return "- \(what): no law of the family (\(e.outcome.rawValue)).\n" }
+            let missed = e.missed.map { String(format: "(%g, %d)", $0.width, $0.steps) }.joined(separator: ", ")
+            return String(format: "- %@: at most **%d of %d** (%.0f %%; GLPK outcome %@); one maximising law misses %@.\n",
+                          what, hits, e.scoredCount, 100 * Double(hits) / Double(max(e.scoredCount, 1)), e.outcome.rawValue,
+                          missed.isEmpty ? "nothing" : missed)
+        }
+        let fit = fitWidths.map { String(format: "%g", $0) }.joined(separator: ", ")
+        var md = "\n### Ceiling of every ε-linear, step-separable law\n\n"
+        md += "q(w, s) = F + d_s + Σ_t ω_t·Δ_t·(m̄_t(w) − m̄_t(1)) with ω ≥ 0 and F, every d_s, every ω_t free (one per ε-profile timestep), chosen by a MILP to put as many held-out configurations (widths other than \(fit)) as possible within their measured 95 % CI:\n\n"
+        md += line(c.free, "fit widths unconstrained")
+        md += line(c.fitHit, "the law must also hit every configuration of widths \(fit)")
+        md += "\nOver every configuration of the grid (all widths scored, nothing required):\n\n"
+        md += line(c.everywhere, "all widths")
+        if let all = c.everywhere.maximumHits {
+            let fitCount = c.everywhere.scoredCount - c.free.scoredCount
+            md += "\nSo a law of the family that hits all \(fitCount) configurations of ANY two fit widths hits at most \(all) − \(fitCount) = \(all - fitCount) of the other \(c.free.scoredCount).\n"
+        }
+        return md
+    }
+
     public static func csv(_ c: OutOfSampleComparison) -> String {
         var out = "width,steps,kl_excess,kl_excess_coarse,fd_mean,fd_ci95,label_accuracy,label_accuracy_ci95,theory,theory_held_out,theory_in_ci,theory_coarse,theory_coarse_in_ci,lowo_5param,lowo_in_ci\n"
         for r in c.rows {

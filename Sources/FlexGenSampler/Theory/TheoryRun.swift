@@ -41,11 +41,53 @@ public enum TheoryRun {
         let existing = (try? String(contentsOfFile: reportPath, encoding: .utf8)) ?? ""
         let pairs = try OutOfSampleComparison.fitPairSensitivity(calibration: calibration, epsilon: profile,
                                                                  coarseFrom: anchors.classDecisionTimestep)
+        let ceilings = try ceilings(calibration: calibration, epsilon: profile, fitWidths: fitWidths)
         try AtomicFile.write(existing + TheoryReport.markdown(comparison, epsilon: profile, anchors: anchors, command: command)
-                             + TheoryReport.fitPairMarkdown(pairs), to: reportPath)
+                             + TheoryReport.fitPairMarkdown(pairs) + TheoryReport.ceilingMarkdown(ceilings, fitWidths: fitWidths), to: reportPath)
         let ts = comparison.theoryScore, tc = comparison.theoryCoarseScore, l = comparison.leaveOneWidthOutScore
-        return String(format: "theory (fit on %@): %d/%d held-out configurations within the 95 %% CI, median |error| %.3f; coarse variant (t ≥ %d): %d/%d, median |error| %.3f; 5-parameter law leave-one-width-out on the same: %d/%d, median |error| %.3f",
+        func ceiling(_ c: EpsilonLinearCeiling) -> String {
+            c.maximumHits.map { "\($0)/\(c.scoredCount) (\(c.outcome.rawValue))" } ?? "none (\(c.outcome.rawValue))"
+        }
+        return String(format: "theory (fit on %@): %d/%d held-out configurations within the 95 %% CI, median |error| %.3f; coarse variant (t ≥ %d): %d/%d, median |error| %.3f; 5-parameter law leave-one-width-out on the same: %d/%d, median |error| %.3f; ceiling of any ε-linear step-separable law: %@ free, %@ when it must also hit the fit widths, %@ over every configuration",
                       fitWidths.map { String(format: "%g", $0) }.joined(separator: ","), ts.hits, ts.count, ts.medianAbsoluteError,
-                      comparison.coarseFrom, tc.hits, tc.count, tc.medianAbsoluteError, l.hits, l.count, l.medianAbsoluteError)
+                      comparison.coarseFrom, tc.hits, tc.count, tc.medianAbsoluteError, l.hits, l.count, l.medianAbsoluteError,
+                      ceiling(ceilings.free), ceiling(ceilings.fitHit), ceiling(ceilings.everywhere))
+    }
+
+    /// The ε-linear ceiling (`EpsilonLinearCeiling`) on the held-out widths' configurations: `free`
+    /// leaves the fit widths unconstrained, `fitHit` requires the law to hit every fit-width
+    /// configuration too (what a law fitted on them and true to them would do).
+    /// `everywhere` scores every configuration of the grid with nothing required: a law that hits
+    /// all 4·2 configurations of ANY two fit widths hits at most (its maximum − 8) held-out ones.
+    public static func ceilings(calibration: CalibrationResult, epsilon: EpsilonErrorProfile,
+                                fitWidths: [Double]) throws -> Ceilings {
+        guard let excess = epsilon.excessByTimestep() else {
+            throw SamplerError.badRequest("theory: the ε-profile has no width 1 to take the excess over")
+        }
+        let points = calibration.points.map {
+            EpsilonLinearCeiling.Point(width: $0.width, steps: $0.steps, measured: $0.frechetMean, ci95: $0.frechetCI95)
+        }
+        let all = points.map { EpsilonLinearCeiling.Configuration(width: $0.width, steps: $0.steps) }
+        let heldOut = Set(all.filter { !fitWidths.contains($0.width) }), fit = Set(all.filter { fitWidths.contains($0.width) })
+        return Ceilings(free: try EpsilonLinearCeiling.compute(points: points, excessByTimestep: excess, scored: heldOut),
+                        fitHit: try EpsilonLinearCeiling.compute(points: points, excessByTimestep: excess, scored: heldOut, required: fit),
+                        everywhere: try EpsilonLinearCeiling.compute(points: points, excessByTimestep: excess, scored: Set(all)))
+    }
+
+    public struct Ceilings: Sendable {
+        public var free: EpsilonLinearCeiling, fitHit: EpsilonLinearCeiling, everywhere: EpsilonLinearCeiling
+    }
+}
+
+extension TheoryRun {
+    /// `flexgen calibrate --epsilon-only`: the ε-profile alone (no sampling), its two CSVs and a
+    /// Markdown report naming the command and the SHA-256 of the weights measured (so a report on
+    /// retrained weights is recognisably stale).
+    public static func epsilonOnly(profile: EpsilonErrorProfile, outputs: Outputs, reportPath: String,
+                                   command: String, weightsSHA256: String) throws -> String {
+        try AtomicFile.write(profile.csv, to: outputs.epsilon)
+        try AtomicFile.write(profile.perTimestepCSV, to: outputs.epsilonByTimestep)
+        try AtomicFile.write(TheoryReport.epsilonMarkdown(profile, command: command, weightsSHA256: weightsSHA256), to: reportPath)
+        return "wrote \(outputs.epsilon), \(outputs.epsilonByTimestep), \(reportPath)"
     }
 }
