@@ -14,8 +14,8 @@ import FlexGenModel
 ///
 /// Per frame:
 /// 1. Running jobs whose transmission has ended by t are forgotten; the frame's residual budgets
-///    are F_res = F − Σ f of the jobs whose compute has not ended by t and B_res = B − Σ b of
-///    the jobs whose transmission has not ended by t (the reservation rule; the proof that no
+///    are F and B less what the running jobs hold by `Settings.reservation` (by default the peak,
+///    over the time from t on, of the rates and of the bands they hold at once; the proof that no
 ///    instant exceeds F or B is in docs/online.md).
 /// 2. Every waiting request gets its remaining deadline arrivalS + deadlineS − t and its remaining
 ///    uplink delay max(0, arrivalS + uplinkDelayS − t); compute starts when the uplink is done
@@ -43,16 +43,21 @@ public struct FramePlanner: Sendable {
         /// plans every frame on the whole F and B, which over-commits the server: it exists so
         /// that the invariant checker can be shown to catch it (docs/online.md).
         public var reserveRunningJobs = true
+        /// How running jobs' holds become the frame's budgets (`ReservationRule`; docs/online.md).
+        public var reservation: ReservationRule = .peak
         public init(policy: OnlinePolicy = .flexgen, onReject: RejectAction = .wait) {
             self.policy = policy
             self.onReject = onReject
         }
     }
 
-    /// A planned job's hold on the server: f until `computeEndS`, b until `txEndS`.
+    /// A planned job's hold on the server: f over [computeStartS, computeEndS), b over
+    /// [txStartS, txEndS).
     struct Reservation: Sendable, Hashable {
+        var computeStartS: Double
         var computeEndS: Double
         var computeRate: Double
+        var txStartS: Double
         var txEndS: Double
         var bandwidth: Double
     }
@@ -100,10 +105,9 @@ public struct FramePlanner: Sendable {
         reservations.removeAll { $0.txEndS <= t }
         var heldCompute = 0.0, heldBand = 0.0
         if settings.reserveRunningJobs {
-            for r in reservations {
-                if r.computeEndS > t { heldCompute += r.computeRate }
-                heldBand += r.bandwidth
-            }
+            heldCompute = settings.reservation.held(
+                at: t, holds: reservations.map { ($0.computeStartS, $0.computeEndS, $0.computeRate) })
+            heldBand = settings.reservation.held(at: t, holds: reservations.map { ($0.txStartS, $0.txEndS, $0.bandwidth) })
         }
         let residualF = server.computeRateFlopsPerS - heldCompute
         let residualB = server.bandwidthHz - heldBand
@@ -173,8 +177,9 @@ public struct FramePlanner: Sendable {
                     txEndS: txEnd, bandwidthHz: d.bandwidthHz, txPowerW: d.txPowerW,
                     computeEnergyJ: d.computeEnergyJ, txEnergyJ: d.txEnergyJ)
                 planned.append(.init(request: request, schedule: schedule))
-                reservations.append(Reservation(computeEndS: computeEnd, computeRate: d.computeRateFlopsPerS,
-                                                txEndS: txEnd, bandwidth: d.bandwidthHz))
+                reservations.append(Reservation(computeStartS: computeStart, computeEndS: computeEnd,
+                                                computeRate: d.computeRateFlopsPerS, txStartS: computeEnd, txEndS: txEnd,
+                                                bandwidth: d.bandwidthHz))
             }
         } else {
             for i in candidates.indices { notPlanned[i] = .capacity }
