@@ -77,6 +77,9 @@ public enum BenchOutput {
             var table = CSVTable(header: OnlineBenchmark.Throughput.csvHeader)
             table.append(t.csvRow)
             try put(table.text, results, "online-throughput.csv")
+            var warm = CSVTable(header: OnlineBenchmark.WarmStartRow.csvHeader)
+            t.warmStart.forEach { warm.append($0.csvRow(cold: t.coldPlannerTimeMeanS)) }
+            try put(warm.text, results, "online-warmstart.csv")
         }
         if !r.admission.isEmpty {
             var runs = CSVTable(header: AdmissionBenchmark.Row.csvHeader)

@@ -234,6 +234,16 @@ public enum BenchReport {
             md += "max \(sig(t.plannerTimeMaxS, 3)) s; peak RSS \(sig(t.peakRSSAt10MinMiB, 4)) MiB after 10 minutes, "
             md += "\(sig(t.peakRSSAtEndMiB, 4)) MiB at the end. Warm start: planner time per frame \(sig(t.coldPlannerTimeMeanS, 3)) s "
             md += "cold, \(sig(t.warmPlannerTimeMeanS, 3)) s warm (factor \(sig(t.warmStartFactor, 3))).\n\n"
+            if !t.warmStart.isEmpty {
+                md += "| warm start | runs | frames | served | planner time / frame (s, median) | min | max | allocation sweeps / frame | factor vs cold |\n"
+                md += "|---|---|---|---|---|---|---|---|---|\n"
+                for w in t.warmStart {
+                    md += "| \(w.name) | \(w.runs) | \(w.frames) | \(w.served) | \(sig(w.plannerTimeMeanS, 3)) | "
+                    md += "\(sig(w.plannerTimeMinS, 3)) | \(sig(w.plannerTimeMaxS, 3)) | \(sig(w.sweepsPerFrame, 3)) | "
+                    md += "\(sig(t.coldPlannerTimeMeanS / w.plannerTimeMeanS, 3)) |\n"
+                }
+                md += "\n"
+            }
         }
         return md
     }

@@ -82,8 +82,11 @@ public struct OnlineBenchmark: Sendable {
         public var wallTimeS: Double
         public var plannerTimeMeanS: Double, plannerTimeMaxS: Double, frameS: Double
         public var peakRSSAt10MinMiB: Double?, peakRSSAtEndMiB: Double?
-        /// FlexGen's mean planner time per frame, cold and warm, on the warm-start trace.
+        /// FlexGen's mean planner time per frame, cold and warm (`WarmStart.standard`), on the
+        /// warm-start trace: medians over `warmStartRounds` runs each (`warmStart` has every part).
         public var coldPlannerTimeMeanS: Double, warmPlannerTimeMeanS: Double
+        /// Every warm-start variant measured (cold first, the standard one last).
+        public var warmStart: [WarmStartRow] = []
         public var warmStartFactor: Double { warmPlannerTimeMeanS > 0 ? coldPlannerTimeMeanS / warmPlannerTimeMeanS : .nan }
         public static let csvHeader = ["rate_per_s", "horizon_s", "requests", "served", "rejected", "missed", "wall_time_s",
                                        "planner_time_mean_s", "planner_time_max_s", "planner_share_of_frame",
@@ -96,6 +99,35 @@ public struct OnlineBenchmark: Sendable {
              CSVTable.number(warmPlannerTimeMeanS), CSVTable.number(warmStartFactor)]
         }
     }
+
+    /// One warm-start variant on the warm-start trace: FlexGen's planner with these parts of
+    /// `WarmStart`, run `runs` times alternating with the others (the machine is noisy).
+    public struct WarmStartRow: Sendable {
+        public var name: String
+        public var frames: Int
+        /// Median over the runs of the mean planner time per frame (s), and its least and largest.
+        public var plannerTimeMeanS: Double, plannerTimeMinS: Double, plannerTimeMaxS: Double
+        /// Mean price sweeps of a frame's final allocation (the same in every run).
+        public var sweepsPerFrame: Double
+        public var served: Int
+        public var runs: Int
+        public static let csvHeader = ["warm_start", "runs", "frames", "served", "planner_time_mean_s_median",
+                                       "planner_time_mean_s_min", "planner_time_mean_s_max", "allocation_sweeps_per_frame",
+                                       "factor_vs_cold"]
+        public func csvRow(cold: Double) -> [String] {
+            [name, "\(runs)", "\(frames)", "\(served)", CSVTable.number(plannerTimeMeanS), CSVTable.number(plannerTimeMinS),
+             CSVTable.number(plannerTimeMaxS), CSVTable.number(sweepsPerFrame), CSVTable.number(cold / plannerTimeMeanS)]
+        }
+    }
+
+    /// The warm-start variants `throughput` compares: none, the previous frame's two prices (the
+    /// first warm start, kept to show why it was slower), each standard part alone, and `standard`.
+    public static let warmStartVariants: [(name: String, parts: WarmStart)] = [
+        ("cold", []), ("both-prices", [.bandPrice, .computePrice]), ("band-price", [.bandPrice]),
+        ("admission", [.admission]), ("standard", .standard),
+    ]
+    /// Runs of each warm-start variant (alternating).
+    public var warmStartRounds = 3
 
     static let profile = ProfileLaw.sdLike512.profile(name: ProfileLaw.sdLike512Name, widths: ProfileLaw.defaultWidths,
                                                       steps: ProfileLaw.defaultSteps)
@@ -208,17 +240,37 @@ public struct OnlineBenchmark: Sendable {
 
         var w = s
         w.horizonS = warmStartHorizonS
-        var means: [OnlinePolicy: Double] = [:]
-        for policy in [OnlinePolicy.flexgenCold, .flexgen] {
-            let sim = OnlineSimulator(server: scenario.server, profile: Self.profile, frameS: frameS, settings: .init(policy: policy))
-            let t = try sim.run(TraceGenerator.RequestStream(settings: w, seed: 2), record: { _ in })
-            means[policy] = t.totals.plannerTimeMeanS
+        var times = [[Double]](repeating: [], count: Self.warmStartVariants.count)
+        var sweeps = [Double](repeating: 0, count: Self.warmStartVariants.count)
+        var frames = [Int](repeating: 0, count: Self.warmStartVariants.count)
+        var served = [Int](repeating: 0, count: Self.warmStartVariants.count)
+        for _ in 0..<max(1, warmStartRounds) {
+            for (i, variant) in Self.warmStartVariants.enumerated() {
+                var settings = FramePlanner.Settings(policy: .flexgen)
+                settings.warmStart = variant.parts
+                let sim = OnlineSimulator(server: scenario.server, profile: Self.profile, frameS: frameS, settings: settings)
+                let t = try sim.run(TraceGenerator.RequestStream(settings: w, seed: 2), record: { _ in })
+                times[i].append(t.totals.plannerTimeMeanS)
+                sweeps[i] = t.allocationFrames > 0 ? Double(t.allocationSweeps) / Double(t.allocationFrames) : 0
+                frames[i] = t.frames
+                served[i] = t.served
+            }
         }
+        let rows = Self.warmStartVariants.indices.map { i in
+            WarmStartRow(name: Self.warmStartVariants[i].name, frames: frames[i],
+                         plannerTimeMeanS: Statistics.median(times[i]), plannerTimeMinS: times[i].min() ?? .nan,
+                         plannerTimeMaxS: times[i].max() ?? .nan, sweepsPerFrame: sweeps[i], served: served[i],
+                         runs: times[i].count)
+        }
+        var means: [OnlinePolicy: Double] = [:]
+        means[.flexgenCold] = rows.first?.plannerTimeMeanS
+        means[.flexgen] = rows.last?.plannerTimeMeanS
         return Throughput(ratePerS: throughputRatePerS, horizonS: throughputHorizonS, requests: tally.requests,
                           served: tally.served, rejected: tally.rejected, missed: tally.missed, wallTimeS: wall,
                           plannerTimeMeanS: tally.totals.plannerTimeMeanS, plannerTimeMaxS: tally.plannerTimeMaxS,
                           frameS: frameS, peakRSSAt10MinMiB: rssAt10.map { $0 / 1_048_576 },
                           peakRSSAtEndMiB: rssEnd.map { $0 / 1_048_576 },
-                          coldPlannerTimeMeanS: means[.flexgenCold] ?? .nan, warmPlannerTimeMeanS: means[.flexgen] ?? .nan)
+                          coldPlannerTimeMeanS: means[.flexgenCold] ?? .nan, warmPlannerTimeMeanS: means[.flexgen] ?? .nan,
+                          warmStart: rows)
     }
 }

@@ -28,6 +28,11 @@ struct Simulate: ParsableCommand {
                                + "longer be met), or drop it.", valueName: "wait|drop"))
     var onReject: RejectAction = .wait
 
+    @Option(help: ArgumentHelp("How running jobs' holds become a frame's budgets: the peak of what they hold at once "
+                               + "from the frame on (peak), or every unfinished hold whole (until-end; docs/online.md).",
+                               valueName: "peak|until-end"))
+    var reservation: ReservationRule = .peak
+
     @Option(help: ArgumentHelp("Also write one CSV line per request (id, outcome, times, rates, energies).", valueName: "file"))
     var csv: String?
 
@@ -54,6 +59,7 @@ struct Simulate: ParsableCommand {
         do { trace = try TraceFile.load(path: self.trace) } catch let error as InputError { throw error.inFile(self.trace) }
         var settings = FramePlanner.Settings(policy: policy, onReject: onReject)
         settings.solver = SolverSettings()
+        settings.reservation = reservation
         let simulator = OnlineSimulator(trace: trace, settings: settings)
         let horizon = trace.requests.last.map { Int(($0.arrivalS / trace.frameS).rounded(.up)) + 1 } ?? 1
         let bar = ProgressBar(label: "simulate", total: horizon)
@@ -93,6 +99,7 @@ struct Simulate: ParsableCommand {
 
 extension OnlinePolicy: ExpressibleByArgument {}
 extension RejectAction: ExpressibleByArgument {}
+extension ReservationRule: ExpressibleByArgument {}
 
 /// The human-readable lines `flexgen simulate` and `flexgen check TRACE REPORT` print.
 enum SimulationSummary {

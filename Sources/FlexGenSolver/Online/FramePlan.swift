@@ -18,6 +18,9 @@ public struct FramePlan: Sendable, Hashable {
     public var plannerTimeS: Double
     /// The frame's final prices (μ, λ) when the policy priced them.
     public var prices: Solution.Prices?
+    /// Price sweeps over the clients of the frame's final allocation (`AllocationResult.sweeps`),
+    /// when the policy solved one: what a warm start saves (docs/online.md, "Warm start").
+    public var allocationSweeps: Int? = nil
 
     public struct PlannedRequest: Sendable, Hashable {
         public var request: TraceRequest

@@ -14,8 +14,8 @@ import FlexGenModel
 ///
 /// Per frame:
 /// 1. Running jobs whose transmission has ended by t are forgotten; the frame's residual budgets
-///    are F_res = F − Σ f of the jobs whose compute has not ended by t and B_res = B − Σ b of
-///    the jobs whose transmission has not ended by t (the reservation rule; the proof that no
+///    are F and B less what the running jobs hold by `Settings.reservation` (by default the peak,
+///    over the time from t on, of the rates and of the bands they hold at once; the proof that no
 ///    instant exceeds F or B is in docs/online.md).
 /// 2. Every waiting request gets its remaining deadline arrivalS + deadlineS − t and its remaining
 ///    uplink delay max(0, arrivalS + uplinkDelayS − t); compute starts when the uplink is done
@@ -24,7 +24,7 @@ import FlexGenModel
 ///    or that no configuration of the policy's menu satisfies is rejected for good.
 /// 3. The policy chooses the planned set and its allocation on the problem (residual budgets,
 ///    remaining windows): `flexgen` by `max-served` admission (warm-started from the previous
-///    frame's prices), the baselines by the longest feasible prefix of their queue order.
+///    frame, `WarmStart`), the baselines by the longest feasible prefix of their queue order.
 /// 4. Planned requests become running jobs; the others wait (`RejectAction.wait`) or are rejected
 ///    (`drop`).
 ///
@@ -43,16 +43,25 @@ public struct FramePlanner: Sendable {
         /// plans every frame on the whole F and B, which over-commits the server: it exists so
         /// that the invariant checker can be shown to catch it (docs/online.md).
         public var reserveRunningJobs = true
+        /// How running jobs' holds become the frame's budgets (`ReservationRule`; docs/online.md).
+        public var reservation: ReservationRule = .peak
+        /// What a frame takes over from the previous one: `WarmStart.standard` for `flexgen`, nothing
+        /// for the other policies (set by `init` from the policy).
+        public var warmStart: WarmStart
         public init(policy: OnlinePolicy = .flexgen, onReject: RejectAction = .wait) {
             self.policy = policy
             self.onReject = onReject
+            self.warmStart = policy.warmStart ? .standard : []
         }
     }
 
-    /// A planned job's hold on the server: f until `computeEndS`, b until `txEndS`.
+    /// A planned job's hold on the server: f over [computeStartS, computeEndS), b over
+    /// [txStartS, txEndS).
     struct Reservation: Sendable, Hashable {
+        var computeStartS: Double
         var computeEndS: Double
         var computeRate: Double
+        var txStartS: Double
         var txEndS: Double
         var bandwidth: Double
     }
@@ -65,6 +74,9 @@ public struct FramePlanner: Sendable {
     var reservations: [Reservation] = []
     /// The last frame's prices, the next frame's warm start.
     public internal(set) var lastPrices: AllocationSettings.InitialPrices?
+    /// Whether the last frame that had candidates planned all of them: the admission's warm start
+    /// (the next frame first tries to serve all of its own; docs/online.md, "Warm start").
+    public internal(set) var lastFrameAdmittedAll = false
     /// The last frame boundary planned (calls must not go back in time).
     public private(set) var lastTimeS = -Double.infinity
     /// The menu the policy's variant may use, and per menu the least-work admissible choice is
@@ -100,10 +112,9 @@ public struct FramePlanner: Sendable {
         reservations.removeAll { $0.txEndS <= t }
         var heldCompute = 0.0, heldBand = 0.0
         if settings.reserveRunningJobs {
-            for r in reservations {
-                if r.computeEndS > t { heldCompute += r.computeRate }
-                heldBand += r.bandwidth
-            }
+            heldCompute = settings.reservation.held(
+                at: t, holds: reservations.map { ($0.computeStartS, $0.computeEndS, $0.computeRate) })
+            heldBand = settings.reservation.held(at: t, holds: reservations.map { ($0.txStartS, $0.txEndS, $0.bandwidth) })
         }
         let residualF = server.computeRateFlopsPerS - heldCompute
         let residualB = server.bandwidthHz - heldBand
@@ -142,6 +153,7 @@ public struct FramePlanner: Sendable {
         // 3. The policy on the frame problem.
         var planned: [FramePlan.PlannedRequest] = []
         var prices: Solution.Prices? = nil
+        var allocationSweeps: Int? = nil
         var notPlanned: [Int: Admission.Reason] = [:]
         // Budgets below this fraction are treated as exhausted (a solve on a sliver would only
         // reject everyone, slowly).
@@ -152,9 +164,10 @@ public struct FramePlanner: Sendable {
             frameServer.computeRateFlopsPerS = residualF
             frameServer.bandwidthHz = residualB
             let problem = Problem(name: "frame-\(t)", server: frameServer, profile: profile, clients: frameClients)
-            let solution = try solveFrame(problem, candidates: candidates)
+            let solution: Solution
+            (solution, allocationSweeps) = try solveFrame(problem, candidates: candidates)
             prices = solution.prices
-            if let p = solution.prices, settings.policy.warmStart {
+            if let p = solution.prices, !settings.warmStart.isEmpty {
                 lastPrices = .init(computePrice: p.computeJPerFlopsPerS, bandwidthPrice: p.bandwidthJPerHz)
             }
             var decided: [String: ClientDecision] = [:]
@@ -173,12 +186,15 @@ public struct FramePlanner: Sendable {
                     txEndS: txEnd, bandwidthHz: d.bandwidthHz, txPowerW: d.txPowerW,
                     computeEnergyJ: d.computeEnergyJ, txEnergyJ: d.txEnergyJ)
                 planned.append(.init(request: request, schedule: schedule))
-                reservations.append(Reservation(computeEndS: computeEnd, computeRate: d.computeRateFlopsPerS,
-                                                txEndS: txEnd, bandwidth: d.bandwidthHz))
+                reservations.append(Reservation(computeStartS: computeStart, computeEndS: computeEnd,
+                                                computeRate: d.computeRateFlopsPerS, txStartS: computeEnd, txEndS: txEnd,
+                                                bandwidth: d.bandwidthHz))
             }
         } else {
             for i in candidates.indices { notPlanned[i] = .capacity }
         }
+
+        if !candidates.isEmpty { lastFrameAdmittedAll = notPlanned.isEmpty }
 
         // 4. The rest wait or leave.
         var stillWaiting: [TraceRequest] = []
@@ -196,7 +212,7 @@ public struct FramePlanner: Sendable {
         return FramePlan(timeS: t, planned: planned, rejected: rejected, waitingCount: waiting.count,
                          residualComputeRateFlopsPerS: residualF, residualBandwidthHz: residualB,
                          plannerTimeS: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18,
-                         prices: prices)
+                         prices: prices, allocationSweeps: allocationSweeps)
     }
 
     /// The least-work configuration of the policy's menu that meets the client's requirement.
@@ -211,15 +227,32 @@ public struct FramePlanner: Sendable {
     }
 
     /// The frame's solution: admission for `flexgen`, the longest feasible prefix otherwise.
-    func solveFrame(_ problem: Problem, candidates: [TraceRequest]) throws -> Solution {
+    /// Also returns the price sweeps of the frame's final allocation (`AllocationResult.sweeps`;
+    /// nil when the policy solves none, or the solve reached none).
+    func solveFrame(_ problem: Problem, candidates: [TraceRequest]) throws -> (Solution, sweeps: Int?) {
         var solverSettings = settings.solver
-        if settings.policy.warmStart, let prices = lastPrices {
-            solverSettings.decomposition.allocation.initialPrices = prices
+        let warm = settings.warmStart
+        if let prices = lastPrices, !warm.isDisjoint(with: [.bandPrice, .computePrice]) {
+            // A price left out is passed as 0, which the allocation ignores (that price starts cold).
+            solverSettings.decomposition.allocation.initialPrices = .init(
+                computePrice: warm.contains(.computePrice) ? prices.computePrice : 0,
+                bandwidthPrice: warm.contains(.bandPrice) ? prices.bandwidthPrice : 0)
         }
         switch settings.policy.admission {
         case .maxServed:
+            if warm.contains(.admission) && lastFrameAdmittedAll {
+                // The previous frame served everyone: first try to serve this frame's candidates
+                // all (`WarmStart.admission`).
+                solverSettings.admission = nil
+                let all = try FlexGenSolver(settings.policy.variant, settings: solverSettings).solveWithInfo(problem)
+                if all.solution.hasAllocation && all.solution.clients.count == problem.clients.count
+                    && (all.solution.status == .optimal || all.solution.status == .feasible) {
+                    return (all.solution, all.allocation?.sweeps)
+                }
+            }
             solverSettings.admission = .maxServed
-            return try FlexGenSolver(settings.policy.variant, settings: solverSettings).solve(problem)
+            let info = try FlexGenSolver(settings.policy.variant, settings: solverSettings).solveWithInfo(problem)
+            return (info.solution, info.allocation?.sweeps)
         case .prefix(let order):
             solverSettings.admission = nil
             let solver = FlexGenSolver(settings.policy.variant, settings: solverSettings)
@@ -228,7 +261,7 @@ public struct FramePlanner: Sendable {
                 // Absolute deadline: arrival + deadline = t + remaining deadline, so the remaining one orders the same.
                 indices.sort { (problem.clients[$0].deadlineS, $0) < (problem.clients[$1].deadlineS, $1) }
             }
-            return try Self.longestServedPrefix(problem, order: indices, solver: solver)
+            return (try Self.longestServedPrefix(problem, order: indices, solver: solver), nil)
         }
     }
 

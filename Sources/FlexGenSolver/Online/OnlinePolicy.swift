@@ -5,9 +5,10 @@ import FlexGenModel
 /// rule, so every policy's schedule respects F and B at every instant.
 public enum OnlinePolicy: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
     /// Admission (`Admission.Mode.maxServed`) with FlexGen: the set of greatest total priority that
-    /// fits, at least energy; the allocation's search starts from the previous frame's prices.
+    /// fits, at least energy; warm-started from the previous frame (`WarmStart.standard`: its band
+    /// price, and all candidates solved at once when it planned all of its own).
     case flexgen
-    /// `flexgen` with every frame's price search started cold.
+    /// `flexgen` with every frame planned without a warm start.
     case flexgenCold = "flexgen-cold"
     /// First come first served with the full model (widest width, most steps): the longest prefix
     /// of the waiting requests in arrival order that `full-model` can serve.
@@ -35,7 +36,7 @@ public enum OnlinePolicy: String, Sendable, Hashable, CaseIterable, CustomString
         }
     }
 
-    /// Whether the frame's price search starts from the previous frame's prices.
+    /// Whether frames are warm-started from the previous one (`FramePlanner.Settings.warmStart`).
     public var warmStart: Bool { self == .flexgen }
 
     /// The admission rule: the optimal `max-served` admission, or the longest feasible prefix of a
@@ -65,7 +66,7 @@ public enum OnlinePolicy: String, Sendable, Hashable, CaseIterable, CustomString
     /// One line for `--help`.
     public var summary: String {
         switch self {
-        case .flexgen: "max-priority admission at least energy, warm-started prices (default)"
+        case .flexgen: "max-priority admission at least energy, warm-started from the previous frame (default)"
         case .flexgenCold: "flexgen without the warm start"
         case .fcfsFull: "first come first served, full model"
         case .fcfsStepsOnly: "first come first served, widest width with tuned steps"

@@ -37,6 +37,10 @@ public struct OnlineSimulator: Sendable {
         public var frames = 0
         public var plannerTimeSumS = 0.0
         public var plannerTimeMaxS = 0.0
+        /// Frames whose policy solved an allocation, and the price sweeps of those allocations
+        /// (`FramePlan.allocationSweeps`).
+        public var allocationFrames = 0
+        public var allocationSweeps = 0
 
         public var totals: SimulationTotals {
             SimulationTotals(requests: requests, served: served, rejected: rejected, missed: missed, energyJ: energyJ,
@@ -80,6 +84,10 @@ public struct OnlineSimulator: Sendable {
             tally.frames += 1
             tally.plannerTimeSumS += plan.plannerTimeS
             tally.plannerTimeMaxS = max(tally.plannerTimeMaxS, plan.plannerTimeS)
+            if let sweeps = plan.allocationSweeps {
+                tally.allocationFrames += 1
+                tally.allocationSweeps += sweeps
+            }
             for p in plan.planned {
                 let outcome: RequestOutcome = Self.delivers(p, server: server, profile: profile,
                                                             tolerance: settings.solver.checkTolerance) ? .served : .missed
