@@ -140,6 +140,28 @@ import FlexGenModel
         #expect(ClientOracle.unconstrainedEfficiency(0) == 0)
     }
 
+    /// The hinted capped efficiency (Newton from a nearby y, as the split search uses it) solves
+    /// the same equation expm1(y)/y = R to the same accuracy as the closed form, from hints close
+    /// by, far off (the closed form takes over), zero, infinite and NaN.
+    @Test func hintedCappedEfficiencyAgreesWithTheClosedForm() {
+        for e in stride(from: -10.0, through: 10, by: 0.5) {
+            let ratio = 1 + pow(10, e)
+            let exact = ClientOracle.cappedEfficiency(ratio: ratio)
+            for hint in [exact, exact * (1 + 1e-9), exact * 1.01, exact * 0.9, exact * 3, exact / 5, 0, .infinity, .nan] {
+                let y = ClientOracle.cappedEfficiency(ratio: ratio, hint: hint)
+                let value = Double(Float80(expm1(y)) / Float80(y))
+                #expect(abs(value - ratio) <= 1e-14 * ratio, "R = \(ratio), hint \(hint): y = \(y)")
+                // y is determined only as well as R is: a few ulps of R over dR/dy = h(y)/y²
+                // (≈ 1/2 as R → 1, where that is most of y's digits).
+                let h = exact < 0.1 ? exact * exact / 2 * (1 + 2 * exact / 3) : exact * exp(exact) - expm1(exact)
+                let conditioning = ratio.ulp / (h / (exact * exact))
+                #expect(abs(y - exact) <= 1e-13 * exact + 4 * conditioning, "R = \(ratio), hint \(hint)")
+            }
+        }
+        #expect(ClientOracle.cappedEfficiency(ratio: 1, hint: 0.5) == 0)
+        #expect(ClientOracle.cappedEfficiency(ratio: .infinity, hint: 2) == .infinity)
+    }
+
     // MARK: Unpriced compute (μ = 0): the case of the scenario generator's instances
 
     /// A client of the scenario generator's paper-default instances (sd-like-512 least-work

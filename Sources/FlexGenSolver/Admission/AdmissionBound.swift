@@ -56,12 +56,14 @@ struct AdmissionBound {
         let stride = max(1, n / Self.locatingSampleSize)
         let sample = Swift.stride(from: 0, to: n, by: stride).map { $0 }
         let share = Double(sample.count) / Double(n)
-        var taus = tasks.map(FeasibilityFrontier.middle)
+        var warm = FeasibilityFrontier.WarmStart(tasks: tasks, price: bandwidth / computeRate, pointTolerance: 1e-7)
         func weights(at price: Double, of indices: [Int]) -> [Double] {
             indices.map { i -> Double in
-                let p = FeasibilityFrontier.point(tasks[i], price: price, startComputeTimeS: taus[i], relativeTolerance: 1e-7)
-                taus[i] = p.computeTimeS
-                return p.pricedUse
+                let solved = FeasibilityFrontier.solvePoint(tasks[i], price: price, startEfficiency: warm.efficiencies[i],
+                                                            upperEfficiency: warm.upperEfficiencies[i],
+                                                            relativeTolerance: warm.pointTolerance)
+                warm.efficiencies[i] = solved.efficiency
+                return solved.point.pricedUse
             }
         }
         var cache: [Double: Double] = [:]

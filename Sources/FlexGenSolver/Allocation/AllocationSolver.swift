@@ -409,11 +409,14 @@ struct PriceSearch {
         var shortSteps = 0
         var clippedSteps = 0
         var verdict: FeasibilityFrontier.Verdict? = nil
+        var previousResiduals: (Double, Double)? = nil
         while true {
             let (mu, lambda, sum) = (progress.mu, progress.lambda, progress.sum)
             iterations.append(record(mu, lambda, sum, step: step))
             let r1 = log(sum.computeRate / computeTarget)
             let r2 = log(sum.bandwidth / bandwidthTarget)
+            let firstStep = step >= 1 ? Self.extrapolatedStep(from: previousResiduals, to: (r1, r2)) : 1
+            previousResiduals = (r1, r2)
             if max(abs(r1), abs(r2)) <= tol { progress.outcome = .converged; break }
             if progress.budget <= 0 { progress.outcome = .iterationLimit; break }
             if outOfTime { progress.outcome = .timeLimit; break }
@@ -434,11 +437,16 @@ struct PriceSearch {
             // end with every step accepted (the merit barely moves but does decrease), so neither
             // a rejected step nor the iteration count would stop them soon; settle it now.
             clippedSteps = longest > Self.maxStep && r1 > 0 && r2 > 0 ? clippedSteps + 1 : 0
+            if verdict == nil && clippedSteps == 1, let proven = probeFrontier(at: mu / lambda) {
+                progress.provenInfeasible = proven
+                break
+            }
             if verdict == nil && clippedSteps >= Self.verdictAfterClippedSteps {
                 verdict = FeasibilityFrontier.verdict(tasks: tasks, computeRate: computeRate, bandwidth: bandwidth)
                 if let verdict, !verdict.fits { progress.provenInfeasible = verdict; break }
             }
-            let (alpha, accepted) = lineSearch(&progress, d1: d1, d2: d2, r1: r1, r2: r2, verdict: &verdict)
+            let (alpha, accepted) = lineSearch(&progress, d1: d1, d2: d2, r1: r1, r2: r2, firstStep: firstStep,
+                                               verdict: &verdict)
             if let verdict, !verdict.fits { progress.provenInfeasible = verdict; break }
             step = alpha
             // Repeated heavy damping means Newton is not converging: typically the budgets
@@ -451,6 +459,50 @@ struct PriceSearch {
             }
         }
     }
+
+    /// The first step length to try along the next Newton direction: 1, or 1/(1 − ρ) (at most
+    /// `maxExtrapolation`) after a full Newton step that shrank both residuals only by the factor ρ
+    /// without changing their signs.
+    ///
+    /// Why: with the admitted set packed against the frontier (admission) or a budget barely
+    /// slack, the sums approach their clearing values like a high power of the prices, and Newton
+    /// in log prices undershoots by about the same fraction step after step: measured on 55 093
+    /// admitted clients, eight full steps each removing only 30–70 % of the distance. If the ratio
+    /// is steady, the geometric series of the remaining steps sums to 1/(1 − ρ) of the next one.
+    /// The line search tries that first and falls back to the plain step when it does not lower the
+    /// residual merit, so the extrapolation costs at most one sweep when it fails.
+    static func extrapolatedStep(from previous: (Double, Double)?, to current: (Double, Double)) -> Double {
+        guard let (p1, p2) = previous, p1 * current.0 > 0, p2 * current.1 > 0 else { return 1 }
+        let rho = ((current.0 * current.0 + current.1 * current.1) / (p1 * p1 + p2 * p2)).squareRoot()
+        guard rho > minimumRatioToExtrapolate, rho < 1 else { return 1 }
+        return min(1 / (1 - rho), maxExtrapolation)
+    }
+
+    /// Residual ratios below this are Newton converging well: no extrapolation. 0.2.
+    static let minimumRatioToExtrapolate = 0.2
+    /// The longest extrapolated step, in Newton steps. 4: a ratio of 0.75.
+    static let maxExtrapolation = 4.0
+
+    /// The exact verdict when `probeSweeps` passes of its search, started at the exchange rate
+    /// ν = μ/λ, prove that the budgets cannot clear; nil otherwise (nothing proven either way).
+    /// Run at the first Newton step clipped with both budgets exceeded: the mark of prices running
+    /// off towards an infeasible frontier, which a feasible search that starts far off also shows
+    /// once. The passes are a third of a price sweep each (closed forms per client, no energy
+    /// terms), so a feasible search loses little, and an infeasible one skips its next price sweep
+    /// and line search; the exact verdict goes on from where the passes ended.
+    func probeFrontier(at price: Double) -> FeasibilityFrontier.Verdict? {
+        guard price > 0, price.isFinite,
+              let probe = FeasibilityFrontier.probe(tasks: tasks, computeRate: computeRate, bandwidth: bandwidth,
+                                                    price: price, sweeps: Self.probeSweeps), probe.provesInfeasible
+        else { return nil }
+        let verdict = FeasibilityFrontier.verdict(tasks: tasks, computeRate: computeRate, bandwidth: bandwidth, quick: false,
+                                                  warmStart: probe.warmStart, sumsAtWarmStart: probe.sums)
+        return verdict.fits ? nil : verdict
+    }
+
+    /// Passes of the frontier search the probe may spend. 2: from a start within a decade or two of
+    /// ν_F the second pass is close to it, where the frontier's dual is largest.
+    static let probeSweeps = 2
 
     /// The Newton step in (log μ, log λ) for the residuals (r1, r2) = (log Σf/F', log Σb/B');
     /// nil when it is not finite.
@@ -476,6 +528,7 @@ struct PriceSearch {
     /// rejected step runs the exact frontier test into `verdict` (when none has run yet) and
     /// stops the backtracking if it proves the budgets cannot clear.
     mutating func lineSearch(_ progress: inout Progress, d1: Double, d2: Double, r1: Double, r2: Double,
+                             firstStep: Double = 1,
                              verdict: inout FeasibilityFrontier.Verdict?) -> (alpha: Double, accepted: Bool) {
         let tol = settings.clearingTolerance
         let (mu, lambda, sum) = (progress.mu, progress.lambda, progress.sum)
@@ -487,7 +540,7 @@ struct PriceSearch {
         // which matters near the feasibility frontier where the residuals are ill-conditioned).
         let dual = sum.value - mu * computeTarget - lambda * bandwidthTarget
         let slope = (sum.computeRate - computeTarget) * mu * d1 + (sum.bandwidth - bandwidthTarget) * lambda * d2
-        var alpha = 1.0
+        var alpha = firstStep
         for _ in 0..<30 {
             let trialMu = mu * exp(alpha * d1), trialLambda = lambda * exp(alpha * d2)
             let s = sweep(trialMu, trialLambda)
@@ -500,6 +553,11 @@ struct PriceSearch {
                 progress.mu = trialMu; progress.lambda = trialLambda; progress.sum = s
                 accept()
                 return (alpha, true)
+            }
+            if alpha > 1 {
+                // An extrapolated step that did not pass: the plain Newton step next.
+                alpha = 1
+                continue
             }
             // The first rejected Newton step: damping is how an infeasible instance shows
             // itself (the prices run off towards the frontier), so settle feasibility now,

@@ -217,6 +217,8 @@ public enum ClientOracle {
         // The unconstrained efficiency of the previous evaluation seeds the next one (successive τ
         // are close, so Newton on h needs one or two steps instead of a Lambert-W evaluation).
         var efficiencyHint = hint
+        // The same for the power-capped efficiency y_max(t) (`cappedEfficiency(ratio:hint:)`).
+        var cappedHint = hint
         let w = task.windowS, t0 = task.minimumTxTimeS
         // The ends are singular: every evaluated τ lies strictly inside (0, τ_max) in floating point.
         // `lowerEnd`: the split at τ_min (J' < 0 there), the lower end of the bracket under a cap.
@@ -239,8 +241,9 @@ public enum ClientOracle {
         let budget = max(1, maxIterations / 2)
         while iterations < budget {
             iterations += 1
-            let s = split(task, tau: tau, mu: mu, lambda: lambda, efficiencyHint: efficiencyHint)
+            let s = split(task, tau: tau, mu: mu, lambda: lambda, efficiencyHint: efficiencyHint, cappedHint: cappedHint)
             efficiencyHint = s.freeEfficiency
+            if s.capped { cappedHint = s.efficiency }
             latest = s
             // No sign (a NaN from overflowing terms at an extreme τ): the fallback bisects.
             if s.slope.isNaN { break }
@@ -332,7 +335,8 @@ public enum ClientOracle {
     }
 
     @usableFromInline
-    static func split(_ task: ClientTask, tau: Double, mu: Double, lambda: Double, efficiencyHint: Double = 0) -> Split {
+    static func split(_ task: ClientTask, tau: Double, mu: Double, lambda: Double, efficiencyHint: Double = 0,
+                      cappedHint: Double = 0) -> Split {
         let c = task.flops
         let t = task.windowS - tau
         let t0 = task.minimumTxTimeS
@@ -364,7 +368,7 @@ public enum ClientOracle {
                          bandwidth: b, dBandwidthDTxTime: dbdt, dBandwidthDLambda: dbdl,
                          efficiency: y, capped: false, txEnergy: txEnergy, power: txEnergy / t)
         }
-        let y = cappedEfficiency(ratio: ratio)
+        let y = cappedHint > 0 ? cappedEfficiency(ratio: ratio, hint: cappedHint) : cappedEfficiency(ratio: ratio)
         let band = minimumBandwidth(task, txTimeS: t, efficiency: y)
         let b = band.bandwidth, dbdt = band.slope, bpp = band.curvature
         let pmax = task.maxTxPowerW
@@ -391,10 +395,16 @@ public enum ClientOracle {
     static func minimumBandwidth(_ task: ClientTask, txTimeS t: Double, efficiency y: Double)
         -> (bandwidth: Double, slope: Double, curvature: Double) {
         guard y > 0 else { return (.infinity, -.infinity, .infinity) }
+        return minimumBandwidth(task, efficiency: y, expm1: expm1(y), h: LambertW.oneMinusExpTimesOneMinus(y))
+    }
+
+    /// `minimumBandwidth` at the capped efficiency y > 0 (t = t₀·expm1(y)/y), with expm1(y) and
+    /// h(y) = 1 − eʸ(1 − y) already formed by the caller (`FeasibilityFrontier` needs both anyway).
+    @usableFromInline
+    static func minimumBandwidth(_ task: ClientTask, efficiency y: Double, expm1 em1: Double, h: Double)
+        -> (bandwidth: Double, slope: Double, curvature: Double) {
         let t0 = task.minimumTxTimeS
-        let em1 = expm1(y)
         let ey = em1 + 1
-        let h = LambertW.oneMinusExpTimesOneMinus(y)
         let b = ln2 * task.imageBits / (t0 * em1)
         let yp = y * y / (t0 * h)
         let beta = ey * yp / em1
@@ -439,6 +449,28 @@ public enum ClientOracle {
     /// The largest spectral efficiency the power cap allows at t = R·t₀ (R > 1): the positive root
     /// of expm1(y)/y = R, y = −W₋₁(−s·e^{−s}) − s with s = 1/R, polished by Newton on expm1(y)/y − R
     /// (derivative h(y)/y²). R → 1⁺: y ≈ 2(R − 1); R ≤ 1 → 0 (no positive root: infeasible t).
+    ///
+    /// `hint`: a nearby solution (e.g. at the previous τ of a search). When expm1(hint)/hint is
+    /// within a quarter of R − 1 of R, Newton starts there instead of at the Lambert-W closed form:
+    /// expm1(y)/y is convex and increasing, so Newton converges quadratically from such a start, at
+    /// one `expm1` per step instead of the closed form's handful of logarithms and exponentials.
+    public static func cappedEfficiency(ratio: Double, hint: Double) -> Double {
+        guard ratio > 1, ratio < .infinity, hint > 0, hint < 700 else { return cappedEfficiency(ratio: ratio) }
+        var y = hint
+        for _ in 0..<8 {
+            let em1 = expm1(y)
+            if y == hint && !(abs(em1 / y - ratio) <= 0.25 * (ratio - 1)) { break }   // too far: closed form
+            // expm1(y)/y − R, with derivative h(y)/y² (h = y·eʸ − expm1(y), its series below 0.1).
+            let h = y < 0.1 ? LambertW.oneMinusExpTimesOneMinus(y) : y * (em1 + 1) - em1
+            let step = (em1 / y - ratio) / (h / (y * y))
+            if !step.isFinite { break }
+            let next = y - step
+            y = next > 0 ? next : y / 2
+            if abs(step) <= 4 * Double.ulpOfOne * y { return y }
+        }
+        return cappedEfficiency(ratio: ratio)
+    }
+
     public static func cappedEfficiency(ratio: Double) -> Double {
         if !(ratio > 1) { return 0 }
         if ratio == .infinity { return .infinity }

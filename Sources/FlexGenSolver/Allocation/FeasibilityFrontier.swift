@@ -55,49 +55,136 @@ public enum FeasibilityFrontier {
     /// to about ε² (relative); the admission bound's weights use 1e-7.
     public static func point(_ task: ClientTask, price: Double, startComputeTimeS: Double,
                              relativeTolerance: Double = 1e-10) -> Point {
-        let tauMax = task.windowS - task.minimumTxTimeS
-        let tauMin = task.minimumComputeTimeS
-        let c = task.flops
-        func slope(_ tau: Double) -> (value: Double, derivative: Double) {
-            let band = ClientOracle.minimumBandwidth(task, txTimeS: task.windowS - tau)
-            return (-band.slope - price * c / (tau * tau), band.curvature + 2 * price * c / (tau * tau * tau))
-        }
-        if tauMin > 0 && slope(tauMin).value >= 0 {
-            // The cap binds: f = f_max, pinned (no response to ν).
-            let band = ClientOracle.minimumBandwidth(task, txTimeS: task.windowS - tauMin)
-            let f = task.maxComputeRateFlopsPerS
-            return Point(computeTimeS: tauMin, computeRate: f, bandwidth: band.bandwidth,
-                         pricedUse: band.bandwidth + price * f, dComputeRate: 0, dBandwidth: 0)
-        }
-        let root = SafeguardedRoot.increasing(in: tauMin, tauMax, start: startComputeTimeS,
-                                              relativeTolerance: relativeTolerance, slope)
-        let tau = root.x
-        let band = ClientOracle.minimumBandwidth(task, txTimeS: task.windowS - tau)
-        let f = min(c / tau, task.maxComputeRateFlopsPerS)
-        // φ'(τ) = −b'(W − τ) − νC/τ² = 0; dτ/dν = (C/τ²)/φ''(τ).
-        let curvature = band.curvature + 2 * price * c / (tau * tau * tau)
-        let dTau = curvature > 0 && curvature.isFinite ? (c / (tau * tau)) / curvature : 0
-        return Point(computeTimeS: tau, computeRate: f, bandwidth: band.bandwidth, pricedUse: band.bandwidth + price * f,
-                     dComputeRate: -(c / (tau * tau)) * dTau, dBandwidth: -band.slope * dTau)
+        let start = ClientOracle.cappedEfficiency(ratio: (task.windowS - startComputeTimeS) / task.minimumTxTimeS)
+        return solvePoint(task, price: price, startEfficiency: start, upperEfficiency: upperEfficiency(task),
+                          relativeTolerance: relativeTolerance).point
     }
 
-    /// Warm starts of a frontier search: every client's τ* at the last price, and its elasticity
-    /// d log τ*/d log ν there, so that the next price's start is the tangent prediction
-    /// log τ ≈ log τ* + (d log τ*/d log ν)·Δ log ν. The searches move ν by up to a factor 100 per
-    /// sweep, where the previous τ* alone is a poor start and each client's root search pays
+    /// The efficiency at τ = τ_min (τ = 0 without a cap): y_max((W − τ_min)/t₀), the upper end of
+    /// the per-client search in y.
+    static func upperEfficiency(_ task: ClientTask) -> Double {
+        ClientOracle.cappedEfficiency(ratio: (task.windowS - task.minimumComputeTimeS) / task.minimumTxTimeS)
+    }
+
+    /// One client's delivery at capped spectral efficiency y > 0, in closed form: the transmit time
+    /// t = t₀·expm1(y)/y at which the power cap allows exactly y (the inverse of
+    /// `ClientOracle.cappedEfficiency`), the compute time τ = W − t, dt/dy = t₀·h(y)/y² with
+    /// h(y) = 1 − eʸ(1 − y), and b_min(t) with its t-derivatives.
+    ///
+    /// Why y and not τ: b_min(W − τ) needs y from t, a Lambert-W evaluation (`cappedEfficiency`,
+    /// a handful of logarithms and exponentials), at every step of every client's search; going
+    /// the other way costs one `expm1`. τ is formed as (W − t₀) − t₀·(expm1(y)/y − 1) with the
+    /// bracket evaluated by its series for small y, so τ near τ_max = W − t₀ keeps its digits.
+    struct Delivery {
+        var txTimeS: Double
+        var computeTimeS: Double
+        var dTxTimeDEfficiency: Double
+        var band: (bandwidth: Double, slope: Double, curvature: Double)
+
+        init(_ task: ClientTask, efficiency y: Double) {
+            let t0 = task.minimumTxTimeS
+            let em1 = expm1(y)
+            // expm1(y)/y − 1 = Σ_{n≥1} yⁿ/(n+1)!; the series below 1/4 (the closed form cancels
+            // there), truncated after y¹³ (next term < 1e-18 relative).
+            let excess: Double
+            if y < 0.25 {
+                var s = 1.0 / 87178291200
+                s = s * y + 1.0 / 6227020800; s = s * y + 1.0 / 479001600; s = s * y + 1.0 / 39916800
+                s = s * y + 1.0 / 3628800; s = s * y + 1.0 / 362880; s = s * y + 1.0 / 40320
+                s = s * y + 1.0 / 5040; s = s * y + 1.0 / 720; s = s * y + 1.0 / 120
+                s = s * y + 1.0 / 24; s = s * y + 1.0 / 6; s = s * y + 1.0 / 2
+                excess = s * y
+            } else {
+                excess = (em1 - y) / y
+            }
+            // h(y) = y·eʸ − expm1(y) (the series of `LambertW.oneMinusExpTimesOneMinus` below 0.1).
+            let h = y < 0.1 ? LambertW.oneMinusExpTimesOneMinus(y) : y * (em1 + 1) - em1
+            txTimeS = t0 * (1 + excess)
+            computeTimeS = (task.windowS - t0) - t0 * excess
+            dTxTimeDEfficiency = t0 * h / (y * y)
+            band = ClientOracle.minimumBandwidth(task, efficiency: y, expm1: em1, h: h)
+        }
+    }
+
+    /// A client's frontier point, with the efficiency y* it sits at and d log y*/d log ν there
+    /// (the warm start of the next price).
+    struct SolvedPoint {
+        var point: Point
+        var efficiency: Double
+        var efficiencyElasticity: Double
+    }
+
+    /// `point` searched in the efficiency y ∈ (0, y_max] (`Delivery`), y_max = `upperEfficiency`.
+    /// With τ(y) decreasing, g(y) = −φ'(τ(y)) = b_min'(t) + ν·C/τ² is increasing in y
+    /// (φ(τ) = b_min(W − τ) + νC/τ is convex), g' = φ''(τ)·dt/dy, and the root of g is τ*.
+    /// The search's tolerance on y is `relativeTolerance` divided by the sensitivity
+    /// |d log τ/d log y| = y·(dt/dy)/τ at the start, so that τ* keeps the requested accuracy.
+    static func solvePoint(_ task: ClientTask, price: Double, startEfficiency: Double, upperEfficiency yMax: Double,
+                           relativeTolerance: Double) -> SolvedPoint {
+        let tauMin = task.minimumComputeTimeS
+        let c = task.flops
+        if tauMin > 0 {
+            let band = ClientOracle.minimumBandwidth(task, txTimeS: task.windowS - tauMin, efficiency: yMax)
+            if -band.slope - price * c / (tauMin * tauMin) >= 0 {
+                // The cap binds: f = f_max, pinned (no response to ν).
+                let f = task.maxComputeRateFlopsPerS
+                return SolvedPoint(point: Point(computeTimeS: tauMin, computeRate: f, bandwidth: band.bandwidth,
+                                                pricedUse: band.bandwidth + price * f, dComputeRate: 0, dBandwidth: 0),
+                                   efficiency: yMax, efficiencyElasticity: 0)
+            }
+        }
+        let start = startEfficiency > 0 && startEfficiency < yMax ? startEfficiency : yMax / 2
+        let atStart = Delivery(task, efficiency: start)
+        let sensitivity = start * atStart.dTxTimeDEfficiency / atStart.computeTimeS
+        let tolerance = max(relativeTolerance / max(sensitivity.isFinite ? sensitivity : 1, 1), 4 * Double.ulpOfOne)
+        let root = SafeguardedRoot.increasing(in: 0, yMax, start: start, relativeTolerance: tolerance) { y in
+            let d = Delivery(task, efficiency: y)
+            let tau = d.computeTimeS
+            guard tau > 0 else { return (.infinity, .infinity) }   // rounding past τ = 0 at y_max
+            let g = d.band.slope + price * c / (tau * tau)
+            return (g, (d.band.curvature + 2 * price * c / (tau * tau * tau)) * d.dTxTimeDEfficiency)
+        }
+        let y = root.x
+        let d = Delivery(task, efficiency: y)
+        let tau = max(d.computeTimeS, tauMin)
+        let f = min(c / tau, task.maxComputeRateFlopsPerS)
+        // φ'(τ) = −b'(W − τ) − νC/τ² = 0; dτ/dν = (C/τ²)/φ''(τ).
+        let curvature = d.band.curvature + 2 * price * c / (tau * tau * tau)
+        let dTau = curvature > 0 && curvature.isFinite ? (c / (tau * tau)) / curvature : 0
+        // dy/dν = −(dτ/dν)/(dt/dy).
+        let elasticity = -price * dTau / (d.dTxTimeDEfficiency * y)
+        return SolvedPoint(point: Point(computeTimeS: tau, computeRate: f, bandwidth: d.band.bandwidth,
+                                        pricedUse: d.band.bandwidth + price * f,
+                                        dComputeRate: -(c / (tau * tau)) * dTau, dBandwidth: -d.band.slope * dTau),
+                           efficiency: y, efficiencyElasticity: elasticity.isFinite ? elasticity : 0)
+    }
+
+    /// Warm starts of a frontier search: every client's y* at the last price, and its elasticity
+    /// d log y*/d log ν there, so that the next price's start is the tangent prediction
+    /// log y ≈ log y* + (d log y*/d log ν)·Δ log ν. The searches move ν by up to a factor 100 per
+    /// sweep, where the previous y* alone is a poor start and each client's root search pays
     /// several extra Newton–bisection steps.
     struct WarmStart {
         var price: Double
-        var taus: [Double]
+        var efficiencies: [Double]
         var elasticities: [Double]
+        /// y_max per client (`upperEfficiency`), formed once.
+        var upperEfficiencies: [Double]
         /// Relative tolerance of every client's τ*.
         var pointTolerance: Double
 
-        init(price: Double, taus: [Double], pointTolerance: Double) {
+        /// Cold: every client at the middle of its compute times (`middle`).
+        init(tasks: [ClientTask], price: Double, pointTolerance: Double) {
+            let starts = tasks.map { ClientOracle.cappedEfficiency(ratio: ($0.windowS - middle($0)) / $0.minimumTxTimeS) }
+            self.init(tasks: tasks, price: price, efficiencies: starts, pointTolerance: pointTolerance)
+        }
+
+        init(tasks: [ClientTask], price: Double, efficiencies: [Double], pointTolerance: Double) {
             self.price = price
-            self.taus = taus
+            self.efficiencies = efficiencies
             self.pointTolerance = pointTolerance
-            self.elasticities = Array(repeating: 0, count: taus.count)
+            self.elasticities = Array(repeating: 0, count: efficiencies.count)
+            self.upperEfficiencies = tasks.map(FeasibilityFrontier.upperEfficiency)
         }
 
         /// Σf, Σb and their derivatives at `price`, each client started at its tangent prediction;
@@ -106,13 +193,13 @@ public enum FeasibilityFrontier {
             var sums = Sums()
             let shift = price > 0 && newPrice > 0 ? log(newPrice / price) : 0
             for i in tasks.indices {
-                let predicted = taus[i] * exp(min(max(elasticities[i] * shift, -30), 30))
-                let p = point(tasks[i], price: newPrice, startComputeTimeS: predicted.isFinite ? predicted : taus[i],
-                              relativeTolerance: pointTolerance)
-                // dτ/dν = −(τ²/C)·∂f/∂ν, so d log τ/d log ν = −(ν τ/C)·∂f/∂ν.
-                let elasticity = -newPrice * p.computeTimeS / tasks[i].flops * p.dComputeRate
-                elasticities[i] = elasticity.isFinite ? elasticity : 0
-                taus[i] = p.computeTimeS
+                let predicted = efficiencies[i] * exp(min(max(elasticities[i] * shift, -30), 30))
+                let solved = solvePoint(tasks[i], price: newPrice,
+                                        startEfficiency: predicted.isFinite ? predicted : efficiencies[i],
+                                        upperEfficiency: upperEfficiencies[i], relativeTolerance: pointTolerance)
+                elasticities[i] = solved.efficiencyElasticity
+                efficiencies[i] = solved.efficiency
+                let p = solved.point
                 sums.computeRate += p.computeRate
                 sums.bandwidth += p.bandwidth
                 sums.dComputeRate += p.dComputeRate
@@ -135,9 +222,16 @@ public enum FeasibilityFrontier {
     /// the new compute times.
     public static func sums(tasks: [ClientTask], price: Double, taus: inout [Double]) -> Sums {
         // At its own price the tangent prediction is the start itself.
-        var warm = WarmStart(price: price, taus: taus, pointTolerance: 1e-10)
-        defer { taus = warm.taus }
-        return warm.sums(tasks: tasks, price: price)
+        let starts = tasks.indices.map {
+            ClientOracle.cappedEfficiency(ratio: (tasks[$0].windowS - taus[$0]) / tasks[$0].minimumTxTimeS)
+        }
+        var warm = WarmStart(tasks: tasks, price: price, efficiencies: starts, pointTolerance: 1e-10)
+        let sums = warm.sums(tasks: tasks, price: price)
+        // τ = W − t(y) at every client's y* (the cap's τ_min where it binds).
+        for i in tasks.indices {
+            taus[i] = max(Delivery(tasks[i], efficiency: warm.efficiencies[i]).computeTimeS, tasks[i].minimumComputeTimeS)
+        }
+        return sums
     }
 
     /// Σ_k C_k/τ_max,k: the compute rate the clients need at the least (every one computing as
@@ -170,9 +264,9 @@ public enum FeasibilityFrontier {
         /// Σf and Σb at `price`.
         public var computeRateUsed: Double = 0
         public var bandwidthUsed: Double = 0
-        /// Every client's compute time τ* at `price` (nil when no search ran): the warm start of
-        /// the diagnosis's second search, which otherwise starts every client cold.
-        var computeTimes: [Double]? = nil
+        /// Every client's point at `price` (nil when no search ran): the warm start of the
+        /// diagnosis's second search, which otherwise starts every client cold.
+        var warmStart: WarmStart? = nil
 
         /// The priced capacity left at `price`: B + νF − Σ(b + νf) (negative when they do not fit).
         public func pricedRoom(computeRate: Double, bandwidth: Double) -> Double? {
@@ -195,6 +289,38 @@ public enum FeasibilityFrontier {
     /// (the concave dual is above 0 there, so its maximum is). Admission's many tests use it.
     public static func verdict(tasks: [ClientTask], computeRate: Double, bandwidth: Double,
                                quick: Bool = false) -> Verdict {
+        verdict(tasks: tasks, computeRate: computeRate, bandwidth: bandwidth, quick: quick, warmStart: nil)
+    }
+
+    /// At most `sweeps` passes of the verdict's search from price ν, stopped at the first that
+    /// proves the clients do not fit: Σ m_k(ν') − ν'F − B > 0 at the pass's price ν' (the concave
+    /// dual is positive there, so its maximum is). The sums are taken at numerically minimised τ, so
+    /// they may exceed the exact Σ m_k(ν') by rounding: the test keeps a relative margin of 1e-9
+    /// (the points are accurate to about 1e-20 in m, being stationary). Returns the last pass's
+    /// points (the exact `verdict`'s warm start), its price and sums, and whether it proved
+    /// infeasibility; nil when the caps make the ν → 0 end decide (no search needed) or a closed
+    /// form already decides.
+    static func probe(tasks: [ClientTask], computeRate: Double, bandwidth: Double, price: Double, sweeps: Int)
+        -> (provesInfeasible: Bool, warmStart: WarmStart, sums: Sums)? {
+        guard !tasks.isEmpty, tasks.reduce(0.0, { $0 + $1.maxComputeRateFlopsPerS }) > computeRate else { return nil }
+        let computeLimit = leastComputeRate(tasks)
+        guard computeLimit < computeRate else { return nil }
+        var warm = WarmStart(tasks: tasks, price: price, pointTolerance: 1e-11)
+        func proves(_ nu: Double, _ s: Sums) -> Bool {
+            (s.bandwidth + nu * s.computeRate) > (bandwidth + nu * computeRate) * (1 + 1e-9)
+        }
+        var last: (price: Double, sums: Sums)? = nil
+        let stopped = solve(tasks: tasks, warm: &warm, start: price, decreasing: true,
+                            { ($0.computeRate, $0.dComputeRate) }, target: computeRate, limit: computeLimit,
+                            stopWhen: { nu, s in last = (nu, s); return proves(nu, s) }, maxSweeps: sweeps)
+        guard let (nu, s) = stopped ?? last.map({ ($0.price, $0.sums) }) else { return nil }
+        return (proves(nu, s), warm, s)
+    }
+
+    /// `verdict`, its search started from `warmStart` (its price and points) when given, with
+    /// `sumsAtWarmStart` the sums there when known (saving the first pass).
+    static func verdict(tasks: [ClientTask], computeRate: Double, bandwidth: Double,
+                        quick: Bool, warmStart: WarmStart?, sumsAtWarmStart: Sums? = nil) -> Verdict {
         guard !tasks.isEmpty else { return Verdict(fits: true, bandScale: 0, price: 0) }
         let computeLimit = leastComputeRate(tasks)
         guard computeLimit < computeRate else {
@@ -207,21 +333,21 @@ public enum FeasibilityFrontier {
             return Verdict(fits: band <= bandwidth, bandScale: band / bandwidth, price: 0,
                            computeRateUsed: capSum, bandwidthUsed: band)
         }
-        var taus = tasks.map(Self.middle)
+        var warm = warmStart ?? WarmStart(tasks: tasks, price: bandwidth / computeRate, pointTolerance: 1e-10)
         let decided: ((Double, Sums) -> Bool)? = quick ? { price, s in
             (s.computeRate <= computeRate && s.bandwidth <= bandwidth)
                 || (s.bandwidth - bandwidth) + price * (s.computeRate - computeRate) > 0
         } : nil
-        guard let (price, s) = solve(tasks: tasks, taus: &taus, start: bandwidth / computeRate, decreasing: true,
+        guard let (price, s) = solve(tasks: tasks, warm: &warm, start: warm.price, decreasing: true,
                                      { ($0.computeRate, $0.dComputeRate) }, target: computeRate,
-                                     limit: computeLimit, stopWhen: decided) else {
+                                     limit: computeLimit, stopWhen: decided, sumsAtStart: sumsAtWarmStart) else {
             return Verdict(fits: false, bandScale: nil, price: nil)
         }
         let converged = abs(log(s.computeRate / computeRate)) <= 1e-10
         let exact = decided == nil || converged
         let fits = exact ? s.bandwidth <= bandwidth : (s.computeRate <= computeRate && s.bandwidth <= bandwidth)
         return Verdict(fits: fits, bandScale: exact ? s.bandwidth / bandwidth : nil, price: price,
-                       computeRateUsed: s.computeRate, bandwidthUsed: s.bandwidth, computeTimes: taus)
+                       computeRateUsed: s.computeRate, bandwidthUsed: s.bandwidth, warmStart: warm)
     }
 
     /// Tolerance on |log Σb/B| of the diagnosis's compute-scale search: the factor it reports is a
@@ -242,9 +368,9 @@ public enum FeasibilityFrontier {
         var computeScale: Double? = nil
         let bandwidthLimit = leastBandwidth(tasks)
         if bandwidthLimit < bandwidth {
-            var taus = atCompute.computeTimes ?? tasks.map(Self.middle)
             let start = atCompute.price ?? bandwidth / computeRate
-            if let (_, s) = solve(tasks: tasks, taus: &taus, start: start, decreasing: false,
+            var warm = atCompute.warmStart ?? WarmStart(tasks: tasks, price: start, pointTolerance: 1e-10)
+            if let (_, s) = solve(tasks: tasks, warm: &warm, start: start, decreasing: false,
                                   { ($0.bandwidth, $0.dBandwidth) }, target: bandwidth, limit: bandwidthLimit,
                                   tolerance: Self.diagnosisTolerance) {
                 computeScale = s.computeRate / computeRate
@@ -290,20 +416,27 @@ public enum FeasibilityFrontier {
     /// nearly linear in x where r is not: plain Newton on r only shrank the residual about 3.5×
     /// per sweep there (9 sweeps to the band-overload diagnosis), Newton on g converges
     /// quadratically from the start. Where S − L is not positive in floating point the step is
-    /// Newton's on r. Steps are capped at a factor 100 in ν and kept inside the bracket from the
-    /// signs of r (bisection when a step leaves it).
-    static func solve(tasks: [ClientTask], taus: inout [Double], start: Double, decreasing: Bool,
+    /// Newton's on r. Steps are capped at a factor 100 in ν (10⁴ for steps on g) and kept inside
+    /// the bracket from the signs of r (bisection when a step leaves it).
+    static func solve(tasks: [ClientTask], warm: inout WarmStart, start: Double, decreasing: Bool,
                       _ select: (Sums) -> (value: Double, derivative: Double), target: Double, limit: Double = 0,
-                      tolerance: Double = 1e-10, stopWhen: ((Double, Sums) -> Bool)? = nil) -> (Double, Sums)? {
+                      tolerance: Double = 1e-10, stopWhen: ((Double, Sums) -> Bool)? = nil,
+                      sumsAtStart: Sums? = nil, maxSweeps: Int = 200) -> (Double, Sums)? {
         // r is decreasing in x when S is; flip to an increasing residual either way.
         let sign = decreasing ? -1.0 : 1.0
         var x = log(max(start, 1e-300))
         var low = -Double.infinity, high = Double.infinity
         let maxStep = log(100.0)
-        var warm = WarmStart(price: exp(x), taus: taus, pointTolerance: min(1e-10, tolerance / 10))
-        defer { taus = warm.taus }   // the caller's warm starts, once the search ends
-        for _ in 0..<200 {
-            let s = warm.sums(tasks: tasks, price: exp(x))
+        // g is nearly linear in x (S − L a power of ν), so its steps are trusted further: the
+        // factor-100 cap alone cost the verdict and the band-overload diagnosis two sweeps each on
+        // 10⁵ clients whose ν_F and ν_B lie 3–4 decades from their starts.
+        let maxStepOnLimit = log(1e4)
+        // Known sums are trusted only at the warm start's own price and accuracy.
+        var known = warm.price == start && warm.pointTolerance <= min(1e-10, tolerance / 10) ? sumsAtStart : nil
+        warm.pointTolerance = min(1e-10, tolerance / 10)
+        for _ in 1...maxSweeps {
+            let s = known ?? warm.sums(tasks: tasks, price: exp(x))
+            known = nil
             let (value, derivative) = select(s)
             let r = sign * (log(value) - log(target))
             if r.isNaN { return nil }
@@ -314,14 +447,15 @@ public enum FeasibilityFrontier {
             if high - low <= 1e-12 * max(1, abs(x)) { return (exp(x), s) }
             let slope = sign * exp(x) * derivative / value   // dr/dx > 0
             var next = x - r / slope
+            var stepCap = maxStep
             if value > limit && target > limit && limit > 0 {
                 let g = sign * (log(value - limit) - log(target - limit))
                 let gSlope = sign * exp(x) * derivative / (value - limit)   // dg/dx > 0
                 let step = x - g / gSlope
-                if step.isFinite && gSlope > 0 { next = step }
+                if step.isFinite && gSlope > 0 { next = step; stepCap = maxStepOnLimit }
             }
             if !next.isFinite || !(slope > 0) { next = r < 0 ? x + maxStep : x - maxStep }
-            next = min(max(next, x - maxStep), x + maxStep)
+            next = min(max(next, x - stepCap), x + stepCap)
             if !(next > low && next < high) {
                 next = (low.isFinite && high.isFinite) ? (low + high) / 2 : (r < 0 ? x + maxStep : x - maxStep)
             }
