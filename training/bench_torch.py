@@ -5,7 +5,9 @@ from the exported weights (Sources/FlexGenSampler/Resources/fashion-unet.safeten
     python3 training/bench_torch.py --width 1 --steps 10 --count 100 --threads 1 --guidance 2
 
 Prints the median of --repeats runs in ms/image and GFLOP/s (FLOPs as the Swift side counts them:
-convolutions and linear layers, 2 per multiply-add, guided step = two passes). Called by
+convolutions and linear layers, 2 per multiply-add, guided step = two passes), by wall time and by
+process CPU time (time.process_time, every thread: on a shared machine the wall time mostly
+measures the share of the cores the process got). Called by
 benchmarks/fashion/speed.sh next to the Swift run, in the same shell.
 """
 import argparse
@@ -57,7 +59,7 @@ def main():
     p.add_argument("--width", type=float, default=1.0)
     p.add_argument("--steps", type=int, default=10)
     p.add_argument("--count", type=int, default=100)
-    p.add_argument("--guidance", type=float, default=2.0)
+    p.add_argument("--guidance", type=float, default=3.0)
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--repeats", type=int, default=3)
     a = p.parse_args()
@@ -72,11 +74,11 @@ def main():
     T = 1000
     seq = [((i + 1) * T) // a.steps - 1 for i in reversed(range(a.steps))]
     y = torch.arange(a.count) % 10
-    times = []
+    times, cpu_times = [], []
     with torch.no_grad():
         for _ in range(a.repeats):
             x = torch.randn(a.count, 1, 28, 28)
-            start = time.perf_counter()
+            start, cpu_start = time.perf_counter(), time.process_time()
             for i, t in enumerate(seq):
                 abar = ab[t].item(); aprev = ab[seq[i + 1]].item() if i + 1 < len(seq) else 1.0
                 tt = torch.full((2 * a.count,), t)
@@ -86,10 +88,13 @@ def main():
                 e = (x - abar ** 0.5 * x0) / (1 - abar) ** 0.5
                 x = aprev ** 0.5 * x0 + (1 - aprev) ** 0.5 * e
             times.append(time.perf_counter() - start)
+            cpu_times.append(time.process_time() - cpu_start)
     median = statistics.median(times)
+    cpu_median = statistics.median(cpu_times)
     flops = a.steps * 2 * flops_per_pass(base, group, a.width)
     print(f"pytorch {torch.__version__} ({a.threads} thread): {a.count} images, width {a.width}, {a.steps} steps, guidance {a.guidance}: "
-          f"median {median:.3f} s of {a.repeats} ({1000 * median / a.count:.2f} ms/image, {flops * a.count / median / 1e9:.2f} GFLOP/s counted)")
+          f"median {median:.3f} s of {a.repeats} ({1000 * median / a.count:.2f} ms/image, {flops * a.count / median / 1e9:.2f} GFLOP/s counted); "
+          f"CPU median {cpu_median:.3f} s ({flops * a.count / cpu_median / 1e9:.2f} GFLOP/s per CPU second)")
 
 
 if __name__ == "__main__":

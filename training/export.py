@@ -2,6 +2,7 @@
 SHA-256 file, plus the parity fixtures the Swift tests compare against (so CI needs no PyTorch).
 
     python3 training/export.py --run training/runs/fashion            # trained weights
+    python3 training/export.py --run training/runs/fashion-ft --classifier-from-resources   # a fine-tuned U-Net, same classifier
     python3 training/export.py --random-seed 7                         # random weights (parity only)
 
 Writes (paths relative to the repository root):
@@ -23,6 +24,7 @@ import torch
 
 import data
 import model as M
+import safetensors_io
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RESOURCES = os.path.join(ROOT, "Sources", "FlexGenSampler", "Resources")
@@ -83,6 +85,8 @@ def main():
     p = argparse.ArgumentParser()
     p.add_argument("--run", default=None, help="directory with checkpoint.pt and classifier.pt")
     p.add_argument("--random-seed", type=int, default=None)
+    p.add_argument("--classifier-from-resources", action="store_true",
+                   help="re-export the shipped classifier (weights and metadata) instead of the run's classifier.pt")
     a = p.parse_args()
     torch.set_num_threads(1)
     os.makedirs(FIXTURES, exist_ok=True)
@@ -98,11 +102,22 @@ def main():
                     "seed": args["seed"], "batchSize": args["batch"], "learningRate": args["lr"],
                     "labelDropout": args["label_dropout"],
                     "command": f"python3 training/train.py --time-budget-min {args['time_budget_min']}"}
-        cls_ck = torch.load(os.path.join(a.run, "classifier.pt"), weights_only=False)
+        if args.get("init_from"):
+            # A fine-tune: the totals above include the run it started from; say how they split.
+            training.update({"fineTuneSteps": ck["run_steps"], "fineTuneSeconds": round(ck["run_seconds"], 1),
+                             "command": f"python3 training/train.py --init-from {args['init_from']}"
+                                        f" --time-budget-min {args['time_budget_min']} --lr-schedule {args['lr_schedule']}"
+                                        f" --ema {args['ema']} --seed {args['seed']}"})
         classifier = M.FashionClassifier()
-        classifier.load_state_dict(cls_ck["model"])
-        cls_meta = {"testAccuracy": round(cls_ck["test_accuracy"], 4), "epochs": cls_ck["epochs"],
-                    "trainingSeconds": round(cls_ck["seconds"], 1)}
+        if a.classifier_from_resources:
+            ctensors, cls_meta = safetensors_io.read_safetensors(os.path.join(RESOURCES, "fashion-classifier.safetensors"))
+            classifier.load_state_dict(ctensors)
+            cls_meta = {k: v for k, v in cls_meta.items() if k != "format"}
+        else:
+            cls_ck = torch.load(os.path.join(a.run, "classifier.pt"), weights_only=False)
+            classifier.load_state_dict(cls_ck["model"])
+            cls_meta = {"testAccuracy": round(cls_ck["test_accuracy"], 4), "epochs": cls_ck["epochs"],
+                        "trainingSeconds": round(cls_ck["seconds"], 1)}
     else:
         seed = a.random_seed if a.random_seed is not None else 7
         M.set_group(4)

@@ -1,19 +1,33 @@
 """loss.csv (one row per step and width) -> loss-by-width.csv and loss-by-width.svg.
 
     python3 training/plot_loss.py training/runs/fashion/loss.csv training/
+    python3 training/plot_loss.py training/runs/fashion-ft/loss.csv training/ --prior training/loss-by-width.csv --step-offset 1775
+
+With --prior (the committed loss-by-width.csv of the run a fine-tune started from), its windows
+come first and the new run's steps are shifted by --step-offset, so the curve covers the whole
+training; a dashed line marks where the fine-tune began.
 
 Widths are binned as 1, 0.25 and "random" (the sandwich's uniformly drawn middle widths); each
 point is the mean loss against the true noise over a window of 20 steps. The SVG is written by
 hand (no plotting dependency).
 """
+import argparse
 import csv
 import os
-import sys
 from collections import defaultdict
 
 
 def main():
-    source, out_dir = sys.argv[1], sys.argv[2]
+    ap = argparse.ArgumentParser()
+    ap.add_argument("source"); ap.add_argument("out_dir")
+    ap.add_argument("--prior", default=None); ap.add_argument("--step-offset", type=int, default=0)
+    a = ap.parse_args()
+    source, out_dir = a.source, a.out_dir
+    prior = []
+    if a.prior:
+        with open(a.prior) as f:
+            prior = [{k: (int(v) if k == "step" else (float(v) if v != "" else "")) for k, v in r.items()}
+                     for r in csv.DictReader(f)]
     window = 20
     sums = defaultdict(lambda: [0.0, 0, 0.0])
     with open(source) as f:
@@ -33,6 +47,9 @@ def main():
             row[f"loss_w{k}"] = round(s[0] / s[1], 5) if s else ""
             row[f"distill_w{k}"] = round(s[2] / s[1], 5) if s and k != "1" else ""
         rows.append(row)
+    for row in rows:
+        row["step"] += a.step_offset
+    rows = prior + rows
     with open(os.path.join(out_dir, "loss-by-width.csv"), "w", newline="") as f:
         w = csv.DictWriter(f, fieldnames=list(rows[0].keys()))
         w.writeheader(); w.writerows(rows)
@@ -54,6 +71,9 @@ def main():
         parts.append(f'<text x="{m-6}" y="{y(v)+4:.1f}" text-anchor="end">{v:.2f}</text>')
         s = xmax * i / 4
         parts.append(f'<text x="{x(s):.1f}" y="{H-m+16}" text-anchor="middle">{s:.0f}</text>')
+    if prior:
+        parts.append(f'<line x1="{x(a.step_offset):.1f}" y1="{m}" x2="{x(a.step_offset):.1f}" y2="{H-m}" stroke="gray" stroke-dasharray="4 3"/>')
+        parts.append(f'<text x="{x(a.step_offset)+4:.1f}" y="{m+60}" fill="gray">fine-tune from step {a.step_offset}</text>')
     for j, k in enumerate(keys):
         pts = " ".join(f"{x(r['step']):.1f},{y(float(r[f'loss_w{k}'])):.1f}" for r in rows if r[f"loss_w{k}"] != "")
         parts.append(f'<polyline fill="none" stroke="{colors[k]}" stroke-width="1.5" points="{pts}"/>')
@@ -61,7 +81,7 @@ def main():
     parts.append("</svg>")
     with open(os.path.join(out_dir, "loss-by-width.svg"), "w") as f:
         f.write("\n".join(parts))
-    print(f"{len(rows)} windows; last: " + ", ".join(f"w{k} {rows[-1][f'loss_w{k}']:.4f}" for k in keys if rows[-1][f"loss_w{k}"] != ""))
+    print(f"{len(rows)} windows; last: " + ", ".join(f"w{k} {float(rows[-1][f'loss_w{k}']):.4f}" for k in keys if rows[-1][f"loss_w{k}"] != ""))
 
 
 if __name__ == "__main__":

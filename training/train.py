@@ -15,6 +15,7 @@ stop still leaves usable weights; the per-width loss goes to loss.csv.
 """
 import argparse
 import csv
+import math
 import os
 import random
 import time
@@ -25,6 +26,7 @@ import torch.nn.functional as F
 
 import data
 import model as M
+import safetensors_io
 
 
 def main():
@@ -42,6 +44,11 @@ def main():
     p.add_argument("--seed", type=int, default=16)
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--max-steps", type=int, default=0, help="stop after this many steps (0 = only the time budget)")
+    p.add_argument("--init-from", default=None,
+                   help="safetensors U-Net (export.py's format) to fine-tune from; its stepsTrained and "
+                        "trainingSeconds are carried into the checkpoint so the totals stay true")
+    p.add_argument("--lr-schedule", choices=["constant", "cosine"], default="constant",
+                   help="after the warm-up: constant, or cosine decay to 5%% of --lr at the time budget")
     a = p.parse_args()
 
     torch.set_num_threads(a.threads)
@@ -49,6 +56,16 @@ def main():
     os.makedirs(a.out, exist_ok=True)
     M.set_group(a.group)
     net = M.SlimUNet(a.base)
+    prior_steps, prior_seconds = 0, 0.0
+    if a.init_from:
+        tensors, meta = safetensors_io.read_safetensors(a.init_from)
+        if int(meta["baseChannels"]) != a.base or int(meta["groupChannels"]) != a.group:
+            raise SystemExit(f"--init-from: base/group {meta['baseChannels']}/{meta['groupChannels']} "
+                             f"do not match --base {a.base} --group {a.group}")
+        net.load_state_dict(tensors)
+        prior_steps = int(meta.get("stepsTrained", 0))
+        prior_seconds = float(meta.get("trainingSeconds", 0))
+        print(f"fine-tuning from {a.init_from}: {prior_steps} steps, {prior_seconds / 60:.1f} min before", flush=True)
     ema = M.SlimUNet(a.base); ema.load_state_dict(net.state_dict())
     for q in ema.parameters(): q.requires_grad_(False)
     opt = torch.optim.AdamW(net.parameters(), lr=a.lr, weight_decay=0.0)
@@ -67,8 +84,9 @@ def main():
     order = torch.randperm(n, generator=gen); cursor = 0
 
     def save(tag):
-        state = {"model": net.state_dict(), "ema": ema.state_dict(), "opt": opt.state_dict(), "step": step,
-                 "seconds": time.time() - start, "args": vars(a)}
+        state = {"model": net.state_dict(), "ema": ema.state_dict(), "opt": opt.state_dict(),
+                 "step": prior_steps + step, "seconds": prior_seconds + time.time() - start,
+                 "run_steps": step, "run_seconds": time.time() - start, "args": vars(a)}
         tmp = os.path.join(a.out, f"{tag}.pt.tmp")
         torch.save(state, tmp)
         os.replace(tmp, os.path.join(a.out, f"{tag}.pt"))
@@ -85,8 +103,12 @@ def main():
         ab = alpha_bar[t][:, None, None, None]
         xt = ab.sqrt() * x0 + (1 - ab).sqrt() * eps
 
-        # linear warm-up over 200 steps, then constant
-        for g in opt.param_groups: g["lr"] = a.lr * min(1.0, (step + 1) / 200)
+        # linear warm-up over 200 steps, then constant or cosine-decayed over the time budget
+        lr = a.lr * min(1.0, (step + 1) / 200)
+        if a.lr_schedule == "cosine":
+            frac = min(1.0, (time.time() - start) / budget)
+            lr *= 0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * frac))
+        for g in opt.param_groups: g["lr"] = lr
         opt.zero_grad(set_to_none=True)
         pred1 = net(xt, t, y, 1.0)
         loss1 = F.mse_loss(pred1, eps)
@@ -104,7 +126,7 @@ def main():
         opt.step()
         step += 1
         with torch.no_grad():
-            d = min(a.ema, (1 + step) / (10 + step))
+            d = a.ema if a.init_from else min(a.ema, (1 + step) / (10 + step))
             for pe, pn in zip(ema.parameters(), net.parameters()):
                 pe.mul_(d).add_(pn, alpha=1 - d)
         elapsed = time.time() - start
@@ -117,7 +139,9 @@ def main():
             save("checkpoint"); last_ckpt = time.time()
     save("checkpoint")
     log.close()
-    print(f"done: {step} steps in {(time.time() - start) / 60:.1f} min", flush=True)
+    print(f"done: {step} steps in {(time.time() - start) / 60:.1f} min"
+          + (f" (total with --init-from: {prior_steps + step} steps, {(prior_seconds + time.time() - start) / 60:.1f} min)"
+             if a.init_from else ""), flush=True)
 
 
 if __name__ == "__main__":

@@ -265,34 +265,39 @@ public struct FlexGenHTTPService: Sendable {
         do { try SolutionValidator.check(problem: body.problem, solution: body.solution) } catch let error as ValidationInputError {
             throw ValidationLimits.apiError(error)
         }
-        // The service keeps only the digits model resident; FD-fashion problems are validated by
-        // `flexgen validate` (docs/fashion.md), which loads the Fashion-MNIST model and test set.
-        guard body.problem.profile.metric == QualityEvaluator.metric else {
+        // FD-digits problems run the digits model, FD-fashion ones the Fashion-MNIST model (loaded
+        // when the first one arrives; it needs Debian's dataset-fashion-mnist for the FD reference).
+        guard let cache = ValidationResources.cache(for: body.problem.profile.metric) else {
             throw APIError(.unprocessableContent, path: "problem.profile.metric",
-                           reason: "this service validates \(QualityEvaluator.metric.name) problems only; run `flexgen validate` for \(body.problem.profile.metric.name)")
+                           reason: "this service validates \(QualityEvaluator.metric.name) and \(FashionQualityEvaluator.metric.name) problems only (profiles written by flexgen calibrate), got \(body.problem.profile.metric.name)")
         }
         let resources: ValidationResources
-        if let loaded = ValidationResources.cache.ifLoaded {
+        if let loaded = cache.ifLoaded {
             resources = loaded
         } else {
-            resources = try await BlockingWork.run { _ in try ValidationResources.cache.get() }
+            do {
+                resources = try await BlockingWork.run { _ in try cache.get() }
+            } catch let error as FashionMNIST.LoadError {
+                throw APIError(.serviceUnavailable,
+                               reason: "this server cannot validate \(FashionQualityEvaluator.metric.name) problems: \(error)")
+            }
         }
         // The model's cost of every distinct configuration, in the solution's order.
         var keys: [Configuration.Key] = [], costs: [ValidationLimits.ConfigurationCost] = []
         for (k, decision) in body.solution.clients.enumerated() where !keys.contains(decision.configurationKey) {
             do {
-                costs.append(.init(flopsPerImage: try resources.model.flopsPerImage(width: decision.width, steps: decision.steps),
+                costs.append(.init(flopsPerImage: try resources.flopsPerImage(decision.width, decision.steps),
                                    steps: decision.steps))
             } catch {
                 throw APIError(.unprocessableContent, path: "solution.clients[\(k)]",
-                               reason: "configuration \(decision.configurationKey) cannot run on the built-in digits model: \(error)")
+                               reason: "configuration \(decision.configurationKey) cannot run on \(resources.modelDescription): \(error)")
             }
             keys.append(decision.configurationKey)
         }
         let cost = ValidationLimits.Cost(flopsPerS: configuration.validationFlopsPerS ?? resources.measuredFlopsPerS,
                                          secondsPerImageStep: configuration.validationFlopsPerS == nil ? resources.secondsPerImageStep : 0,
                                          scoringSecondsPerBatch: configuration.validationScoringSecondsPerBatch ?? resources.scoringSecondsPerBatch,
-                                         warmUpFlopsPerImage: try resources.model.flopsPerImage(width: 1, steps: 1))
+                                         warmUpFlopsPerImage: try resources.flopsPerImage(1, 1))
         let settings = try ValidationLimits.settings(seeds: body.seeds, samplesPerSeed: body.samplesPerSeed,
                                                      configurations: costs, cost: cost,
                                                      timeLimitS: configuration.timeLimitS)
@@ -309,8 +314,7 @@ public struct FlexGenHTTPService: Sendable {
                 }
                 var limited = settings
                 limited.timeLimitS = remaining
-                let validator = SolutionValidator(sampler: BuiltinSampler(model: resources.model),
-                                                  evaluator: resources.evaluator, timing: nil)
+                let validator = SolutionValidator(sampler: resources.makeSampler(), scorer: resources.scorer, timing: nil)
                 return try validator.validate(problem: problem, solution: solution, settings: limited,
                                               shouldStop: { stop.isStopped })
             } }

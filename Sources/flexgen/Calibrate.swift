@@ -17,10 +17,10 @@ extension FlexGenCommand {
             and PROFILE.csv. Every file is written atomically.
 
             --model fashion runs the slimmable Fashion-MNIST U-Net with classifier-free guidance \
-            (--guidance, default 2: two network passes per step, counted as such) and scores it in the \
+            (--guidance, default 3: two network passes per step, counted as such) and scores it in the \
             128-d feature space of the Fashion-MNIST classifier against the 10 000 test images of \
             Debian's dataset-fashion-mnist (--data); the report adds the real-vs-real floor. Its \
-            defaults: steps 1,2,4,10,20; --quick is widths 0.25,0.5,1, steps 1,2,4, 200 images, 2 seeds.
+            defaults: steps 1,2,4,10,20; --quick is widths 0.25,0.5,1, steps 1,2,4,10, 200 images, 2 seeds.
             """)
 
         @Option(help: "Built-in model: digits or fashion.")
@@ -53,7 +53,7 @@ extension FlexGenCommand {
         @Option(help: "DDIM eta ≥ 0 (default 0).")
         var eta: Double?
 
-        @Flag(help: "CI-sized run: widths 0.25,0.5,1, steps 2,5,10 (fashion 1,2,4), 200 images, 2 seeds (explicit options still apply).")
+        @Flag(help: "CI-sized run: widths 0.25,0.5,1, steps 2,5,10 (fashion 1,2,4,10), 200 images, 2 seeds (explicit options still apply).")
         var quick = false
 
         @Flag(help: "Also measure the held-out ε-MSE per width (no sampling), fit the width–quality theory of docs/theory.md on --theory-fit-widths only, and report both laws' out-of-sample errors and the most any ε-linear law could reach (built-in digits model only). Writes PROFILE-epsilon.csv, PROFILE-epsilon-by-t.csv, PROFILE-theory.csv and PROFILE-theory.svg.")
@@ -75,7 +75,7 @@ extension FlexGenCommand {
 
         func settings() throws -> CalibrationSettings {
             var s = quick ? CalibrationSettings.quick : CalibrationSettings()
-            if model == .fashion { s.steps = quick ? [1, 2, 4] : [1, 2, 4, 10, 20] }
+            if model == .fashion { s.steps = quick ? [1, 2, 4, 10] : [1, 2, 4, 10, 20] }
             if let widths { s.widths = try parseList(widths, option: "--widths") }
             if let steps { s.steps = try parseList(steps, option: "--steps") }
             if let samples { s.samplesPerSeed = samples }

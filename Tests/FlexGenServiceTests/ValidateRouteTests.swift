@@ -63,6 +63,59 @@ private let problemsFolder = URL(fileURLWithPath: #filePath).deletingLastPathCom
             #expect(reply.status == 422, "\(reply.text)")
             #expect(reply.error?.path == "problem.profile.metric")
             #expect(reply.error?.reason.contains("FD-digits") == true)
+            #expect(reply.error?.reason.contains("FD-fashion") == true)
+        }
+    }
+
+    /// problems/digits-small.json's server and clients on the Fashion-MNIST profile (one loose
+    /// requirement, no service target), and the flexgen solver's solution.
+    static func fashionSmall() throws -> (problem: Problem, body: [String: Any]) {
+        let text = """
+        {"format": "flexgen-problem/1", "name": "fashion-small", "profile": "profiles/fashion-measured.json",
+         "server": {"bandwidthHz": 1000000, "computeRateFlopsPerS": 20000000000, "dvfsCoefficient": 1e-30,
+                    "energyPerFlopJ": 1e-11, "maxTxPowerW": 1, "noisePsdWPerHz": 3.98e-21},
+         "clients": [
+           {"id": "f1", "deadlineS": 0.05, "uplinkDelayS": 0.002, "channelGainDb": -95, "imageBits": 6272, "qualityRequirement": 400},
+           {"id": "f2", "deadlineS": 0.05, "uplinkDelayS": 0.004, "channelGainDb": -90, "imageBits": 6272}]}
+        """
+        let problem = try ProblemFile.decode(Data(text.utf8), baseDirectory: problemsFolder)
+        let solution = try FlexGenSolver(.flexgen).solve(problem)
+        let body: [String: Any] = ["problem": try Fixtures.object(try Fixtures.json(problem)),
+                                   "solution": try Fixtures.object(try FlexGenJSON.encode(solution))]
+        return (problem, body)
+    }
+
+    /// An FD-fashion problem is no longer refused for its metric: with Debian's
+    /// dataset-fashion-mnist installed the Fashion-MNIST model validates it (a report in
+    /// FD-fashion whose realised qualities are finite and positive); without it (a CI machine
+    /// without the package) the answer is a 503 naming the missing test images, never a 422 on
+    /// problem.profile.metric.
+    @Test func validatesAFashionProblemOrNamesTheMissingDataSet() async throws {
+        let (problem, fashion) = try Self.fashionSmall()
+        #expect(problem.profile.metric == FashionQualityEvaluator.metric)
+        var body = fashion
+        body["seeds"] = 2
+        body["samplesPerSeed"] = 16
+        let installed = ["", ".gz"].contains { FileManager.default.fileExists(atPath: FashionMNIST.defaultDirectory + "/t10k-images-idx3-ubyte" + $0) }
+        try await withServer(ServiceConfiguration(timeLimitS: 600)) { server in
+            // Loaded before the request when the data is there (the classifier over 10 000 test
+            // images takes a while in a debug build), so that the client's timeout covers sampling.
+            if installed { _ = try ValidationResources.fashionCache.get() }
+            let reply = try await server.send(.POST, "/v1/validate", body: try Fixtures.data(body), timeout: .seconds(300))
+            #expect(reply.error?.path != "problem.profile.metric", "\(reply.text)")
+            if installed {
+                #expect(reply.status == 200, "\(reply.text)")
+                let report = try reply.decode(ValidationReport.self)
+                #expect(report.metric == FashionQualityEvaluator.metric)
+                #expect(report.samplesPerSeed == 16)
+                #expect(Set(report.clients.map(\.id)) == ["f1", "f2"])
+                for client in report.clients {
+                    #expect(client.realisedQuality.isFinite && client.realisedQuality > 0)
+                }
+            } else {
+                #expect(reply.status == 503, "\(reply.text)")
+                #expect(reply.error?.reason.contains("t10k-images-idx3-ubyte") == true, "\(reply.text)")
+            }
         }
     }
 

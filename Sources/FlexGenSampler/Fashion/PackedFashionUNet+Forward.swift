@@ -81,32 +81,38 @@ extension PackedFashionUNet {
             K.groupNorm(x, channels: b.inputs, images: n, plane: plane, groupChannels: g,
                         gamma: gamma.baseAddress!, beta: beta.baseAddress!, silu: true, into: normed)
         } }
+        // conv1 and conv2 leave their biases out: conv1's joins the embedding offsets, conv2's the
+        // skip's pass, so neither costs a pass of its own.
         let h = arena.take(b.outputs * n * plane)
-        convolve(b.conv1, normed, images: n, side: s, into: h, arena: arena)
+        convolve(b.conv1, normed, images: n, side: s, into: h, arena: arena, addBias: false)
         let offsets = arena.take(n * b.outputs)
         linear(b.embed, embedding, rows: n, into: offsets)
-        K.addImageChannelOffsets(h, channels: b.outputs, images: n, plane: plane, offsets: offsets)
+        b.conv1.bias.withUnsafeBufferPointer { bias in
+            K.addImageChannelOffsets(h, channels: b.outputs, images: n, plane: plane, offsets: offsets, bias: bias.baseAddress!)
+        }
         let normed2 = arena.take(b.outputs * n * plane)
         b.norm2.gamma.withUnsafeBufferPointer { gamma in b.norm2.beta.withUnsafeBufferPointer { beta in
             K.groupNorm(h, channels: b.outputs, images: n, plane: plane, groupChannels: g,
                         gamma: gamma.baseAddress!, beta: beta.baseAddress!, silu: true, into: normed2)
         } }
-        convolve(b.conv2, normed2, images: n, side: s, into: y, arena: arena)
-        if let skip = b.skip {
-            skip.weight.withUnsafeBufferPointer { w in skip.bias.withUnsafeBufferPointer { bias in
-                K.accumulate1x1(x, channels: skip.inputs, length: n * plane, weight: w.baseAddress!, bias: bias.baseAddress!,
-                                outputChannels: skip.outputs, into: y)
-            } }
-        } else {
-            for i in 0..<(b.outputs * n * plane) { y[i] += x[i] }
+        convolve(b.conv2, normed2, images: n, side: s, into: y, arena: arena, addBias: false)
+        b.conv2.bias.withUnsafeBufferPointer { conv2Bias in
+            if let skip = b.skip {
+                skip.weight.withUnsafeBufferPointer { w in skip.bias.withUnsafeBufferPointer { bias in
+                    K.accumulate1x1(x, channels: skip.inputs, length: n * plane, weight: w.baseAddress!, bias: bias.baseAddress!,
+                                    extraBias: conv2Bias.baseAddress!, outputChannels: skip.outputs, into: y)
+                } }
+            } else {
+                K.addResidual(x, channels: b.outputs, length: n * plane, bias: conv2Bias.baseAddress!, into: y)
+            }
         }
     }
 
     private func convolve(_ layer: PackedLayer, _ x: UnsafePointer<Float>, images n: Int, side s: Int,
-                          into y: UnsafeMutablePointer<Float>, arena: FloatArena) {
+                          into y: UnsafeMutablePointer<Float>, arena: FloatArena, addBias: Bool = true) {
         layer.weight.withUnsafeBufferPointer { w in layer.bias.withUnsafeBufferPointer { b in
             FeatureMapKernels.convolve3x3(x, channels: layer.inputs, images: n, side: s, weight: w.baseAddress!,
-                                          bias: b.baseAddress!, outputChannels: layer.outputs, into: y, arena: arena)
+                                          bias: addBias ? b.baseAddress! : nil, outputChannels: layer.outputs, into: y, arena: arena)
         } }
     }
 

@@ -1,6 +1,6 @@
 #!/bin/sh
 # The widths × steps grid of docs/sampler.md: one row of ten classes (0…9) per configuration,
-# seed 1, guidance 2, release build.   swift build -c release --product flexgen && docs/images/fashion/make-grid.sh
+# seed 1, the default guidance (3), release build.   swift build -c release --product flexgen && docs/images/fashion/make-grid.sh
 set -eu
 cd "$(dirname "$0")/../../.."
 for w in 0.25 0.5 0.75 1; do
