@@ -97,7 +97,7 @@ let package = Package(
         .testTarget(name: "FlexGenModelTests", dependencies: ["FlexGenModel", "FlexGenIO", "FlexGenScenarios", "FlexGenNumerics",
                                                        "JSONSchemaSubset"]),
         .testTarget(name: "FlexGenNumericsTests", dependencies: ["FlexGenNumerics"]),
-        .testTarget(name: "FlexGenGLPKTests", dependencies: ["FlexGenGLPK"]),
+        .testTarget(name: "FlexGenGLPKTests", dependencies: ["FlexGenGLPK", "FlexGenNumerics"]),
         .testTarget(name: "FlexGenLinearAlgebraTests", dependencies: ["FlexGenLinearAlgebra"]),
         .testTarget(name: "FlexGenSolverTests", dependencies: ["FlexGenSolver", "FlexGenModel", "FlexGenScenarios"]),
         // Fixtures/: safetensors files exported by training/export.py, read through #filePath.

@@ -1,3 +1,4 @@
+import FlexGenNumerics
 import Testing
 @testable import FlexGenGLPK
 
@@ -5,23 +6,10 @@ import Testing
 /// problem, so the same solution bit for bit (the oracle is the model path every other test checks
 /// by hand), and a hand-solved LP; bad programs are refused before GLPK sees them.
 struct ColumnarLinearProgramTests {
-    /// A small deterministic generator (SplitMix64), so that the cases are reproducible.
-    struct SplitMix {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func uniform(_ a: Double, _ b: Double) -> Double { a + (b - a) * Double(next() >> 11) / Double(1 << 53) }
-    }
-
     /// A random LP shaped like the assignment's relaxation (box columns, a few ≤ rows, some
     /// columns in no row, some rows free), built both ways.
     static func pair(seed: UInt64, columns: Int, rows: Int) -> (LinearModel, ColumnarLinearProgram) {
-        var random = SplitMix(state: seed)
+        var random = Xoshiro256(seed: seed)
         var model = LinearModel()
         var program = ColumnarLinearProgram()
         var terms = [[(LinearModel.Variable, Double)]](repeating: [], count: rows)
