@@ -255,15 +255,17 @@ import FlexGen
             request.method = .POST
             request.body = .bytes(ByteBuffer(bytes: body))
             let sent = clock.now
-            let reply = try await RunningServer.collect(try await fresh.execute(request, timeout: .seconds(10)))
+            let reply = try await RunningServer.collect(try await fresh.execute(request, timeout: .seconds(30)))
             let latency = clock.now - sent
             try await fresh.shutdown()
             #expect(reply.status == 200, "\(reply.text)")
-            // Starved, the request gets no answer at all (the 10 s timeout above). The 1 s target is
-            // measured by benchmarks/service/stalled.sh on a quiet machine; here the rest of the
-            // suite shares the two cores (1.3 s seen), so the bound only separates "answered" from
-            // "starved".
-            #expect(latency < .seconds(5), "the solve took \(latency) behind \(stalledCount) stalled connections")
+            // Starved, the request gets no answer until the stalled connections go (the 60 s read
+            // timeout), so the 30 s timeout above fails it. The 1 s target is measured by
+            // benchmarks/service/stalled.sh on a quiet machine; here the rest of the suite shares
+            // the two cores (1.3 s seen, and 6.3 s in a CI rehearsal once the suite had the Fashion
+            // U-Net's and the theory's CPU-heavy tests beside it), so the bound only separates
+            // "answered" from "starved", with room for a loaded machine on the answered side.
+            #expect(latency < .seconds(20), "the solve took \(latency) behind \(stalledCount) stalled connections")
             metrics = try await server.get("/metrics").text
             #expect(metricValue(metrics, "flexgen_http_connections_closed_total", labels: ["refused"]) == 0)
             #expect(metricValue(metrics, "flexgen_http_requests_total", labels: ["status=\"5"]) == 0)
