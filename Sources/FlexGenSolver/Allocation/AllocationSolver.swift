@@ -445,7 +445,9 @@ struct PriceSearch {
                 verdict = FeasibilityFrontier.verdict(tasks: tasks, computeRate: computeRate, bandwidth: bandwidth)
                 if let verdict, !verdict.fits { progress.provenInfeasible = verdict; break }
             }
-            let (alpha, accepted) = lineSearch(&progress, d1: d1, d2: d2, r1: r1, r2: r2, firstStep: firstStep,
+            // The extrapolation stays within the per-iteration cap on the prices (`maxStep`).
+            let (alpha, accepted) = lineSearch(&progress, d1: d1, d2: d2, r1: r1, r2: r2,
+                                               firstStep: min(firstStep, max(1, Self.maxStep / max(abs(d1), abs(d2)))),
                                                verdict: &verdict)
             if let verdict, !verdict.fits { progress.provenInfeasible = verdict; break }
             step = alpha
