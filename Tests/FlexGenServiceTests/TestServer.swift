@@ -49,9 +49,16 @@ struct RunningServer: Sendable {
 /// A logger that drops everything (the default `Logger` would print every request of every test).
 let quietLogger = Logger(label: "flexgen.test", factory: { _ in SwiftLogNoOpLogHandler() })
 
+/// The configuration a test gets unless it is about limits: the service's defaults, but a time
+/// limit of 120 s instead of 10. A queued request is refused with 503 once it has waited its time
+/// limit, and on CI the suite's CPU-heavy tests (the Fashion U-Net, the theory fits) run beside
+/// the service tests on two cores: fifty concurrent solves once waited more than 10 s there. A test
+/// about the time limit sets its own.
+let testConfiguration = ServiceConfiguration(timeLimitS: 120)
+
 /// Starts a service, runs `body` against it, then shuts it down gracefully and waits for it.
 func withServer<T: Sendable>(
-    _ configuration: ServiceConfiguration = ServiceConfiguration(),
+    _ configuration: ServiceConfiguration = testConfiguration,
     engine: SolveEngine = .library,
     logger: Logger = quietLogger,
     _ body: (RunningServer) async throws -> T
