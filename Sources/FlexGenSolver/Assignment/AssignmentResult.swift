@@ -63,7 +63,8 @@ public struct AssignmentSettings: Sendable, Hashable {
     /// own (`AllocationSettings.stopSignal`).
     public var stopSignal: StopSignal? = nil
     /// Solve the LP relaxation by column generation (`HullStepProgram.solveByColumnGeneration`:
-    /// GLPK sees only the hull steps near each client's price) rather than all steps at once.
+    /// GLPK sees only the hull steps near each client's price) rather than all steps at once, when
+    /// it has more than `HullStepProgram.wholeStepLimit` (10 000) steps.
     /// Default true; both reach the same LP optimum (docs/model.md, "The assignment LP and
     /// column generation"), possibly at a different optimal vertex when it is degenerate. At 10^5
     /// clients GLPK's copy of the whole LP was most of the solve's peak memory.

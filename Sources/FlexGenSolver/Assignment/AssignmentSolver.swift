@@ -142,8 +142,8 @@ struct AssignmentSolver: Sendable {
     }
 
     /// Stage 2, the LP relaxation (GLPK simplex) over the lower convex hull of each free client's
-    /// Pareto set, by column generation unless `settings.columnGeneration` is off
-    /// (`HullStepProgram`). nil when GLPK does not return an optimum (numerical).
+    /// Pareto set, by column generation above `HullStepProgram.wholeStepLimit` steps unless
+    /// `settings.columnGeneration` is off. nil when GLPK does not return an optimum (numerical).
     private func relax(_ problem: AssignmentProblem, menus: ParetoMenus, inTarget: [Bool]) throws(AssignmentError) -> Relaxation? {
         let K = problem.candidates.count
         let s = problem.badnessSign
@@ -195,7 +195,7 @@ struct AssignmentSolver: Sendable {
 
         let lp: HullStepProgram.Solution
         do {
-            lp = settings.columnGeneration ? try program.solveByColumnGeneration() : try program.solveWhole()
+            lp = settings.columnGeneration ? try program.solve() : try program.solveWhole()
         } catch { throw .glpk(error.description) }
         guard lp.outcome == .optimal else { return nil }
         let nu = problem.targets.indices.map { max(0, -lp.rowDuals[$0] * scale) }

@@ -93,6 +93,18 @@ struct HullStepProgram: Sendable {
 
     // MARK: - Column generation
 
+    /// Programs with at most this many steps are given to GLPK whole (`solve()`): GLPK's copy of
+    /// such an LP is a couple of megabytes at most, while column generation's fixed costs (a price
+    /// histogram of 2^17 buckets per row, two or more master solves) would be paid on every one of
+    /// the hundreds of assignment steps a small instance's certificate can take (8× the solve time
+    /// of a 4-client admission in a debug build). Small instances thus keep their results bit for bit.
+    static let wholeStepLimit = 10_000
+
+    /// `solveByColumnGeneration` above `wholeStepLimit` steps, `solveWhole` up to it.
+    func solve() throws(GLPKError) -> Solution {
+        stepCount > Self.wholeStepLimit ? try solveByColumnGeneration() : try solveWhole()
+    }
+
     /// Relative half-width of the first window around each group's estimated price: steps with
     /// r_n within w_g·(1 ± windowWidth) start in the master. The estimate (`estimatePrices`) is
     /// within half a histogram bucket (~0.55 %) of the exact price when one row binds, so 2 %
