@@ -14,31 +14,21 @@ public enum AtomicFile {
     }
 
     public static func write(_ data: Data, to path: String) throws {
-        let destination = URL(fileURLWithPath: path)
-        let folder = destination.deletingLastPathComponent()
-        let temporary = folder.appendingPathComponent(".\(destination.lastPathComponent).\(UUID().uuidString).tmp")
-        do {
-            try data.write(to: temporary, options: [])
-            let handle = try FileHandle(forWritingTo: temporary)
-            try handle.synchronize()
-            try handle.close()
-            if rename(temporary.path, destination.path) != 0 {
-                throw Error.cannotWrite(path: path, reason: String(cString: strerror(errno)))
-            }
-        } catch let error as Error {
-            try? FileManager.default.removeItem(at: temporary)
-            throw error
-        } catch {
-            try? FileManager.default.removeItem(at: temporary)
-            throw Error.cannotWrite(path: path, reason: error.localizedDescription)
-        }
+        try replace(path) { handle in try handle.write(contentsOf: data) }
     }
 
     /// `write(_:to:)` of the concatenated `chunks`, streamed: each chunk goes to the temporary file
     /// as it comes (a 10^5-client solution is ~43 MB, which then never exists in one buffer, nor in
-    /// a second copy as `Data`). The same guarantees and the same errors: the temporary file is
-    /// created the way `write(_:to:)` creates it, flushed, and renamed over the destination.
+    /// a second copy as `Data`). The same guarantees and the same errors.
     public static func write<Chunks: Sequence>(chunks: Chunks, to path: String) throws where Chunks.Element == [UInt8] {
+        try replace(path) { handle in
+            for chunk in chunks { try handle.write(contentsOf: chunk) }
+        }
+    }
+
+    /// Creates a temporary file beside `path`, lets `fill` write it, flushes it to the disk and
+    /// renames it over `path`; on any error the temporary file is removed and `path` is untouched.
+    private static func replace(_ path: String, fill: (FileHandle) throws -> Void) throws {
         let destination = URL(fileURLWithPath: path)
         let folder = destination.deletingLastPathComponent()
         let temporary = folder.appendingPathComponent(".\(destination.lastPathComponent).\(UUID().uuidString).tmp")
@@ -46,7 +36,7 @@ public enum AtomicFile {
             try Data().write(to: temporary, options: [])
             let handle = try FileHandle(forWritingTo: temporary)
             do {
-                for chunk in chunks { try handle.write(contentsOf: chunk) }
+                try fill(handle)
                 try handle.synchronize()
                 try handle.close()
             } catch {

@@ -45,24 +45,23 @@ public struct AsyncSolver: Sendable, Hashable {
     /// variant cannot take, `CancellationError` if the calling task was cancelled; every outcome
     /// of a valid solve (infeasible, time limit, …) is the solution's status.
     public func solve(_ problem: Problem) async throws -> Solution {
-        let solver = FlexGenSolver(variant, settings: settings)
-        let solution = try await BlockingWork.run { signal in
-            var solver = solver
-            solver.settings.decomposition.allocation.stopSignal = signal
-            return try solver.solve(problem)
-        }
-        try Task.checkCancellation()
-        return solution
+        try await run { try $0.solve(problem) }
     }
 
     /// `solve` of a problem its reader already validated (the service's: it decodes every body
     /// through `ProblemFile`, which validates), not validated again.
     public func solve(_ problem: ValidatedProblem) async throws -> Solution {
+        try await run { try $0.solve(problem) }
+    }
+
+    /// Runs `body` on the solver off the cooperative pool, the solver's stop signal tied to the
+    /// calling task's cancellation (`BlockingWork`).
+    private func run(_ body: @escaping @Sendable (FlexGenSolver) throws -> Solution) async throws -> Solution {
         let solver = FlexGenSolver(variant, settings: settings)
         let solution = try await BlockingWork.run { signal in
             var solver = solver
             solver.settings.decomposition.allocation.stopSignal = signal
-            return try solver.solve(problem)
+            return try body(solver)
         }
         try Task.checkCancellation()
         return solution
