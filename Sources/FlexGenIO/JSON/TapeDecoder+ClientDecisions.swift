@@ -26,21 +26,7 @@ extension TapeDecoder {
         for _ in 0..<count {
             let object = tape.entries[element]
             guard object.kind == .object else { return nil }
-            for f in slots.indices { slots[f] = -1 }
-            var i = element + 1
-            for _ in 0..<object.count {
-                let key = tape.entries[i]
-                guard key.flags == 0 else { return nil }
-                let length = Int(key.end &- key.start)
-                let start = tape.buffer.baseAddress! + Int(key.start)
-                for f in names.indices where names[f].count == length && slots[f] < 0 {
-                    if names[f].withUnsafeBufferPointer({ memcmp(start, $0.baseAddress!, length) == 0 }) {
-                        slots[f] = i + 1
-                        break
-                    }
-                }
-                i = tape.next(after: i + 1)
-            }
+            guard fieldSlots(ofObjectAt: element, names: names, into: &slots, strict: false) else { return nil }
             func number(_ f: Int) -> Double? {
                 let at = slots[f]
                 guard at >= 0, tape.entries[at].kind == .number else { return nil }

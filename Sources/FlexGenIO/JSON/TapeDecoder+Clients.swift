@@ -26,25 +26,8 @@ extension TapeDecoder {
         for _ in 0..<count {
             let object = tape.entries[element]
             guard object.kind == .object else { return nil }
-            for f in slots.indices { slots[f] = -1 }
-            var i = element + 1
-            for _ in 0..<object.count {
-                let key = tape.entries[i]
-                guard key.flags == 0 else { return nil }
-                let length = Int(key.end &- key.start)
-                let start = tape.buffer.baseAddress! + Int(key.start)
-                var known = false
-                for f in names.indices where names[f].count == length {
-                    if names[f].withUnsafeBufferPointer({ memcmp(start, $0.baseAddress!, length) == 0 }) {
-                        guard slots[f] < 0 else { return nil }  // repeated: the generic path decides
-                        slots[f] = i + 1
-                        known = true
-                        break
-                    }
-                }
-                guard known else { return nil }  // unknown: the generic path refuses it
-                i = tape.next(after: i + 1)
-            }
+            // An unknown or repeated key: the generic path decides (and refuses the unknown one).
+            guard fieldSlots(ofObjectAt: element, names: names, into: &slots, strict: true) else { return nil }
             /// nil: absent; .some(nil): present but not a plain number (the generic path decides).
             func number(_ f: Int) -> Double?? {
                 let at = slots[f]
