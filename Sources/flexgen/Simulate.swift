@@ -33,6 +33,12 @@ struct Simulate: ParsableCommand {
                                valueName: "peak|until-end"))
     var reservation: ReservationRule = .peak
 
+    @Flag(inversion: .prefixedNo,
+          help: ArgumentHelp("The flexgen policies' admission weighs each request by its estimated chance of being lost "
+                             + "if this frame leaves it waiting (docs/online.md, \"Look-ahead\"); --no-look-ahead counts "
+                             + "every request alike, each frame on its own. Other policies ignore it."))
+    var lookAhead = true
+
     @Option(help: ArgumentHelp("Also write one CSV line per request (id, outcome, times, rates, energies).", valueName: "file"))
     var csv: String?
 
@@ -60,6 +66,7 @@ struct Simulate: ParsableCommand {
         var settings = FramePlanner.Settings(policy: policy, onReject: onReject)
         settings.solver = SolverSettings()
         settings.reservation = reservation
+        settings.lookAhead = settings.lookAhead && lookAhead
         let simulator = OnlineSimulator(trace: trace, settings: settings)
         let horizon = trace.requests.last.map { Int(($0.arrivalS / trace.frameS).rounded(.up)) + 1 } ?? 1
         let bar = ProgressBar(label: "simulate", total: horizon)

@@ -91,7 +91,11 @@ import FlexGen
         let full = try await solver.solve(problem)
         let uncancelled = ContinuousClock.now - uncancelledStart
         #expect(full.status == .timeLimit || full.status == .feasible || full.status == .optimal)
-        #expect(!full.clients.isEmpty)
+        // A solve that ends with a solution has every client; one stopped by its 10 s limit before
+        // its first allocation has none (seen when the whole suite shared two cores with other
+        // builds, 185 s into the run). Either way it ran until its limit or its end, which is the
+        // reference this test needs.
+        #expect(full.status == .timeLimit || full.clients.count == problem.clients.count)
         #expect(cancelled < uncancelled, "cancelled after \(cancelled), uncancelled \(uncancelled)")
     }
 

@@ -70,7 +70,9 @@ actor OrderRecorder {
             #expect(refused.status == 503, "\(refused.text)")
             #expect(refused.headers["retry-after"] == "1")
             #expect(refused.error?.reason.contains("--max-queued-solves") == true)
-            #expect(waited < .seconds(5), "refusal took \(waited)")
+            // "At once" against the 60 s the queued request could wait: a loaded CI machine has
+            // taken seconds to answer anything, so the bound separates the two, no more.
+            #expect(waited < .seconds(20), "refusal took \(waited)")
             metrics = try await server.get("/metrics").text
             #expect(metricValue(metrics, "flexgen_solve_rejections_total", labels: ["queue_full"]) == 1)
             #expect(metricValue(metrics, "flexgen_solves_running") == 1)
@@ -103,7 +105,9 @@ actor OrderRecorder {
             let waited = clock.now - start
             #expect(late.status == 503, "\(late.text)")
             #expect(late.headers["retry-after"] == "1")
-            #expect(waited >= .milliseconds(400) && waited < .seconds(5), "waited \(waited)")
+            // The other outcome is waiting for the gate, which never opens before this line; 20 s
+            // separates the two on a loaded machine.
+            #expect(waited >= .milliseconds(400) && waited < .seconds(20), "waited \(waited)")
             let metrics = try await server.get("/metrics").text
             #expect(metricValue(metrics, "flexgen_solve_rejections_total", labels: ["queue_timeout"]) == 1)
             await gate.open()

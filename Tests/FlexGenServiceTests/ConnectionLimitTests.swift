@@ -143,9 +143,9 @@ import FlexGen
             #expect(stalledBody.0, "the stalled request's connection was not closed within 20 s")
             #expect(stalledBody.1.hasPrefix("HTTP/1.1 408"), "\(stalledBody.1)")
             #expect(stalledBody.1.lowercased().contains("connection: close"))
-            #expect(stalledBody.2 >= timeout * 0.9 && stalledBody.2 < timeout + 3, "closed after \(stalledBody.2) s")
+            #expect(stalledBody.2 >= timeout * 0.9 && stalledBody.2 < timeout + 10, "closed after \(stalledBody.2) s")
             #expect(silent.0 && silent.1 == 0)
-            #expect(silent.2 < timeout + 3, "silent connection closed after \(silent.2) s")
+            #expect(silent.2 < timeout + 10, "silent connection closed after \(silent.2) s")
             let metrics = try await server.get("/metrics").text
             #expect(metricValue(metrics, "flexgen_http_connections_closed_total", labels: ["read_timeout"]) == 2)
             #expect(metricValue(metrics, "flexgen_http_requests_total", labels: ["status=\"408\""]) == 1)

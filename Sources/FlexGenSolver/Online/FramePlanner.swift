@@ -23,8 +23,10 @@ import FlexGenModel
 ///    its remaining deadline even with the whole server (F, B, P_max, least-work configuration)
 ///    or that no configuration of the policy's menu satisfies is rejected for good.
 /// 3. The policy chooses the planned set and its allocation on the problem (residual budgets,
-///    remaining windows): `flexgen` by `max-served` admission (warm-started from the previous
-///    frame, `WarmStart`), the baselines by the longest feasible prefix of their queue order.
+///    remaining windows): `flexgen` by `max-served` admission with each priority weighted by the
+///    chance that the request would be lost if left waiting (`Settings.lookAhead`,
+///    `DeferralOutlook`; warm-started from the previous frame, `WarmStart`), the baselines by the
+///    longest feasible prefix of their queue order.
 /// 4. Planned requests become running jobs; the others wait (`RejectAction.wait`) or are rejected
 ///    (`drop`).
 ///
@@ -48,10 +50,27 @@ public struct FramePlanner: Sendable {
         /// What a frame takes over from the previous one: `WarmStart.standard` for `flexgen`, nothing
         /// for the other policies (set by `init` from the policy).
         public var warmStart: WarmStart
-        public init(policy: OnlinePolicy = .flexgen, onReject: RejectAction = .wait) {
+        /// Whether `max-served` admission weighs each request by its chance of not being served
+        /// later if this frame leaves it waiting (`DeferralOutlook`; docs/online.md, "Look-ahead").
+        /// True for `flexgen` and `flexgen-cold` (set by `init`); it acts only with `frameS` set and
+        /// `onReject == .wait` (with `drop` nothing waits).
+        public var lookAhead: Bool
+        /// The host's frame length (s): the next frame is planned at t + frameS. The look-ahead
+        /// needs it to tell how many frames a request can still wait; `OnlineSimulator` sets it to
+        /// the trace's. Nil: no look-ahead.
+        public var frameS: Double?
+        public init(policy: OnlinePolicy = .flexgen, onReject: RejectAction = .wait, frameS: Double? = nil) {
             self.policy = policy
             self.onReject = onReject
             self.warmStart = policy.warmStart ? .standard : []
+            self.lookAhead = policy.admission == .maxServed
+            self.frameS = frameS
+        }
+
+        /// The frame length the look-ahead uses, or nil when it is off.
+        var lookAheadFrameS: Double? {
+            guard lookAhead, onReject == .wait, let frameS, frameS.isFinite, frameS > 0 else { return nil }
+            return frameS
         }
     }
 
@@ -77,6 +96,10 @@ public struct FramePlanner: Sendable {
     /// Whether the last frame that had candidates planned all of them: the admission's warm start
     /// (the next frame first tries to serve all of its own; docs/online.md, "Warm start").
     public internal(set) var lastFrameAdmittedAll = false
+    /// The look-ahead's estimate of a waiting request's chances (`DeferralOutlook`), and the ids of
+    /// the waiting requests that a frame has left waiting (the trials of that estimate).
+    var outlook = DeferralOutlook()
+    var deferred: Set<String> = []
     /// The last frame boundary planned (calls must not go back in time).
     public private(set) var lastTimeS = -Double.infinity
     /// The menu the policy's variant may use, and per menu the least-work admissible choice is
@@ -122,12 +145,14 @@ public struct FramePlanner: Sendable {
         // 2. Remaining windows; requests that can never be served leave now.
         var rejected: [FramePlan.RejectedRequest] = []
         var candidates: [TraceRequest] = []
+        var candidateSlack: [Int] = []
         var frameClients: [Client] = []
         for request in waiting {
             let client = request.client
             let deadlineLeft = request.absoluteDeadlineS - t
             let uplinkLeft = max(0, request.uplinkEndS - t)
             guard let least = leastWorkConfiguration(for: client) else {
+                recordOutcome(of: request, served: false)
                 rejected.append(.init(request: request, reason: .quality,
                                       message: "no configuration \(settings.policy.rawValue) may use reaches the required "
                                           + "\(profile.metric.name) \(client.qualityRequirement ?? .nan)"))
@@ -138,6 +163,7 @@ public struct FramePlanner: Sendable {
                 bandwidthHz: server.bandwidthHz, maxTxPowerW: server.maxTxPowerW, gain: client.channelGain.linear,
                 noisePsd: server.noisePsdWPerHz)
             guard deadlineLeft - uplinkLeft > service else {
+                recordOutcome(of: request, served: false)
                 rejected.append(.init(request: request, reason: .deadline,
                                       message: "its remaining deadline \(deadlineLeft) s at t = \(t) s cannot be met even "
                                           + "with the whole server (least service time \(service) s)"))
@@ -146,6 +172,12 @@ public struct FramePlanner: Sendable {
             var frameClient = client
             frameClient.deadlineS = deadlineLeft
             frameClient.uplinkDelayS = uplinkLeft
+            if let frameS = settings.lookAheadFrameS {
+                let slack = Self.slackFrames(deadlineLeft: deadlineLeft, uplinkLeft: uplinkLeft,
+                                             leastServiceS: service, frameS: frameS)
+                frameClient.priority = client.admissionPriority * outlook.weight(slackFrames: slack)
+                candidateSlack.append(slack)
+            }
             candidates.append(request)
             frameClients.append(frameClient)
         }
@@ -186,6 +218,7 @@ public struct FramePlanner: Sendable {
                     txEndS: txEnd, bandwidthHz: d.bandwidthHz, txPowerW: d.txPowerW,
                     computeEnergyJ: d.computeEnergyJ, txEnergyJ: d.txEnergyJ)
                 planned.append(.init(request: request, schedule: schedule))
+                recordOutcome(of: request, served: true)
                 reservations.append(Reservation(computeStartS: computeStart, computeEndS: computeEnd,
                                                 computeRate: d.computeRateFlopsPerS, txStartS: computeEnd, txEndS: txEnd,
                                                 bandwidth: d.bandwidthHz))
@@ -202,6 +235,9 @@ public struct FramePlanner: Sendable {
             guard let reason = notPlanned[i] else { continue }
             if settings.onReject == .wait {
                 stillWaiting.append(request)
+                if settings.lookAheadFrameS != nil {
+                    if deferred.contains(request.id) { outlook.record(plannedLater: false) } else { deferred.insert(request.id) }
+                }
             } else {
                 rejected.append(.init(request: request, reason: reason,
                                       message: "not planned at t = \(t) s: the others fit the residual compute rate and band"))
@@ -213,6 +249,28 @@ public struct FramePlanner: Sendable {
                          residualComputeRateFlopsPerS: residualF, residualBandwidthHz: residualB,
                          plannerTimeS: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18,
                          prices: prices, allocationSweeps: allocationSweeps)
+    }
+
+    /// Feeds a frame's decision about a request that an earlier frame left waiting into the
+    /// look-ahead's estimate; a request planned or rejected for good is forgotten.
+    mutating func recordOutcome(of request: TraceRequest, served: Bool) {
+        guard deferred.remove(request.id) != nil else { return }
+        outlook.record(plannedLater: served)
+    }
+
+    /// How many of the next frames, up to `DeferralOutlook.slackHorizon`, could still serve a request
+    /// with the whole server: at t + j·frameS its remaining window is deadlineLeft − j·frameS less
+    /// its remaining uplink max(0, uplinkLeft − j·frameS), and it must exceed the least service
+    /// time (the test that rejects a request for good, step 2 of `plan`). The window never grows
+    /// with j, so counting stops at the first j that fails. 0: this frame is its last chance.
+    static func slackFrames(deadlineLeft: Double, uplinkLeft: Double, leastServiceS: Double, frameS: Double) -> Int {
+        var j = 0
+        while j < DeferralOutlook.slackHorizon {
+            let ahead = Double(j + 1) * frameS
+            guard deadlineLeft - ahead - max(0, uplinkLeft - ahead) > leastServiceS else { break }
+            j += 1
+        }
+        return j
     }
 
     /// The least-work configuration of the policy's menu that meets the client's requirement.

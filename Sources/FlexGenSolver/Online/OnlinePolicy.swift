@@ -5,8 +5,10 @@ import FlexGenModel
 /// rule, so every policy's schedule respects F and B at every instant.
 public enum OnlinePolicy: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
     /// Admission (`Admission.Mode.maxServed`) with FlexGen: the set of greatest total priority that
-    /// fits, at least energy; warm-started from the previous frame (`WarmStart.standard`: its band
-    /// price, and all candidates solved at once when it planned all of its own).
+    /// fits, at least energy, each priority weighted by the request's chance of being lost if left
+    /// waiting (`FramePlanner.Settings.lookAhead`); warm-started from the previous frame
+    /// (`WarmStart.standard`: its band price, and all candidates solved at once when it planned all
+    /// of its own).
     case flexgen
     /// `flexgen` with every frame planned without a warm start.
     case flexgenCold = "flexgen-cold"
@@ -66,7 +68,7 @@ public enum OnlinePolicy: String, Sendable, Hashable, CaseIterable, CustomString
     /// One line for `--help`.
     public var summary: String {
         switch self {
-        case .flexgen: "max-priority admission at least energy, warm-started from the previous frame (default)"
+        case .flexgen: "max-priority admission at least energy, looking ahead, warm-started from the previous frame (default)"
         case .flexgenCold: "flexgen without the warm start"
         case .fcfsFull: "first come first served, full model"
         case .fcfsStepsOnly: "first come first served, widest width with tuned steps"

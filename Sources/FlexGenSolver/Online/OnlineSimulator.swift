@@ -57,7 +57,9 @@ public struct OnlineSimulator: Sendable {
     public func run<S: Sequence>(_ requests: S, frame: (FramePlan, Tally) -> Void = { _, _ in },
                                  record: (RequestRecord) -> Void) throws -> Tally where S.Element == TraceRequest {
         guard frameS.isFinite, frameS > 0 else { throw SolverError.invalidInput("frameS must be finite and > 0, got \(frameS)") }
-        var planner = FramePlanner(server: server, profile: profile, settings: settings)
+        var plannerSettings = settings
+        if plannerSettings.frameS == nil { plannerSettings.frameS = frameS }
+        var planner = FramePlanner(server: server, profile: profile, settings: plannerSettings)
         var iterator = requests.makeIterator()
         var next = iterator.next()
         var tally = Tally()
