@@ -21,6 +21,10 @@ extension FlexGenCommand {
             128-d feature space of the Fashion-MNIST classifier against the 10 000 test images of \
             Debian's dataset-fashion-mnist (--data); the report adds the real-vs-real floor. Its \
             defaults: steps 1,2,4,10,20; --quick is widths 0.25,0.5,1, steps 1,2,4,10, 200 images, 2 seeds.
+
+            The (configuration, seed) batches are independent and run --jobs at a time (default one \
+            per core, at most 2), each with one OpenBLAS thread; batch i of every configuration uses \
+            seed --base-seed + i, so every figure but the time columns is the same whatever --jobs is.
             """)
 
         @Option(help: "Built-in model: digits or fashion.")
@@ -52,6 +56,9 @@ extension FlexGenCommand {
 
         @Option(help: "DDIM eta ≥ 0 (default 0).")
         var eta: Double?
+
+        @Option(help: "Batches sampled at once, each on its own thread with one OpenBLAS thread (default: one per core, at most 2; 1 with --worker, which answers one request at a time). Results do not depend on it; the time columns are one core's either way.")
+        var jobs: Int?
 
         @Flag(help: "CI-sized run: widths 0.25,0.5,1, steps 2,5,10 (fashion 1,2,4,10), 200 images, 2 seeds (explicit options still apply).")
         var quick = false
@@ -85,6 +92,7 @@ extension FlexGenCommand {
             if let seeds { s.seedCount = seeds }
             if let baseSeed { s.baseSeed = baseSeed }
             if let eta { s.eta = eta }
+            s.parallelBatches = jobs ?? (sampler.worker == nil ? min(2, ProcessInfo.processInfo.activeProcessorCount) : 1)
             return s
         }
 
@@ -99,6 +107,11 @@ extension FlexGenCommand {
                 guard FileManager.default.fileExists(atPath: folder) else { throw ValidationError("--output: folder \(folder) does not exist") }
                 _ = try parseList(theoryFitWidths, option: "--theory-fit-widths") as [Double]
                 return
+            }
+            if let jobs {
+                guard jobs >= 1 else { throw ValidationError("--jobs: must be ≥ 1, got \(jobs)") }
+                if jobs > 1 && sampler.worker != nil { throw ValidationError("--jobs: an external --worker answers one request at a time; use --jobs 1") }
+                if epsilonOnly { throw ValidationError("--jobs: applies to the sampling grid, not --epsilon-only") }
             }
             if let problem = try settings().problem { throw ValidationError(problem) }
             if let steps = try settings().steps.max(), steps > 1000 { throw ValidationError("--steps: must be ≤ 1000 (the schedule's T), got \(steps)") }

@@ -47,7 +47,7 @@ extension FlexGenCommand {
         @Option(name: [.customShort("o"), .long], help: "PNG grid to write.")
         var output: String
 
-        @Option(help: "Also write the images as JSON (flexgen-samples/1; --model fashion: flexgen-fashion-samples/1, docs/schemas).")
+        @Option(help: "Also write the images as JSON: flexgen-samples/1 with the model, width, steps, seed, labels and images (docs/formats.md, docs/schemas/samples.schema.json).")
         var raw: String?
 
         @Flag(help: "Fashion only: also measure this machine's sgemm peak (best of 10 1024³ products, the calibration's figure, by wall time and by process CPU time) and print the sampling rate as a share of each.")
@@ -116,16 +116,12 @@ extension FlexGenCommand {
             }
             let chosen = try labels() ?? (0..<count).map { $0 % 10 }
             let start = Date(), cpuStart = ProcessCPUClock.seconds()
-            let images = try fashion.generate(width: width, steps: steps, labels: chosen, seed: seed, guidance: guidance, eta: eta)
+            let set = try SampleSet(fashion: fashion, width: width, steps: steps, labels: chosen, seed: seed, guidance: guidance, eta: eta)
             let seconds = Date().timeIntervalSince(start), cpuSeconds = ProcessCPUClock.seconds() - cpuStart
-            let flops = try fashion.flopsPerImage(width: width, steps: steps, guidance: guidance)
+            let flops = set.flopsPerImage
             let grid = DigitGrid(scale: scale, gap: 2, columns: min(count, 10), imageSide: 28, maxValue: 1)
-            try AtomicFile.write(grid.png(images), to: output)
-            if let raw {
-                let set = FashionSampleSet(width: width, steps: steps, guidance: guidance, eta: eta, seed: seed,
-                                           flopsPerImage: flops, labels: chosen, images: images)
-                try AtomicFile.write(FlexGenJSON.encode(set), to: raw)
-            }
+            try set.writePNG(to: output, grid: grid)
+            if let raw { try set.writeJSON(to: raw) }
             let a = fashion.network.architecture
             // CPU time too: on a shared machine the wall time measures the share of the cores the
             // process got; the process CPU time (every thread) measures the code.

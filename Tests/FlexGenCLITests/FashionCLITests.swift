@@ -39,6 +39,35 @@ struct FashionCLITests {
         #expect(width == 62 && height == 32)
     }
 
+    /// `--raw` writes flexgen-samples/1 naming the model that drew the images, for both models;
+    /// read back with JSONSerialization (what a checker outside FlexGen would do).
+    @Test(arguments: [("fashion", 28), ("digits", 8)])
+    func rawNamesTheModel(model: String, side: Int) throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fashion-cli-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let run = try runFlexgen(["sample", "--model", model, "--width", "0.25", "--steps", "1", "--count", "2", "--seed", "11",
+                                  "--label", "3,7", "-o", folder + "/grid.png", "--raw", folder + "/raw.json"])
+        #expect(run.status == 0, "stderr: \(run.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/raw.json"))) as? [String: Any])
+        #expect(json["format"] as? String == "flexgen-samples/1" && json["model"] as? String == model)
+        #expect((json["seed"] as? NSNumber)?.intValue == 11 && (json["steps"] as? NSNumber)?.intValue == 1)
+        #expect((json["labels"] as? [NSNumber])?.map(\.intValue) == [3, 7])
+        #expect((json["images"] as? [[NSNumber]])?.map(\.count) == [side * side, side * side])
+        #expect((json["imageHeight"] as? NSNumber)?.intValue == side && (json["imageWidth"] as? NSNumber)?.intValue == side)
+    }
+
+    @Test(arguments: [
+        (["--jobs", "0"], "--jobs: must be ≥ 1"),
+        (["--jobs", "2", "--worker", "/bin/cat"], "--jobs: an external --worker"),
+    ])
+    func badJobsExit2NamingTheOption(arguments: [String], message: String) throws {
+        let run = try runFlexgen(["calibrate", "--quick", "-o", "/tmp/flexgen-jobs-never.json"] + arguments)
+        #expect(run.status == 2)
+        #expect(run.stderr.contains(message), "stderr: \(run.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: "/tmp/flexgen-jobs-never.json"))
+    }
+
     @Test func calibrateWithoutTheDataSetExits2NamingData() throws {
         let run = try runFlexgen(["calibrate", "--model", "fashion", "--quick", "--data", "/nonexistent/fashion",
                                   "-o", "/tmp/flexgen-fashion-never.json"])

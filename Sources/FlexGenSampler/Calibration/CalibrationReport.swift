@@ -7,11 +7,11 @@ public enum CalibrationReport {
         var md = """
         # Measured profile of \(r.subject.model)
 
-        Produced by `\(command)` (sampler `\(r.samplerName)`), wall time \(String(format: "%.1f", r.wallTimeS)) s.
+        Produced by `\(command)` (sampler `\(r.samplerName)`), wall time \(String(format: "%.1f", r.wallTimeS)) s\(r.cpuTimeS.map { String(format: ", CPU time %.1f s", $0) } ?? ""); \(r.parallelBatches == 1 ? "one batch at a time" : "\(r.parallelBatches) batches at a time"), one OpenBLAS thread each.
         Quality metric **\(r.metric.name)** (lower is better): the Fréchet distance between the generated
         images and the \(r.referenceCount) \(r.subject.reference). Each configuration: \(s.seedCount) seeds (\(s.baseSeed)…\(s.baseSeed + UInt64(s.seedCount) - 1)) ×
         \(s.samplesPerSeed) images (labels i mod 10), DDIM η = \(s.eta); ± is the 95 % Student-t CI over seeds.
-        Time per image = fastest over the seeds of (batch generation wall time / \(s.samplesPerSeed)) on this machine (other processes only slow a batch down).
+        Time per image = fastest over the seeds of (batch generation wall time / \(s.samplesPerSeed)) on one core of this machine (other processes only slow a batch down\(r.parallelBatches > 1 ? "; the batches running beside it share the memory bus and caches" : "")).
 
         | width | steps | \(r.metric.name) | ± CI95 | label acc. | ± CI95 | confidence | ms / image | MFLOP / image | GFLOP/s |
         |------:|------:|----------:|-------:|-----------:|-------:|-----------:|-----------:|--------------:|--------:|
@@ -45,7 +45,7 @@ public enum CalibrationReport {
                      r.timeFlopsCorrelation, r.overallFlopsPerS / 1e9)
         if let peak = r.sgemmPeakFlopsPerS {
             let best = r.points.map(\.achievedFlopsPerS).max() ?? 0
-            md += String(format: "- sgemm peak of this machine (1024³, best of 10): %.2f GFLOP/s; the sampler reaches %.2f GFLOP/s at best (%.0f %% of peak).\n",
+            md += String(format: "- sgemm peak of this machine (1024³, best of 10, one thread): %.2f GFLOP/s; the sampler reaches %.2f GFLOP/s at best (%.0f %% of peak).\n",
                          peak / 1e9, best / 1e9, 100 * best / peak)
         }
         md += "\n## Notes\n\n"

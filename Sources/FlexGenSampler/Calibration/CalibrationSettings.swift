@@ -13,6 +13,10 @@ public struct CalibrationSettings: Sendable, Equatable {
     public var baseSeed: UInt64 = 1000
     /// DDIM η (default 0: deterministic DDIM, the usual fast sampler).
     public var eta = 0.0
+    /// Batches sampled at once, each on its own thread with one OpenBLAS thread (default 1:
+    /// sequential; `flexgen calibrate` uses one per core, at most 2). Only the time columns
+    /// depend on it; samplers that are not a `ConcurrentSampler` always run one batch at a time.
+    public var parallelBatches = 1
 
     public init() {}
 
@@ -38,6 +42,7 @@ public struct CalibrationSettings: Sendable, Equatable {
         if samplesPerSeed < 2 { return "samples: must be ≥ 2 (a covariance needs two), got \(samplesPerSeed)" }
         if seedCount < 1 { return "seeds: must be ≥ 1, got \(seedCount)" }
         if !(eta.isFinite && eta >= 0) { return "eta: must be ≥ 0, got \(eta)" }
+        if parallelBatches < 1 { return "parallelBatches: must be ≥ 1, got \(parallelBatches)" }
         return nil
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import FlexGenModel
 import FlexGenNumerics
+import FlexGenLinearAlgebra
 
 /// One measured configuration of the calibration grid.
 public struct CalibrationPoint: Sendable, Equatable, Codable {
@@ -55,6 +56,11 @@ public struct CalibrationResult: Sendable {
     /// FD between two disjoint halves of the real reference set, when the scorer can measure it.
     public var realFloor: Double?
     /// /proc/loadavg when the run ended (timings on a loaded machine are pessimistic).
+    /// CPU time of the whole process during the run (s), every thread: with parallel batches it
+    /// exceeds the wall time; the gap to wall × batches is time the machine gave to other processes.
+    public var cpuTimeS: Double?
+    /// Batches that actually ran at once (1 when the sampler is not a `ConcurrentSampler`).
+    public var parallelBatches = 1
     public var loadAverage: String? = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))
         .map { $0.split(separator: " ").prefix(3).joined(separator: " ") }
 
@@ -96,7 +102,15 @@ public struct CalibrationResult: Sendable {
 }
 
 /// Runs the calibration grid: for every (width, steps) and seed, one batch from the sampler,
-/// timed, scored against the held-out digits.
+/// timed, scored against the reference images.
+///
+/// Parallelism (`CalibrationSettings.parallelBatches`): the (configuration, seed) batches are
+/// independent (batch i of a configuration always uses seed baseSeed + i), so with a
+/// `ConcurrentSampler` up to that many run at once, each on its own thread; OpenBLAS runs one
+/// thread per call throughout the grid (in a sequential run too), so a batch's wall time is one
+/// core's and the time columns mean the same whatever the setting. The results are identical to the
+/// sequential run's except for the measured times (a test checks it). A sampler that is not a
+/// `ConcurrentSampler` (an external worker answers one request at a time) runs sequentially.
 public struct Calibrator {
     public let sampler: any Sampler
     public let evaluator: any SampleScorer
@@ -112,64 +126,109 @@ public struct Calibrator {
         self.evaluator = scorer
     }
 
-    /// - Parameter progress: called after every batch with (done, total, last point description).
+    /// One timed, scored batch.
+    struct BatchOutcome: Sendable {
+        var score: QualityEvaluator.Score
+        var secondsPerImage: Double
+        var flopsPerImage: Double?
+    }
+
+    static func measure(_ request: SampleRequest, sampler: any Sampler, scorer: any SampleScorer) throws -> BatchOutcome {
+        let batch = try sampler.generate(request)
+        guard let samples = batch.samples else {
+            throw SamplerError.malformedResponse("calibration needs samples; the sampler returned only a quality")
+        }
+        let score = try scorer.score(samples, requestedLabels: request.effectiveLabels)
+        return BatchOutcome(score: score, secondsPerImage: batch.secondsPerImage(count: request.count), flopsPerImage: batch.flopsPerImage)
+    }
+
+    /// The batches of the grid in the sequential order (widths ascending, then steps ascending, then
+    /// seeds), each with its configuration's index in that order.
+    static func batches(_ settings: CalibrationSettings) -> [(configuration: Int, request: SampleRequest)] {
+        var out: [(Int, SampleRequest)] = []
+        var configuration = 0
+        for width in settings.widths.sorted() {
+            for steps in settings.steps.sorted() {
+                for i in 0..<settings.seedCount {
+                    out.append((configuration, SampleRequest(width: width, steps: steps, count: settings.samplesPerSeed,
+                                                             seed: settings.baseSeed + UInt64(i), eta: settings.eta)))
+                }
+                configuration += 1
+            }
+        }
+        return out
+    }
+
+    /// - Parameter progress: called on the calling thread after every batch with (done, total, last point description).
     public func run(_ settings: CalibrationSettings, measureSgemmPeak: Bool = true,
                     progress: ((Int, Int, String) -> Void)? = nil) throws -> CalibrationResult {
         if let problem = settings.problem { throw SamplerError.badRequest(problem) }
-        let start = ContinuousClock.now
-        // Warm-up: the first batch pays for page faults and BLAS thread start-up; not timed.
-        _ = try sampler.generate(SampleRequest(width: settings.widths.max()!, steps: 1, count: 16, seed: 0))
-        let total = settings.widths.count * settings.steps.count * settings.seedCount
-        var done = 0
-        var points: [CalibrationPoint] = []
-        for width in settings.widths.sorted() {
-            for steps in settings.steps.sorted() {
-                var fds: [Double] = [], accuracies: [Double] = [], confidences: [Double] = []
-                var perImageBySeed: [Double] = []
-                var flops: Double?
-                for i in 0..<settings.seedCount {
-                    let request = SampleRequest(width: width, steps: steps, count: settings.samplesPerSeed,
-                                                seed: settings.baseSeed + UInt64(i), eta: settings.eta)
-                    let batch = try sampler.generate(request)
-                    guard let samples = batch.samples else {
-                        throw SamplerError.malformedResponse("calibration needs samples; the sampler returned only a quality")
-                    }
-                    let score = try evaluator.score(samples, requestedLabels: request.effectiveLabels)
-                    fds.append(score.frechetDistance)
-                    accuracies.append(score.labelAccuracy)
-                    confidences.append(score.meanConfidence)
-                    perImageBySeed.append(batch.secondsPerImage(count: request.count))
-                    flops = batch.flopsPerImage
-                    done += 1
-                    progress?(done, total, String(format: "w %g s %d FD %.3f", width, steps, score.frechetDistance))
+        let start = ContinuousClock.now, cpuStart = ProcessCPUTime.seconds()
+        return try BLAS.withThreadCount(1) {
+            // Warm-up: the first batch pays for page faults and BLAS start-up; not timed.
+            _ = try sampler.generate(SampleRequest(width: settings.widths.max()!, steps: 1, count: 16, seed: 0))
+            let batches = Self.batches(settings)
+            var outcomes = [BatchOutcome?](repeating: nil, count: batches.count)
+            var done = 0
+            let record = { (index: Int, outcome: BatchOutcome) in
+                outcomes[index] = outcome
+                done += 1
+                let request = batches[index].request
+                progress?(done, batches.count, String(format: "w %g s %d FD %.3f", request.width, request.steps, outcome.score.frechetDistance))
+            }
+            let concurrent = sampler as? any ConcurrentSampler
+            if let concurrent, settings.parallelBatches > 1 {
+                // Longest first (cost ∝ w²·s, stable), so that the last batches to finish are short ones.
+                let order = batches.indices.sorted { a, b in
+                    let ca = batches[a].request.width * batches[a].request.width * Double(batches[a].request.steps)
+                    let cb = batches[b].request.width * batches[b].request.width * Double(batches[b].request.steps)
+                    return ca != cb ? ca > cb : a < b
                 }
-                guard let flopsPerImage = flops else {
+                let requests = batches.map(\.request), scorer = evaluator
+                try BoundedWorkerPool.run(order: order, workers: settings.parallelBatches,
+                                          body: { try Self.measure(requests[$0], sampler: concurrent, scorer: scorer) },
+                                          completed: record)
+            } else {
+                for (index, batch) in batches.enumerated() {
+                    record(index, try Self.measure(batch.request, sampler: sampler, scorer: evaluator))
+                }
+            }
+            var points: [CalibrationPoint] = []
+            for configuration in 0..<(settings.widths.count * settings.steps.count) {
+                let indices = batches.indices.filter { batches[$0].configuration == configuration }
+                let seeds = indices.map { outcomes[$0]! }
+                let request = batches[indices[0]].request
+                guard let flopsPerImage = seeds.last?.flopsPerImage else {
                     throw SamplerError.malformedResponse("calibration needs the sampler's FLOP count per image")
                 }
-                let perImage = perImageBySeed.min()!
+                let fds = seeds.map(\.score.frechetDistance), accuracies = seeds.map(\.score.labelAccuracy)
+                let perImage = seeds.map(\.secondsPerImage).min()!
                 points.append(CalibrationPoint(
-                    width: width, steps: steps, flopsPerImage: flopsPerImage, frechetBySeed: fds,
+                    width: request.width, steps: request.steps, flopsPerImage: flopsPerImage, frechetBySeed: fds,
                     frechetMean: Statistics.mean(fds), frechetCI95: Statistics.confidenceHalfWidth95(fds),
                     labelAccuracy: Statistics.mean(accuracies),
-                    labelAccuracyCI95: Statistics.confidenceHalfWidth95(accuracies), meanConfidence: Statistics.mean(confidences),
+                    labelAccuracyCI95: Statistics.confidenceHalfWidth95(accuracies),
+                    meanConfidence: Statistics.mean(seeds.map(\.score.meanConfidence)),
                     secondsPerImage: perImage, achievedFlopsPerS: flopsPerImage / perImage))
             }
+            var law: QualityLawFit?, lawFailure: String?
+            do {
+                law = try QualityLawFit.fit(widths: points.map(\.width), steps: points.map { Double($0.steps) },
+                                            qualities: points.map(\.frechetMean))
+            } catch {
+                lawFailure = "\(error)"
+            }
+            let times = points.map(\.secondsPerImage), counted = points.map(\.flopsPerImage)
+            let ct = zip(counted, times).reduce(0) { $0 + $1.0 * $1.1 }, cc = counted.reduce(0) { $0 + $1 * $1 }
+            var result = CalibrationResult(
+                settings: settings, samplerName: sampler.name, referenceCount: evaluator.referenceCount, points: points, law: law, lawFailure: lawFailure,
+                timeFlopsCorrelation: Statistics.pearson(counted, times), overallFlopsPerS: cc / ct,
+                sgemmPeakFlopsPerS: measureSgemmPeak ? SgemmBenchmark.peakFlopsPerSecond() : nil,
+                wallTimeS: (ContinuousClock.now - start).seconds)
+            result.cpuTimeS = ProcessCPUTime.seconds() - cpuStart
+            result.parallelBatches = concurrent == nil ? 1 : min(settings.parallelBatches, batches.count)
+            result.metric = evaluator.metric
+            return result
         }
-        var law: QualityLawFit?, lawFailure: String?
-        do {
-            law = try QualityLawFit.fit(widths: points.map(\.width), steps: points.map { Double($0.steps) },
-                                        qualities: points.map(\.frechetMean))
-        } catch {
-            lawFailure = "\(error)"
-        }
-        let times = points.map(\.secondsPerImage), counted = points.map(\.flopsPerImage)
-        let ct = zip(counted, times).reduce(0) { $0 + $1.0 * $1.1 }, cc = counted.reduce(0) { $0 + $1 * $1 }
-        var result = CalibrationResult(
-            settings: settings, samplerName: sampler.name, referenceCount: evaluator.referenceCount, points: points, law: law, lawFailure: lawFailure,
-            timeFlopsCorrelation: Statistics.pearson(counted, times), overallFlopsPerS: cc / ct,
-            sgemmPeakFlopsPerS: measureSgemmPeak ? SgemmBenchmark.peakFlopsPerSecond() : nil,
-            wallTimeS: (ContinuousClock.now - start).seconds)
-        result.metric = evaluator.metric
-        return result
     }
 }

@@ -107,8 +107,8 @@ public enum SamplerError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-/// The built-in flexible digits model as a `Sampler`.
-public final class BuiltinSampler: Sampler {
+/// The built-in flexible digits model as a `Sampler` (immutable, so batches may run in parallel).
+public final class BuiltinSampler: ConcurrentSampler {
     public let model: FlexibleDiffusionModel
     public var name: String { "builtin-digits" }
 

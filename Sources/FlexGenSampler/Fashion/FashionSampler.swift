@@ -1,8 +1,9 @@
 import Foundation
 
 /// The Fashion-MNIST model as a `Sampler` (what `flexgen calibrate --model fashion` runs):
-/// images are 784 values in [0, 1], FLOPs counted with the guided step as two passes.
-public final class FashionSampler: Sampler {
+/// images are 784 values in [0, 1], FLOPs counted with the guided step as two passes. Immutable:
+/// `generate` packs its own weights and scratch memory per call, so batches may run in parallel.
+public final class FashionSampler: ConcurrentSampler {
     public let model: FashionDiffusionModel
     /// Classifier-free guidance scale g (1 = unguided, one pass per step).
     public let guidance: Double
