@@ -7,23 +7,56 @@ import FlexGenModel
 public enum ProblemFile {
     /// Reads, decodes (resolving a string `profile` relative to the file's folder) and validates.
     public static func load(path: String) throws -> Problem {
+        try loadValidated(path: path).problem
+    }
+
+    /// `load`, keeping the proof of validation, so that the solver does not validate it again.
+    public static func loadValidated(path: String) throws -> ValidatedProblem {
         let url = URL(fileURLWithPath: path)
         let data = try readInput(path: path)
-        return try decode(data, baseDirectory: url.deletingLastPathComponent())
+        return try decodeValidated(data, baseDirectory: url.deletingLastPathComponent())
     }
 
     /// Decodes and validates a problem. A string `profile` is resolved relative to
     /// `baseDirectory` (nil: the current directory).
     public static func decode(_ data: Data, baseDirectory: URL?) throws -> Problem {
+        try decodeValidated(data, baseDirectory: baseDirectory).problem
+    }
+
+    /// `decode`, keeping the proof of validation.
+    public static func decodeValidated(_ data: Data, baseDirectory: URL?) throws -> ValidatedProblem {
+        try ValidatedProblem(try decodeDocument(Problem.self, from: data, userInfo: fileResolving(baseDirectory)))
+    }
+
+    /// Decodes and validates a problem whose profile must be inline (a reader that resolves no files:
+    /// the HTTP service), parsing the bytes once. nil when the document's top-level `profile` is a
+    /// string (a file's path), which such a reader refuses before anything else, as
+    /// `namesProfileFile` says; otherwise the problem, or the `InputError` that `decode` would throw.
+    public static func decodeInlineValidated(_ data: Data) throws -> ValidatedProblem? {
+        guard let tape = JSONTape(bytes: data) else {
+            if namesProfileFile(data) { return nil }
+            return try decodeValidated(data, baseDirectory: nil)
+        }
+        if FlexGenJSON.fastDecode(ProfileReference.self, from: tape) != nil { return nil }
+        let userInfo = fileResolving(nil)
+        if let problem = FlexGenJSON.fastDecode(Problem.self, from: tape, userInfo: userInfo) {
+            return try ValidatedProblem(problem)
+        }
+        // The fast path could not vouch for the result: the slow path gives the same answer or
+        // the same error as `decode`.
+        return try decodeValidated(data, baseDirectory: nil)
+    }
+
+    /// The decoding context that resolves a string `profile` against `baseDirectory` (nil: the
+    /// current directory).
+    private static func fileResolving(_ baseDirectory: URL?) -> [CodingUserInfoKey: any Sendable] {
         let base = baseDirectory ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         let resolver = ProfileResolver { relative in
             let url = relative.hasPrefix("/") ? URL(fileURLWithPath: relative)
                 : base.appendingPathComponent(relative)
             return try ProfileFile.load(path: url.path)
         }
-        let problem = try decodeDocument(Problem.self, from: data, userInfo: [.profileResolver: resolver])
-        try problem.validate()
-        return problem
+        return [.profileResolver: resolver]
     }
 
     /// Whether `data` is a document whose top-level `profile` is a string (a profile file's path),

@@ -36,6 +36,11 @@ public struct Client: Codable, Sendable, Hashable, Identifiable {
         case id, deadlineS, uplinkDelayS, channelGainDb, channelGain, imageBits, qualityRequirement, priority
     }
 
+    /// The keys of a client object, all of them (any other is refused); a reader that builds
+    /// clients without `init(from:)` (FlexGenIO's tape path for a problem's `clients`) checks
+    /// that it knows exactly these.
+    public static let codingKeyNames: Set<String> = Set(CodingKeys.allCases.map(\.stringValue))
+
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         try self.init(fieldsFrom: decoder)

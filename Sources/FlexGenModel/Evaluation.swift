@@ -86,7 +86,9 @@ public struct Evaluation: Sendable, Hashable {
 
         // Match decisions to clients.
         let index = problem.clientIndex
-        var decisionOf: [Int: ClientDecision] = [:]
+        // Per client index (arrays, not dictionaries: at 10^5 clients the hashing was a visible
+        // part of `flexgen check`).
+        var decisionOf = [ClientDecision?](repeating: nil, count: problem.clients.count)
         for decision in solution.clients {
             guard let k = index[decision.id] else {
                 violations.append(.init(kind: .unknownClient, clients: [decision.id],
@@ -107,7 +109,7 @@ public struct Evaluation: Sendable, Hashable {
         }
 
         let metric = problem.profile.metric
-        var qualityOf: [Int: Double] = [:]
+        var qualityOf = [Double?](repeating: nil, count: problem.clients.count)
         for (k, client) in problem.clients.enumerated() {
             guard let d = decisionOf[k] else { continue }
             var local: [Violation] = []
@@ -116,19 +118,20 @@ public struct Evaluation: Sendable, Hashable {
             }
 
             // Positivity and finiteness of the decision itself.
-            let numbers: [(String, Double)] = [
-                ("width", d.width), ("flops", d.flops), ("quality", d.quality),
-                ("computeRateFlopsPerS", d.computeRateFlopsPerS), ("bandwidthHz", d.bandwidthHz),
-                ("txPowerW", d.txPowerW), ("txTimeS", d.txTimeS), ("latencyS", d.latencyS),
-                ("computeEnergyJ", d.computeEnergyJ), ("txEnergyJ", d.txEnergyJ),
-            ]
-            for (name, value) in numbers where !value.isFinite {
-                add(.positivity, "\(name) must be finite, got \(value)")
+            // One call per field, not an array of (name, value) per client: at 10^5 clients the
+            // arrays were a visible part of `flexgen check`.
+            func finite(_ name: String, _ value: Double) {
+                if !value.isFinite { add(.positivity, "\(name) must be finite, got \(value)") }
             }
-            for (name, value) in [("computeRateFlopsPerS", d.computeRateFlopsPerS), ("bandwidthHz", d.bandwidthHz),
-                                  ("txTimeS", d.txTimeS)] where value.isFinite && !(value > 0) {
-                add(.positivity, "\(name) must be > 0, got \(value)")
+            finite("width", d.width); finite("flops", d.flops); finite("quality", d.quality)
+            finite("computeRateFlopsPerS", d.computeRateFlopsPerS); finite("bandwidthHz", d.bandwidthHz)
+            finite("txPowerW", d.txPowerW); finite("txTimeS", d.txTimeS); finite("latencyS", d.latencyS)
+            finite("computeEnergyJ", d.computeEnergyJ); finite("txEnergyJ", d.txEnergyJ)
+            func positive(_ name: String, _ value: Double) {
+                if value.isFinite && !(value > 0) { add(.positivity, "\(name) must be > 0, got \(value)") }
             }
+            positive("computeRateFlopsPerS", d.computeRateFlopsPerS); positive("bandwidthHz", d.bandwidthHz)
+            positive("txTimeS", d.txTimeS)
             if d.txPowerW.isFinite && d.txPowerW < 0 { add(.positivity, "txPowerW must be >= 0, got \(d.txPowerW)") }
 
             // The configuration must be on the menu, with the menu's work and quality.
@@ -184,12 +187,14 @@ public struct Evaluation: Sendable, Hashable {
             if let cap = server.maxJobComputeRateFlopsPerS, !(f <= cap * (1 + tol)) {
                 add(.jobComputeRate, "compute rate \(fmt(f)) FLOP/s exceeds the per-job cap \(fmt(cap)) FLOP/s")
             }
-            for (name, reported, recomputed) in [("latencyS", d.latencyS, latency),
-                                                 ("computeEnergyJ", d.computeEnergyJ, computeEnergy),
-                                                 ("txEnergyJ", d.txEnergyJ, txEnergy)]
-            where reported.isFinite && !agrees(reported, recomputed, tol) {
-                add(.reportedValue, "reported \(name) \(fmt(reported)) but recomputed \(fmt(recomputed))")
+            func reported(_ name: String, _ reported: Double, _ recomputed: Double) {
+                if reported.isFinite && !agrees(reported, recomputed, tol) {
+                    add(.reportedValue, "reported \(name) \(fmt(reported)) but recomputed \(fmt(recomputed))")
+                }
             }
+            reported("latencyS", d.latencyS, latency)
+            reported("computeEnergyJ", d.computeEnergyJ, computeEnergy)
+            reported("txEnergyJ", d.txEnergyJ, txEnergy)
             violations += local
             clients.append(evaluation)
             totalComputeEnergyJ += computeEnergy

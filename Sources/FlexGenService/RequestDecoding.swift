@@ -39,18 +39,21 @@ enum RequestDecoding {
     }]
 
     /// Decodes and validates a `flexgen-problem/1` body through FlexGenIO's `ProblemFile`, so that
-    /// every message (syntax errors located by path and line included) is the CLI's.
+    /// every message (syntax errors located by path and line included) is the CLI's. The body is
+    /// parsed once (`ProblemFile.decodeInlineValidated`).
     static func problem(from data: Data) throws -> Problem {
-        // FlexGenIO would resolve a string profile against the server's disk: refuse it first.
-        if ProblemFile.namesProfileFile(data) {
-            throw APIError(.badRequest, path: "profile",
-                           reason: "the HTTP service reads no files: give the profile inline, as a flexgen-profile/1 object")
-        }
+        let validated: ValidatedProblem?
         do {
-            return try ProblemFile.decode(data, baseDirectory: nil)
+            validated = try ProblemFile.decodeInlineValidated(data)
         } catch let error as InputError {
             throw APIError.badInput(error)
         }
+        // FlexGenIO would resolve a string profile against the server's disk: refused.
+        guard let validated else {
+            throw APIError(.badRequest, path: "profile",
+                           reason: "the HTTP service reads no files: give the profile inline, as a flexgen-profile/1 object")
+        }
+        return validated.problem
     }
 
     /// Decodes a check request `{"problem": …, "solution": …}`; the problem is validated, the

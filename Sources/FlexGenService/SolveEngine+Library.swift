@@ -20,7 +20,8 @@ extension SolveEngine {
                 throw InputError(path: "query.solver", reason: "unknown solver \"\(name)\"")
             }
             do {
-                return try await solver.withTimeLimit(timeLimitS).solve(problem)
+                // Validated by the service on decoding (see `SolveEngine.solve`): not again.
+                return try await solver.withTimeLimit(timeLimitS).solve(ValidatedProblem(unchecked: problem))
             } catch let error as SolverError {
                 switch error {
                 case .invalidProblem(let input): throw input

@@ -12,7 +12,9 @@ public struct SolveEngine: Sendable {
     public var defaultSolver: String
     /// Solves `problem` with the named variant, stopping at `timeLimitS` seconds with the best
     /// checked solution (status `time_limit`) or none. Must not block the caller's thread for
-    /// the solve's duration; throws only for bad input or cancellation.
+    /// the solve's duration; throws only for bad input or cancellation. The service passes only
+    /// problems it has validated (`ProblemFile` validates every body it decodes), so an engine
+    /// need not validate them again.
     public var solve: @Sendable (_ problem: Problem, _ solver: String, _ timeLimitS: Double) async throws -> Solution
 
     /// The same in admission mode (`?admission=max-served`): serve the clients of greatest total

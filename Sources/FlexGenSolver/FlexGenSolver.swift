@@ -32,7 +32,17 @@ public struct FlexGenSolver: Sendable, Hashable {
 
 
     public func solve(_ problem: Problem) throws -> Solution {
-        try solveWithInfo(problem).solution
+        let started = Date()
+        try settings.validate()
+        do { try problem.validate() } catch let error as InputError { throw SolverError.invalidProblem(error) }
+        return try run(problem, started: started).solution
+    }
+
+    /// `solve` of a problem its reader already validated (not validated again).
+    public func solve(_ problem: ValidatedProblem) throws -> Solution {
+        let started = Date()
+        try settings.validate()
+        return try run(problem.problem, started: started).solution
     }
 
     /// `solve` with what the solve chose and how: the configuration of every client, the final
@@ -41,6 +51,15 @@ public struct FlexGenSolver: Sendable, Hashable {
         let started = Date()
         try settings.validate()
         do { try problem.validate() } catch let error as InputError { throw SolverError.invalidProblem(error) }
+        let (solution, allocation, evaluation, checkTime) = try run(problem, started: started)
+        return SolveInfo(solution: solution, configurationIndices: Self.configurationIndices(of: solution, in: problem),
+                         allocation: allocation, evaluation: evaluation, checkTimeS: checkTime)
+    }
+
+    /// The solve of a valid problem, and its final check (`solveWithInfo` without the validation
+    /// and without `configurationIndices`, which `solve` does not return).
+    private func run(_ problem: Problem, started: Date) throws
+        -> (solution: Solution, allocation: AllocationResult?, evaluation: Evaluation?, checkTimeS: Double) {
         var run: VariantRun
         if let mode = settings.admission {
             run = try AdmissionRun(problem: problem, variant: variant, settings: settings, mode: mode, started: started)
@@ -53,9 +72,7 @@ public struct FlexGenSolver: Sendable, Hashable {
         let evaluation = Self.check(&run.solution, problem: problem, tolerance: settings.checkTolerance)
         let checkTime = Date().timeIntervalSince(checkStarted)
         run.solution.solveTimeS = Date().timeIntervalSince(started)
-        return SolveInfo(solution: run.solution,
-                         configurationIndices: Self.configurationIndices(of: run.solution, in: problem),
-                         allocation: run.allocation, evaluation: evaluation, checkTimeS: checkTime)
+        return (run.solution, run.allocation, evaluation, checkTime)
     }
 
     /// The final check every returned solution passes: `Evaluation` against the problem. A

@@ -42,13 +42,19 @@ struct Check: ParsableCommand {
             try checkSimulation()
             return
         }
-        let problem = try loadProblem(problem)
         guard let solutionPath = solution else {
+            let problem = try loadProblem(problem)
             try output.emit(output.json ? try ProblemFile.encode(problem, embedProfile: true)
                                         : Data((ProblemSummary.render(problem) + "\n").utf8))
             return
         }
-        let (solution, ignored) = try loadSolutionListingUnknownKeys(solutionPath)
+        // The two files are read at once (independent parses); a bad problem is still reported
+        // first, as when they were read one after the other.
+        let problemPath = problem
+        let (problemRead, solutionRead) = bothAtOnce({ try loadProblem(problemPath) },
+                                                     { try loadSolutionListingUnknownKeys(solutionPath) })
+        let problem = try problemRead.get()
+        let (solution, ignored) = try solutionRead.get()
         // Another writer's extensions are read past (the contract lets solvers extend the format);
         // say so, since a typo in an optional field (`lowerBoundJ`, `gap`) would otherwise go unseen.
         if !ignored.isEmpty {

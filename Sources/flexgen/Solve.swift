@@ -64,7 +64,8 @@ struct Solve: ParsableCommand {
     }
 
     func run() throws {
-        let problem = try loadProblem(problem)
+        let validated = try loadValidatedProblem(problem)
+        let problem = validated.problem
         var settings = SolverSettings()
         if let gapTolerance {
             settings.decomposition.allocation.gapTolerance = gapTolerance
@@ -87,16 +88,24 @@ struct Solve: ParsableCommand {
         }
         let solution: Solution
         do {
-            solution = try FlexGenSolver(solver, settings: settings).solve(problem)
+            solution = try FlexGenSolver(solver, settings: settings).solve(validated)
         } catch SolverError.invalidProblem(let error) {
             throw error
         } catch let error as SolverError {
             throw CLIError(error.description)
         }
-        let encoded = try FlexGenJSON.encode(solution)
-        if let path = output.output { try AtomicFile.write(encoded, to: path) }
+        // The solution's bytes in 64 KiB pieces (exactly `FlexGenJSON.encode`'s), streamed to the
+        // file; the generic encoder only when the pieces decline, and then always, so that what
+        // cannot be written (a non-finite number) is an error before anything is written, as before.
+        let chunks = SolutionJSONChunks(solution)
+        let encoded = chunks == nil ? try FlexGenJSON.encode(solution) : nil
+        if let path = output.output {
+            if let chunks { try AtomicFile.write(chunks: chunks, to: path) } else if let encoded { try AtomicFile.write(encoded, to: path) }
+        }
         if output.json {
-            FileHandle.standardOutput.write(encoded)
+            if let encoded { FileHandle.standardOutput.write(encoded) } else if let chunks {
+                for chunk in chunks { FileHandle.standardOutput.write(Data(chunk)) }
+            }
         } else {
             print(SolveSummary.render(problem: problem, solution: solution), terminator: "")
         }

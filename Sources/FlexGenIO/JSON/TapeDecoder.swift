@@ -148,6 +148,9 @@ final class TapeDecoder: Decoder, UnknownKeyScreening {
         if T.self == [ClientDecision].self, let clients = decodeClientDecisions(at: index) {
             return unsafeBitCast(clients, to: T.self)
         }
+        if T.self == [Client].self, let clients = decodeClients(at: index) {
+            return unsafeBitCast(clients, to: T.self)
+        }
         return try T(from: TapeDecoder(context: context, index: index, parent: self, key: key))
     }
 }

@@ -62,6 +62,13 @@ public struct AssignmentSettings: Sendable, Hashable {
     /// is skipped and the rounded LP choice is returned. Default nil. The decomposition passes its
     /// own (`AllocationSettings.stopSignal`).
     public var stopSignal: StopSignal? = nil
+    /// Solve the LP relaxation by column generation (`HullStepProgram.solveByColumnGeneration`:
+    /// GLPK sees only the hull steps near each client's price) rather than all steps at once, when
+    /// it has more than `HullStepProgram.wholeStepLimit` (10 000) steps.
+    /// Default true; both reach the same LP optimum (docs/model.md, "The assignment LP and
+    /// column generation"), possibly at a different optimal vertex when it is degenerate. At 10^5
+    /// clients GLPK's copy of the whole LP was most of the solve's peak memory.
+    public var columnGeneration: Bool = true
     /// Tolerance on the target rows when checking a choice (relative to the target). Default 1e-9.
     public var targetTolerance: Double = 1e-9
     public init() {}

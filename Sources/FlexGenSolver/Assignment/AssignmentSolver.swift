@@ -129,8 +129,10 @@ struct AssignmentSolver: Sendable {
         /// Per client: its targets and its row coefficient in each (`targetIncidence`).
         var targetsOf: [[Int]]
         var coefficient: [[Double]]
-        /// The LP's columns: one step between neighbouring hull points of a client.
-        var steps: [(client: Int, from: Int, to: Int, badness: Double)]
+        /// The LP's columns: group g is free client `free[g]`, its step i goes from hull point
+        /// `hull[k][count − 1 − i]` to `hull[k][count − 2 − i]` and changes the badness by
+        /// `program.badness[n]` (n = `program.stepStart[g] + i`).
+        var program: HullStepProgram
         /// The LP's value of each step, y ∈ [0, 1].
         var values: [Double]
         /// ν_j ≥ 0 per target, in cost per unit of mean quality.
@@ -140,7 +142,8 @@ struct AssignmentSolver: Sendable {
     }
 
     /// Stage 2, the LP relaxation (GLPK simplex) over the lower convex hull of each free client's
-    /// Pareto set. nil when GLPK does not return an optimum (numerical).
+    /// Pareto set, by column generation above `HullStepProgram.wholeStepLimit` steps unless
+    /// `settings.columnGeneration` is off. nil when GLPK does not return an optimum (numerical).
     private func relax(_ problem: AssignmentProblem, menus: ParetoMenus, inTarget: [Bool]) throws(AssignmentError) -> Relaxation? {
         let K = problem.candidates.count
         let s = problem.badnessSign
@@ -162,9 +165,8 @@ struct AssignmentSolver: Sendable {
         // ever-worse cost per unit of badness removed, so an LP optimum takes them in order and no
         // convexity row is needed: the LP has one row per target, which the dual simplex (with
         // long-step bound flipping) solves in a handful of iterations even for 10 000 clients.
-        // The LP is built in flat arrays (`ColumnarLinearProgram`: GLPK gets the same problem as
-        // from a `LinearModel`, without an object per column; at 10^5 clients it has ~10^6 columns).
-        var steps: [(client: Int, from: Int, to: Int, badness: Double)] = []
+        // At 10^5 clients it has ~10^6 columns, most of them at 0 or 1 at the optimum: column
+        // generation gives GLPK only the steps near each client's price (`HullStepProgram`).
         var rhs = problem.targets.map { s * $0.meanQualityTarget }
         var cheapestCost = 0.0
         for k in 0..<K where inTarget[k] {
@@ -174,56 +176,34 @@ struct AssignmentSolver: Sendable {
             for (j, a) in zip(targetsOf[k], coefficient[k]) { rhs[j] -= a * s * quality }
             if !hull[k].isEmpty { cheapestCost += problem.candidates[k][start].cost }
         }
+        // A target over nobody is vacuous: its row stays free (so that row indices stay aligned).
+        var program = HullStepProgram(rowUpper: problem.targets.indices.map {
+            problem.targets[$0].members.isEmpty ? .infinity : rhs[$0]
+        })
         var stepCount = 0
         for k in free { stepCount += hull[k].count - 1 }
-        var program = ColumnarLinearProgram()
-        steps.reserveCapacity(stepCount)
-        program.reserveCapacity(columns: stepCount, entries: 0)
-        var entriesPerRow = [Int](repeating: 0, count: problem.targets.count)
+        program.reserveCapacity(groups: free.count, steps: stepCount)
         for k in free {
             let points = hull[k]  // best quality first, cost decreasing
             let menu = problem.candidates[k]
             for i in stride(from: points.count - 1, to: 0, by: -1) {
                 let from = menu[points[i]], to = menu[points[i - 1]]
-                let deltaBadness = s * (to.quality - from.quality)
-                program.addColumn(lower: 0, upper: 1, cost: (to.cost - from.cost) / scale)
-                steps.append((k, points[i], points[i - 1], deltaBadness))
-                for j in targetsOf[k] { entriesPerRow[j] += 1 }
+                program.appendStep(cost: (to.cost - from.cost) / scale, badness: s * (to.quality - from.quality))
             }
+            program.closeGroup(rows: targetsOf[k], coefficients: coefficient[k])
         }
-        // Row j's coefficients, column by column: a·Δbadness for every step of a client in target j.
-        // Gathered per row first (a counting sort), since GLPK takes the matrix row after row.
-        var rowStart = [Int](repeating: 0, count: problem.targets.count + 1)
-        for j in problem.targets.indices { rowStart[j + 1] = rowStart[j] + entriesPerRow[j] }
-        var next = rowStart
-        var entryColumn = [Int32](repeating: 0, count: rowStart.last!)
-        var entryValue = [Double](repeating: 0, count: rowStart.last!)
-        for (n, step) in steps.enumerated() {
-            let k = step.client
-            for (j, a) in zip(targetsOf[k], coefficient[k]) {
-                entryColumn[next[j]] = Int32(n)
-                entryValue[next[j]] = a * step.badness
-                next[j] += 1
-            }
-        }
-        program.reserveCapacity(columns: 0, entries: entryValue.count)
-        for j in problem.targets.indices {
-            // A target over nobody is vacuous: its row stays free (so that row indices stay aligned).
-            program.addRow(upper: problem.targets[j].members.isEmpty ? .infinity : rhs[j])
-            for e in rowStart[j]..<rowStart[j + 1] { program.addEntry(row: j, column: Int(entryColumn[e]), value: entryValue[e]) }
-        }
-        entryColumn = []
-        entryValue = []
 
-        let lp: LinearSolution
-        do { lp = try GLPK.solve(program) } catch { throw .glpk(error.description) }
-        guard lp.outcome == .optimal, let lpObjective = lp.objective else { return nil }
+        let lp: HullStepProgram.Solution
+        do {
+            lp = settings.columnGeneration ? try program.solve() : try program.solveWhole()
+        } catch { throw .glpk(error.description) }
+        guard lp.outcome == .optimal else { return nil }
         let nu = problem.targets.indices.map { max(0, -lp.rowDuals[$0] * scale) }
         var fixedCost = 0.0
         for k in 0..<K where hull[k].isEmpty { fixedCost += problem.candidates[k][choice[k]].cost }
-        let bound = fixedCost + cheapestCost + lpObjective * scale
-        return Relaxation(hull: hull, targetsOf: targetsOf, coefficient: coefficient, steps: steps, values: lp.values,
-                          nu: nu, bound: bound)
+        let bound = fixedCost + cheapestCost + lp.objective * scale
+        return Relaxation(hull: hull, targetsOf: targetsOf, coefficient: coefficient, program: program,
+                          values: lp.values, nu: nu, bound: bound)
     }
 
     /// Stage 3's output: the relaxation as weights on candidates, and how many clients it splits.
@@ -236,31 +216,28 @@ struct AssignmentSolver: Sendable {
     /// the best-quality candidate of its split (a feasible incumbent, repaired if rounding met a
     /// target only within floating-point noise). Sets the free clients' `menus.choice`.
     private func roundRelaxation(_ problem: AssignmentProblem, menus: inout ParetoMenus, lp: Relaxation) -> Rounding {
-        let K = problem.candidates.count
         let metric = problem.metric
         // Steps taken out of order (possible only between steps of equal cost per badness) are
         // re-filled in order with the same total badness removed: the rows see the same usage and
         // the cost does not grow.
         var relaxation: [[AssignmentResult.WeightedCandidate]] = menus.choice.map { [.init(candidate: $0, weight: 1)] }
-        var removedBadness = [Double](repeating: 0, count: K)
-        var clientSteps = [[Int]](repeating: [], count: K)
-        for (n, step) in lp.steps.enumerated() {
-            clientSteps[step.client].append(n)
-            removedBadness[step.client] += -step.badness * min(1, max(0, lp.values[n]))
-        }
+        let program = lp.program
         var fractional = 0
-        for k in menus.free {
-            var remaining = removedBadness[k]
+        for (g, k) in menus.free.enumerated() {
+            let steps = program.stepStart[g]..<program.stepStart[g + 1]
+            var remaining = 0.0
+            for n in steps { remaining += -program.badness[n] * min(1, max(0, lp.values[n])) }
             var weights: [AssignmentResult.WeightedCandidate] = []
             var previous = 1.0  // y of the previous step (the start point carries 1 − y_first)
-            var current = lp.hull[k].last!
-            for n in clientSteps[k] {
-                let size = -lp.steps[n].badness
+            let points = lp.hull[k]
+            var current = points.last!
+            for n in steps {
+                let size = -program.badness[n]
                 let y = remaining >= size ? 1 : max(0, remaining / size)
                 remaining -= y * size
                 if previous - y > 1e-12 { weights.append(.init(candidate: current, weight: previous - y)) }
                 previous = y
-                current = lp.steps[n].to
+                current = points[points.count - 2 - (n - steps.lowerBound)]
             }
             if previous > 1e-12 { weights.append(.init(candidate: current, weight: previous)) }
             relaxation[k] = weights

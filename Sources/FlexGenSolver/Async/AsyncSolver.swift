@@ -55,6 +55,19 @@ public struct AsyncSolver: Sendable, Hashable {
         return solution
     }
 
+    /// `solve` of a problem its reader already validated (the service's: it decodes every body
+    /// through `ProblemFile`, which validates), not validated again.
+    public func solve(_ problem: ValidatedProblem) async throws -> Solution {
+        let solver = FlexGenSolver(variant, settings: settings)
+        let solution = try await BlockingWork.run { signal in
+            var solver = solver
+            solver.settings.decomposition.allocation.stopSignal = signal
+            return try solver.solve(problem)
+        }
+        try Task.checkCancellation()
+        return solution
+    }
+
     /// Re-evaluates `solution` against `problem` off the cooperative pool (it is O(K), which
     /// matters only for very large K). See `Evaluation`.
     public static func check(_ problem: Problem, _ solution: Solution, relativeTolerance: Double = 1e-6) async -> Evaluation {

@@ -76,6 +76,11 @@ func loadProblem(_ path: String) throws -> Problem {
     do { return try ProblemFile.load(path: path) } catch let error as InputError { throw error.inFile(path) }
 }
 
+/// `loadProblem`, keeping the proof of validation so that the solver does not validate it again.
+func loadValidatedProblem(_ path: String) throws -> ValidatedProblem {
+    do { return try ProblemFile.loadValidated(path: path) } catch let error as InputError { throw error.inFile(path) }
+}
+
 /// Loads a solution file, tagging every issue with the file name.
 func loadSolution(_ path: String) throws -> Solution {
     do { return try SolutionFile.load(path: path) } catch let error as InputError { throw error.inFile(path) }
