@@ -63,19 +63,22 @@ extension FlexGenCommand {
         @Flag(help: "CI-sized run: widths 0.25,0.5,1, steps 2,5,10 (fashion 1,2,4,10), 200 images, 2 seeds (explicit options still apply).")
         var quick = false
 
-        @Flag(help: "Also measure the held-out ε-MSE per width (no sampling), fit the width–quality theory of docs/theory.md on --theory-fit-widths only, and report both laws' out-of-sample errors and the most any ε-linear law could reach (built-in digits model only). Writes PROFILE-epsilon.csv, PROFILE-epsilon-by-t.csv, PROFILE-theory.csv and PROFILE-theory.svg.")
+        @Flag(help: "Also measure the held-out ε-MSE per width (no sampling), fit the width–quality theory of docs/theory.md on --theory-fit-widths only, and report both laws' out-of-sample errors and the most any ε-linear law could reach (built-in models only; fashion: 3 ε-seeds, --epsilon-images and --epsilon-stride as for --epsilon-only with their fashion defaults). Writes PROFILE-epsilon.csv, PROFILE-epsilon-by-t.csv, PROFILE-theory.csv and PROFILE-theory.svg.")
         var theory = false
 
-        @Option(help: "With --theory: the two widths the theory's constants are fitted on.")
+        @Option(help: ArgumentHelp("Re-run only the theory analysis (fits, out-of-sample scores, ceiling; seconds, no sampling) on the measurements stored by an earlier --theory run in its PROFILE-theory-inputs.json. Writes the theory CSVs and figure next to --output and a fresh PROFILE-theory-report.md; --theory-fit-widths applies.", valueName: "file"))
+        var theoryInputs: String?
+
+        @Option(help: "With --theory or --theory-inputs: the two widths the theory's constants are fitted on.")
         var theoryFitWidths = "0.25,1"
 
         @Flag(help: "Only measure the held-out ε-MSE per width of --model (no sampling, no grid; docs/theory.md): writes PROFILE-epsilon.csv, PROFILE-epsilon-by-t.csv and PROFILE-epsilon.md (with the weights' SHA-256). --seeds sets its noise seeds (default 5); --widths must include 1.")
         var epsilonOnly = false
 
-        @Option(help: "With --epsilon-only: held-out images per timestep and seed (default: digits all 400, fashion the first 200 test images).")
+        @Option(help: "With --epsilon-only, or --theory with --model fashion: held-out images per timestep and seed (default: digits all 400, fashion the first 200 test images).")
         var epsilonImages: Int?
 
-        @Option(help: "With --epsilon-only: one stratified timestep per this many beyond t = 32 (default 10).")
+        @Option(help: "With --epsilon-only, or --theory with --model fashion: one stratified timestep per this many beyond t = 32 (default 10; fashion --theory 25).")
         var epsilonStride: Int?
 
         @OptionGroup var sampler: SamplerOptions
@@ -96,6 +99,15 @@ extension FlexGenCommand {
         var profilePath: String { output ?? "problems/profiles/\(model.rawValue)-measured.json" }
 
         func validate() throws {
+            if let theoryInputs {
+                if theory || epsilonOnly { throw ValidationError("--theory-inputs: excludes --theory and --epsilon-only (it re-analyses stored measurements)") }
+                guard FileManager.default.fileExists(atPath: theoryInputs) else { throw ValidationError("--theory-inputs: \(theoryInputs) does not exist") }
+                guard output != nil else { throw ValidationError("--theory-inputs: needs -o PROFILE (where to write the re-analysis)") }
+                let folder = URL(fileURLWithPath: profilePath).deletingLastPathComponent().path
+                guard FileManager.default.fileExists(atPath: folder) else { throw ValidationError("--output: folder \(folder) does not exist") }
+                _ = try parseList(theoryFitWidths, option: "--theory-fit-widths") as [Double]
+                return
+            }
             if let jobs {
                 guard jobs >= 1 else { throw ValidationError("--jobs: must be ≥ 1, got \(jobs)") }
                 if jobs > 1 && sampler.worker != nil { throw ValidationError("--jobs: an external --worker answers one request at a time; use --jobs 1") }
@@ -108,7 +120,6 @@ extension FlexGenCommand {
                 throw ValidationError("--guidance: only --model fashion uses classifier-free guidance")
             }
             if model == .fashion {
-                if theory { throw ValidationError("--theory: needs --model digits") }
                 guard FileManager.default.fileExists(atPath: data) else {
                     throw ValidationError("--data: \(data) does not exist (apt install dataset-fashion-mnist)")
                 }
@@ -117,15 +128,15 @@ extension FlexGenCommand {
             guard FileManager.default.fileExists(atPath: folder) else {
                 throw ValidationError("--output: folder \(folder) does not exist")
             }
-            if !epsilonOnly && (epsilonImages != nil || epsilonStride != nil) {
-                throw ValidationError("--epsilon-images and --epsilon-stride need --epsilon-only")
+            if !epsilonOnly && !(theory && model == .fashion) && (epsilonImages != nil || epsilonStride != nil) {
+                throw ValidationError("--epsilon-images and --epsilon-stride need --epsilon-only, or --theory with --model fashion")
             }
+            if let n = epsilonImages, n < 1 { throw ValidationError("--epsilon-images: must be ≥ 1, got \(n)") }
+            if let k = epsilonStride, k < 1 { throw ValidationError("--epsilon-stride: must be ≥ 1, got \(k)") }
             if epsilonOnly {
                 if theory { throw ValidationError("--epsilon-only and --theory exclude each other (--theory measures the ε-profile too)") }
                 if sampler.worker != nil { throw ValidationError("--epsilon-only: needs the built-in model (its ε-predictions), not --worker") }
                 if !(try settings().widths.contains(1)) { throw ValidationError("--epsilon-only: --widths must include 1 (the excesses are over width 1)") }
-                if let n = epsilonImages, n < 1 { throw ValidationError("--epsilon-images: must be ≥ 1, got \(n)") }
-                if let k = epsilonStride, k < 1 { throw ValidationError("--epsilon-stride: must be ≥ 1, got \(k)") }
             }
             if theory {
                 if sampler.worker != nil { throw ValidationError("--theory: needs the built-in model (its ε-predictions), not --worker") }
@@ -142,17 +153,21 @@ extension FlexGenCommand {
             let command = (["flexgen"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
             let outputs = CalibrationRun.Outputs(profile: profilePath)
             if epsilonOnly { return try runEpsilonOnly(command: command) }
+            if let theoryInputs { return try runTheoryInputs(theoryInputs, command: command) }
             let result: CalibrationResult
+            var fashionTheory: (inputs: FashionTheoryInputs, evaluator: FashionQualityEvaluator)?
             if model == .fashion {
                 let evaluator: FashionQualityEvaluator
                 do { evaluator = try FashionQualityEvaluator.shipped(dataDirectory: data) } catch { throw CLIError("--data: \(error)") }
                 let floor = try evaluator.realFloor()
+                let theoryInputs = theory ? try fashionTheoryInputs() : nil
                 result = try CalibrationRun.run(settings: try settings(), sampler: sampler.makeFashionSampler(guidance: guidance),
                                                 scorer: evaluator, subject: .fashion, profileName: "fashion-measured",
                                                 classifierAccuracy: evaluator.referenceAccuracy, realFloor: floor,
                                                 outputs: outputs, command: command)
                 print(String(format: "real-vs-real floor (two halves of the %d test images): %.3f; classifier accuracy on them %.2f %%",
                              evaluator.referenceCount, floor, 100 * evaluator.referenceAccuracy))
+                fashionTheory = theoryInputs.map { ($0, evaluator) }
             } else {
                 result = try CalibrationRun.run(settings: try settings(), sampler: sampler.makeSampler(),
                                                 outputs: outputs, command: command)
@@ -166,12 +181,15 @@ extension FlexGenCommand {
             print(violations.isEmpty ? "monotone within the CI in width and in steps"
                                      : "NOT monotone within the CI: " + violations.joined(separator: "; "))
             print("wrote \(outputs.profile), \(outputs.timing), \(outputs.report), \(outputs.csv)")
-            if theory {
+            if let fashionTheory {
+                try runFashionTheory(result: result, inputs: fashionTheory.inputs, evaluator: fashionTheory.evaluator, outputs: outputs, command: command)
+            } else if theory {
                 let model = try sampler.weights.map { try FlexibleDiffusionModel.load(path: $0) } ?? FlexibleDiffusionModel.loadShipped()
                 let theoryOutputs = TheoryRun.Outputs(profile: profilePath)
                 let summary = try TheoryRun.run(calibration: result, model: model,
                                                 fitWidths: try parseList(theoryFitWidths, option: "--theory-fit-widths"),
-                                                outputs: theoryOutputs, reportPath: outputs.report, command: command)
+                                                outputs: theoryOutputs, reportPath: outputs.report, command: command,
+                                                weightsSHA256: Self.sha256(ofFile: sampler.weights ?? FlexibleDiffusionModel.shippedWeightsPath))
                 print(summary)
                 print("wrote \(theoryOutputs.epsilon), \(theoryOutputs.epsilonByTimestep), \(theoryOutputs.table), \(theoryOutputs.figure); appended the theory section to \(outputs.report)")
             }
@@ -180,6 +198,72 @@ extension FlexGenCommand {
 }
 
 extension FlexGenCommand.Calibrate {
+    /// SHA-256 (hex) of the file at `path`, or nil if there is none: every theory report names the
+    /// weights it measured, so a report on retrained weights is recognisably stale.
+    static func sha256(ofFile path: String?) -> String? {
+        path.flatMap { FileManager.default.contents(atPath: $0) }.map { SHA256.hex($0) }
+    }
+
+    /// What `--theory --model fashion` needs besides the grid: the test and training splits, the
+    /// weights' SHA-256, and the ε-profile at --widths, already being measured on its own thread
+    /// (3 seeds; --epsilon-images, default 200; --epsilon-stride, default 25) while the grid samples.
+    struct FashionTheoryInputs {
+        var test: FashionMNIST, training: FashionMNIST, schedule: NoiseSchedule, weightsSHA256: String?
+        var epsilon: BackgroundComputation<EpsilonErrorProfile>
+    }
+
+    func fashionTheoryInputs() throws -> FashionTheoryInputs {
+        let network: FashionDiffusionModel
+        do {
+            network = try sampler.weights.map { try FashionDiffusionModel.load(path: $0) } ?? FashionDiffusionModel.loadShipped()
+        } catch { throw CLIError("--weights: \(error)") }
+        let test: FashionMNIST, training: FashionMNIST
+        do {
+            test = try FashionMNIST.load(.test, directory: data)
+            training = try FashionMNIST.load(.train, directory: data)
+        } catch { throw CLIError("--data: \(error)") }
+        let settings = TheoryRun.fashionEpsilonSettings(widths: try self.settings().widths, stride: epsilonStride ?? 25)
+        let images = epsilonImages ?? 200
+        let work = BackgroundComputation { try EpsilonErrorProfile.measure(fashion: network, heldOut: test, imageCount: images, settings: settings) }
+        return FashionTheoryInputs(test: test, training: training, schedule: network.schedule,
+                                   weightsSHA256: Self.sha256(ofFile: sampler.weights ?? FashionDiffusionModel.shippedWeightsPath),
+                                   epsilon: work)
+    }
+
+    /// `--theory --model fashion`, after the grid: waits for the ε-profile, then fits on
+    /// --theory-fit-widths, compares out of sample and runs the ceiling (docs/theory.md).
+    func runFashionTheory(result: CalibrationResult, inputs: FashionTheoryInputs, evaluator: FashionQualityEvaluator,
+                          outputs: CalibrationRun.Outputs, command: String) throws {
+        print("waiting for the ε-profile (measured alongside the grid)…")
+        let profile = try inputs.epsilon.wait()
+        let theoryOutputs = TheoryRun.Outputs(profile: profilePath)
+        let summary = try TheoryRun.run(calibration: result, fashionEpsilon: profile, evaluator: evaluator, training: inputs.training,
+                                        test: inputs.test, schedule: inputs.schedule,
+                                        fitWidths: try parseList(theoryFitWidths, option: "--theory-fit-widths"),
+                                        outputs: theoryOutputs, reportPath: outputs.report, command: command,
+                                        weightsSHA256: inputs.weightsSHA256)
+        print(summary)
+        print("weights SHA-256 \(inputs.weightsSHA256 ?? "unknown")")
+        print("wrote \(theoryOutputs.epsilon), \(theoryOutputs.epsilonByTimestep), \(theoryOutputs.table), \(theoryOutputs.figure); appended the theory section to \(outputs.report)")
+    }
+
+    /// `--theory-inputs FILE`: the analysis on stored measurements.
+    func runTheoryInputs(_ path: String, command: String) throws {
+        guard let data = FileManager.default.contents(atPath: path) else { throw CLIError("--theory-inputs: cannot read \(path)") }
+        let inputs: TheoryInputs
+        do { inputs = try TheoryInputs.read(data) } catch { throw CLIError("--theory-inputs: \(error)") }
+        let fitWidths: [Double] = try parseList(theoryFitWidths, option: "--theory-fit-widths")
+        if let problem = WidthQualityTheory.fitWidthsProblem(fitWidths, gridWidths: inputs.widths) {
+            throw CLIError("--theory-fit-widths: \(problem)")
+        }
+        let outputs = TheoryRun.Outputs(profile: profilePath)
+        let stem = profilePath.hasSuffix(".json") ? String(profilePath.dropLast(5)) : profilePath
+        let report = stem + "-theory-report.md"
+        print(try TheoryRun.reanalyse(inputs, fitWidths: fitWidths, outputs: outputs, reportPath: report, command: command))
+        print("weights SHA-256 \(inputs.weightsSHA256 ?? "unknown")")
+        print("wrote \(outputs.epsilon), \(outputs.epsilonByTimestep), \(outputs.table), \(outputs.figure), \(outputs.inputs), \(report)")
+    }
+
     /// `--epsilon-only`: the ε-profile of the chosen model at --widths, and its report.
     func runEpsilonOnly(command: String) throws {
         var settings = EpsilonErrorProfile.Settings(widths: try self.settings().widths.sorted())
@@ -207,7 +291,7 @@ extension FlexGenCommand.Calibrate {
                                                       settings: settings) { done, _ in bar.update(done) }
         }
         bar.finish()
-        let sha = weightsPath.flatMap { FileManager.default.contents(atPath: $0) }.map { SHA256.hex($0) } ?? "unknown"
+        let sha = Self.sha256(ofFile: weightsPath) ?? "unknown"
         let outputs = TheoryRun.Outputs(profile: profilePath)
         let reportPath = String(outputs.epsilon.dropLast(4)) + ".md"
         print(try TheoryRun.epsilonOnly(profile: profile, outputs: outputs, reportPath: reportPath, command: command, weightsSHA256: sha))

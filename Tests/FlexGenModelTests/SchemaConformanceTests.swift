@@ -73,9 +73,10 @@ import JSONSchemaSubset
             out.append(("problem", file + " (inline profile)", try JSONValue(parsing: inline)))
         }
         let profiles = problems.appendingPathComponent("profiles")
-        // *-timing.json are calibration timings, another format (docs/sampler.md).
+        // *-timing.json are calibration timings, another format (docs/sampler.md); *-theory-inputs.json
+        // are the measurements a `calibrate --theory` run stored for re-analysis (docs/theory.md).
         for file in try FileManager.default.contentsOfDirectory(atPath: profiles.path).sorted()
-        where file.hasSuffix(".json") && !file.hasSuffix("-timing.json") {
+        where file.hasSuffix(".json") && !file.hasSuffix("-timing.json") && !file.hasSuffix("-theory-inputs.json") {
             out.append(("profile", "profiles/" + file, try JSONValue(parsing: Data(contentsOf: profiles.appendingPathComponent(file)))))
         }
         for (name, solution) in sampleSolutions() {

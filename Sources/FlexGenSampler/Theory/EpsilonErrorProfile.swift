@@ -25,8 +25,8 @@ import FlexGenNumerics
 /// `stride` timesteps at a seed-dependent offset (stratified sampling, Δ_t = stride; the last
 /// block is shortened to end at T). Tolerance: the estimate is unbiased for the grid sums;
 /// seeds give the 95 % Student-t CI.
-public struct EpsilonErrorProfile: Sendable {
-    public struct Settings: Sendable, Equatable {
+public struct EpsilonErrorProfile: Sendable, Codable {
+    public struct Settings: Sendable, Equatable, Codable {
         public var widths: [Double]
         /// Repeated noise draws (default 5 → Student t with 4 dof, like `calibrate`).
         public var seedCount = 5
@@ -48,7 +48,7 @@ public struct EpsilonErrorProfile: Sendable {
     }
 
     /// One width's measurement.
-    public struct Width: Sendable, Equatable {
+    public struct Width: Sendable, Equatable, Codable {
         public var width: Double
         /// ⌈w·H⌉: the hidden units actually active (off-menu widths round up to a whole unit).
         public var activeUnits: Int

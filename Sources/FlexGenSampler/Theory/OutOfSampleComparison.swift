@@ -26,10 +26,18 @@ public struct OutOfSampleComparison: Sendable {
         public var theoryCoarse: Double
         /// 5-parameter law fitted without this width (nil if that fit failed).
         public var leaveOneWidthOut: Double?
+        /// K_s(w) and K_{c,s}(w): the excess at the timesteps this step count's DDIM visits
+        /// (`EpsilonErrorProfile.visitedKLExcess`; Step 4′), and the law's predictions with them.
+        public var visitedKLExcess: Double = .nan
+        public var theoryVisited: Double = .nan
+        public var visitedCoarseKLExcess: Double = .nan
+        public var theoryVisitedCoarse: Double = .nan
 
         public var theoryHit: Bool { abs(theory - measured) <= ci95 }
         public var theoryCoarseHit: Bool { abs(theoryCoarse - measured) <= ci95 }
         public var leaveOneWidthOutHit: Bool? { leaveOneWidthOut.map { abs($0 - measured) <= ci95 } }
+        public var theoryVisitedHit: Bool { abs(theoryVisited - measured) <= ci95 }
+        public var theoryVisitedCoarseHit: Bool { abs(theoryVisitedCoarse - measured) <= ci95 }
     }
 
     public struct Score: Sendable, Equatable {
@@ -52,6 +60,9 @@ public struct OutOfSampleComparison: Sendable {
     /// The same law with K_c (t ≥ `coarseFrom`) in place of K, fitted on the same two widths.
     public var theoryCoarse: WidthQualityTheory
     public var coarseFrom: Int
+    /// The law with K_s and with K_{c,s} (Step 4′), fitted on the same two widths (`fitVaryingK`).
+    public var theoryVisited: WidthQualityTheory
+    public var theoryVisitedCoarse: WidthQualityTheory
     public var rows: [Row]
     /// Widths whose leave-one-width-out fit of the 5-parameter law failed, with the reason.
     public var leaveOneWidthOutFailures: [Double: String]
@@ -63,6 +74,13 @@ public struct OutOfSampleComparison: Sendable {
     /// The coarse variant on the same held-out points.
     public var theoryCoarseScore: Score {
         Score(errors: rows.filter(\.theoryHeldOut).map { ($0.theoryCoarse - $0.measured, $0.ci95, $0.measured) })
+    }
+    /// The Step 4′ variants on the same held-out points.
+    public var theoryVisitedScore: Score {
+        Score(errors: rows.filter(\.theoryHeldOut).map { ($0.theoryVisited - $0.measured, $0.ci95, $0.measured) })
+    }
+    public var theoryVisitedCoarseScore: Score {
+        Score(errors: rows.filter(\.theoryHeldOut).map { ($0.theoryVisitedCoarse - $0.measured, $0.ci95, $0.measured) })
     }
     /// The 5-parameter law on the same held-out points (each predicted by the fit that left its width out).
     public var leaveOneWidthOutScore: Score {
@@ -78,7 +96,8 @@ public struct OutOfSampleComparison: Sendable {
     ///   - leaveOneWidthOut: also fit the 5-parameter law once per left-out width (false: rows
     ///     carry no such prediction; for the fit-pair sensitivity, which only needs the theory).
     public static func run(calibration: CalibrationResult, epsilon: EpsilonErrorProfile,
-                           fitWidths: [Double], coarseFrom: Int, leaveOneWidthOut: Bool = true) throws -> OutOfSampleComparison {
+                           fitWidths: [Double], coarseFrom: Int, leaveOneWidthOut: Bool = true,
+                           schedule: NoiseSchedule = .standard) throws -> OutOfSampleComparison {
         let points = calibration.points
         var kl: [Double: Double] = [:], coarse: [Double: Double] = [:]
         for w in Set(points.map(\.width)) {
@@ -95,6 +114,22 @@ public struct OutOfSampleComparison: Sendable {
             do { return try WidthQualityTheory.fit(fitPoints) } catch { throw SamplerError.badRequest("\(error)") }
         }
         let theory = try fit(kl), theoryCoarse = try fit(coarse)
+        var visited: [String: (full: Double, coarse: Double)] = [:]
+        func key(_ w: Double, _ s: Int) -> String { "\(w):\(s)" }
+        for p in points {
+            guard let full = epsilon.visitedKLExcess(p.width, steps: p.steps, schedule: schedule),
+                  let c = epsilon.visitedKLExcess(p.width, steps: p.steps, schedule: schedule, from: coarseFrom) else {
+                throw SamplerError.badRequest("theory: the ε-profile has no width \(p.width) or no width 1 to take the excess over")
+            }
+            visited[key(p.width, p.steps)] = (full, c)
+        }
+        func fitVisited(_ pick: ((full: Double, coarse: Double)) -> Double) throws -> WidthQualityTheory {
+            let fitPoints = points.filter { fitWidths.contains($0.width) }.map {
+                WidthQualityTheory.Point(width: $0.width, steps: $0.steps, klExcess: pick(visited[key($0.width, $0.steps)]!), quality: $0.frechetMean)
+            }
+            do { return try WidthQualityTheory.fitVaryingK(fitPoints) } catch { throw SamplerError.badRequest("\(error)") }
+        }
+        let theoryVisited = try fitVisited(\.full), theoryVisitedCoarse = try fitVisited(\.coarse)
         var lowo: [Double: QualityLawFit] = [:], failures: [Double: String] = [:]
         for w in Set(points.map(\.width)) where leaveOneWidthOut {
             let rest = points.filter { $0.width != w }
@@ -109,9 +144,14 @@ public struct OutOfSampleComparison: Sendable {
                 theory: theory.predict(klExcess: kl[p.width]!, steps: p.steps),
                 theoryHeldOut: !fitWidths.contains(p.width),
                 coarseKLExcess: coarse[p.width]!, theoryCoarse: theoryCoarse.predict(klExcess: coarse[p.width]!, steps: p.steps),
-                leaveOneWidthOut: lowo[p.width]?.predict(width: p.width, steps: Double(p.steps)))
+                leaveOneWidthOut: lowo[p.width]?.predict(width: p.width, steps: Double(p.steps)),
+                visitedKLExcess: visited[key(p.width, p.steps)]!.full,
+                theoryVisited: theoryVisited.predict(klExcess: visited[key(p.width, p.steps)]!.full, steps: p.steps),
+                visitedCoarseKLExcess: visited[key(p.width, p.steps)]!.coarse,
+                theoryVisitedCoarse: theoryVisitedCoarse.predict(klExcess: visited[key(p.width, p.steps)]!.coarse, steps: p.steps))
         }
-        return OutOfSampleComparison(theory: theory, theoryCoarse: theoryCoarse, coarseFrom: coarseFrom, rows: rows,
+        return OutOfSampleComparison(theory: theory, theoryCoarse: theoryCoarse, coarseFrom: coarseFrom,
+                                     theoryVisited: theoryVisited, theoryVisitedCoarse: theoryVisitedCoarse, rows: rows,
                                      leaveOneWidthOutFailures: failures)
     }
 

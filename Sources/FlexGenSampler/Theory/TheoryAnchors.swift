@@ -16,7 +16,7 @@ import FlexGenNumerics
 ///   digits seen through the forward process, x̂ = clip(x_t/√ᾱ_t, −1, 1) (one noise draw, seed 11).
 ///   Above t_c the digit's identity is not yet visible, so the reverse process decides it there;
 ///   docs/theory.md's coarse variant keeps only the KL weight of t ≥ t_c (heuristic H5).
-public struct TheoryAnchors: Sendable, Equatable {
+public struct TheoryAnchors: Sendable, Equatable, Codable {
     public var talagrandConstant: Double
     public var realDataFloor: Double
     public var trainingCount: Int
@@ -24,6 +24,9 @@ public struct TheoryAnchors: Sendable, Equatable {
     /// Classifier accuracy on the clean held-out digits and at `classDecisionTimestep`.
     public var cleanAccuracy: Double
     public var accuracyAtDecision: Double
+    /// What `realDataFloor` is the FD of, and which images t_c was measured on (for the report).
+    public var floorDescription = "the 1 397 real training digits"
+    public var decisionImages = "the held-out digits"
 
     /// t_c as defined above, with the accuracies it compared.
     public static func classDecisionTimestep(classifier: DigitsClassifier, schedule: NoiseSchedule,
@@ -52,6 +55,7 @@ public struct TheoryAnchors: Sendable, Equatable {
         return TheoryAnchors(talagrandConstant: 2 * (eigen.values.max() ?? .nan),
                              realDataFloor: try FrechetDistance.between(moments, evaluator.reference),
                              trainingCount: data.training.count, classDecisionTimestep: decision.t,
-                             cleanAccuracy: decision.clean, accuracyAtDecision: decision.atT)
+                             cleanAccuracy: decision.clean, accuracyAtDecision: decision.atT,
+                             floorDescription: "the \(data.training.count) real training digits")
     }
 }

@@ -3,10 +3,15 @@ import Foundation
 /// Renders `flexgen calibrate --theory`: the predicted-vs-measured table (Markdown and CSV) and a
 /// predicted-vs-measured SVG scatter on log axes with the measured 95 % CIs as horizontal bars.
 public enum TheoryReport {
-    public static func markdown(_ c: OutOfSampleComparison, epsilon: EpsilonErrorProfile, anchors: TheoryAnchors, command: String) -> String {
+    /// `weightsSHA256`: the denoiser's weights measured (nil: not stated, as in the digits reports
+    /// before it was added); `metric`: the quality metric's name for the prose.
+    public static func markdown(_ c: OutOfSampleComparison, epsilon: EpsilonErrorProfile, anchors: TheoryAnchors, command: String,
+                                weightsSHA256: String? = nil, metric: String = "FD") -> String {
         let t = c.theory
         var md = "\n## Width–quality theory, out of sample (docs/theory.md)\n\n"
-        md += "Produced by `\(command)`. ε-profile: \(epsilon.settings.seedCount) seeds (\(epsilon.settings.baseSeed)…) × \(epsilon.imageCount) held-out digits × \(epsilon.timesteps.count) timesteps per width (no sampling); ± are 95 % Student-t CIs over seeds, excesses paired over width 1.\n\n"
+        md += "Produced by `\(command)`."
+        if let weightsSHA256 { md += " Weights SHA-256 `\(weightsSHA256)`." }
+        md += " ε-profile: \(epsilon.settings.seedCount) seeds (\(epsilon.settings.baseSeed)…) × \(epsilon.imageCount) held-out images × \(epsilon.timesteps.count) timesteps (every t < \(epsilon.settings.denseSteps), then one per \(epsilon.settings.stride)) per width (no sampling); ± are 95 % Student-t CIs over seeds, excesses paired over width 1. Quality: \(metric).\n\n"
         md += "| width | active units | ε-MSE (uniform t) | excess over w=1 | K(w): KL-weighted excess (nats/image) |\n|------:|------:|------:|------:|------:|\n"
         for w in epsilon.widths {
             let u = epsilon.uniformExcess(w.width), k = epsilon.klExcess(w.width)
@@ -31,16 +36,23 @@ public enum TheoryReport {
                      t.fitWidths.map { String(format: "%g", $0) }.joined(separator: ", "), t.floor, t.kappa, t.stepsCoefficient)
         let tc = c.theoryCoarse
         md += String(format: "Coarse variant (K_c: t ≥ t_c = %d only): F₁ = %.4f, κ = %.4f FD/nat, c = %.4f.\n\n", c.coarseFrom, tc.floor, tc.kappa, tc.stepsCoefficient)
-        md += String(format: "t_c = %d: the classifier recognises %.1f %% of the held-out digits clean and %.1f %% of them seen through the forward process at t_c (threshold: half-way to chance).\n\n",
-                     anchors.classDecisionTimestep, 100 * anchors.cleanAccuracy, 100 * anchors.accuracyAtDecision)
-        md += String(format: "Checks without sampling: Talagrand constant 2·λ_max(Σ_ref) = %.4f (κ should not exceed it); FD of the %d real training digits against the reference = %.4f (F₁ should be near or above it).\n\n",
-                     anchors.talagrandConstant, anchors.trainingCount, anchors.realDataFloor)
+        md += String(format: "t_c = %d: the classifier recognises %.1f %% of %@ clean and %.1f %% of them seen through the forward process at t_c (threshold: half-way to chance).\n\n",
+                     anchors.classDecisionTimestep, 100 * anchors.cleanAccuracy, anchors.decisionImages, 100 * anchors.accuracyAtDecision)
+        md += String(format: "Checks without sampling: Talagrand constant 2·λ_max(Σ_ref) = %.4f (κ should not exceed it); FD of %@ against the reference = %.4f (F₁ should be near or above it).\n\n",
+                     anchors.talagrandConstant, anchors.floorDescription, anchors.realDataFloor)
         let ts = c.theoryScore, ls = c.leaveOneWidthOutScore, la = c.leaveOneWidthOutScoreAllWidths
         md += String(format: "- Theory (3 constants, 2 widths): %d of %d held-out configurations within the measured 95 %% CI (%.0f %%); median |error| %.3f (%.1f %%), max %.3f.\n",
                      ts.hits, ts.count, 100 * ts.hitRate, ts.medianAbsoluteError, 100 * ts.medianRelativeError, ts.maxAbsoluteError)
         let cs = c.theoryCoarseScore
         md += String(format: "- Coarse variant (3 constants, 2 widths, t_c measured): %d of %d held-out configurations within the CI (%.0f %%); median |error| %.3f (%.1f %%), max %.3f.\n",
                      cs.hits, cs.count, 100 * cs.hitRate, cs.medianAbsoluteError, 100 * cs.medianRelativeError, cs.maxAbsoluteError)
+        let vs = c.theoryVisitedScore, vcs = c.theoryVisitedCoarseScore
+        md += String(format: "- Visited-timestep variant K_s (Step 4′, 3 constants, 2 widths; F₁ = %.4f, κ = %.4f, c = %.4f): %d of %d within the CI (%.0f %%); median |error| %.3f (%.1f %%), max %.3f.\n",
+                     c.theoryVisited.floor, c.theoryVisited.kappa, c.theoryVisited.stepsCoefficient,
+                     vs.hits, vs.count, 100 * vs.hitRate, vs.medianAbsoluteError, 100 * vs.medianRelativeError, vs.maxAbsoluteError)
+        md += String(format: "- Visited-timestep coarse variant K_{c,s} (t ≥ %d; F₁ = %.4f, κ = %.4f, c = %.4f): %d of %d within the CI (%.0f %%); median |error| %.3f (%.1f %%), max %.3f.\n",
+                     c.coarseFrom, c.theoryVisitedCoarse.floor, c.theoryVisitedCoarse.kappa, c.theoryVisitedCoarse.stepsCoefficient,
+                     vcs.hits, vcs.count, 100 * vcs.hitRate, vcs.medianAbsoluteError, 100 * vcs.medianRelativeError, vcs.maxAbsoluteError)
         md += String(format: "- 5-parameter law, leave-one-width-out, same configurations: %d of %d within the CI (%.0f %%); median |error| %.3f (%.1f %%), max %.3f.\n",
                      ls.hits, ls.count, 100 * ls.hitRate, ls.medianAbsoluteError, 100 * ls.medianRelativeError, ls.maxAbsoluteError)
         md += String(format: "- 5-parameter law, leave-one-width-out, every width: %d of %d within the CI (%.0f %%); median |error| %.3f, max %.3f.\n",
@@ -48,15 +60,17 @@ public enum TheoryReport {
         for (w, reason) in c.leaveOneWidthOutFailures.sorted(by: { $0.key < $1.key }) {
             md += String(format: "- 5-parameter law without width %g: not fitted (%@).\n", w, reason)
         }
-        md += "\n| width | steps | K(w) | K_c(w) | measured FD ± CI95 | label acc. ± CI95 | theory | in CI | coarse | in CI | 5-param LOWO | in CI |\n|------:|------:|------:|------:|------:|------:|------:|:--:|------:|:--:|------:|:--:|\n"
+        md += "\n| width | steps | K(w) | K_c(w) | measured FD ± CI95 | label acc. ± CI95 | theory | in CI | coarse | in CI | 5-param LOWO | in CI | K_s | visited | in CI | K_{c,s} | visited coarse | in CI |\n|------:|------:|------:|------:|------:|------:|------:|:--:|------:|:--:|------:|:--:|------:|------:|:--:|------:|------:|:--:|\n"
         for r in c.rows {
             let lowo = r.leaveOneWidthOut.map { String(format: "%.3f", $0) } ?? "–"
             let lowoHit = r.leaveOneWidthOutHit.map { $0 ? "yes" : "no" } ?? "–"
             let fitMark = r.theoryHeldOut ? "" : " (fit)"
-            md += String(format: "| %.3f | %d | %.3f | %.3f | %.3f ± %.3f | %.1f ± %.1f %% | %.3f%@ | %@ | %.3f%@ | %@ | %@ | %@ |\n",
+            md += String(format: "| %.3f | %d | %.3f | %.3f | %.3f ± %.3f | %.1f ± %.1f %% | %.3f%@ | %@ | %.3f%@ | %@ | %@ | %@ | %.3f | %.3f%@ | %@ | %.3f | %.3f%@ | %@ |\n",
                          r.width, r.steps, r.klExcess, r.coarseKLExcess, r.measured, r.ci95, 100 * r.labelAccuracy, 100 * r.labelAccuracyCI95,
                          r.theory, fitMark, r.theoryHeldOut ? (r.theoryHit ? "yes" : "no") : "fit",
-                         r.theoryCoarse, fitMark, r.theoryHeldOut ? (r.theoryCoarseHit ? "yes" : "no") : "fit", lowo, lowoHit)
+                         r.theoryCoarse, fitMark, r.theoryHeldOut ? (r.theoryCoarseHit ? "yes" : "no") : "fit", lowo, lowoHit,
+                         r.visitedKLExcess, r.theoryVisited, fitMark, r.theoryHeldOut ? (r.theoryVisitedHit ? "yes" : "no") : "fit",
+                         r.visitedCoarseKLExcess, r.theoryVisitedCoarse, fitMark, r.theoryHeldOut ? (r.theoryVisitedCoarseHit ? "yes" : "no") : "fit")
         }
         return md
     }
@@ -117,10 +131,11 @@ public enum TheoryReport {
     }
 
     public static func csv(_ c: OutOfSampleComparison) -> String {
-        var out = "width,steps,kl_excess,kl_excess_coarse,fd_mean,fd_ci95,label_accuracy,label_accuracy_ci95,theory,theory_held_out,theory_in_ci,theory_coarse,theory_coarse_in_ci,lowo_5param,lowo_in_ci\n"
+        var out = "width,steps,kl_excess,kl_excess_coarse,fd_mean,fd_ci95,label_accuracy,label_accuracy_ci95,theory,theory_held_out,theory_in_ci,theory_coarse,theory_coarse_in_ci,lowo_5param,lowo_in_ci,kl_excess_visited,theory_visited,theory_visited_in_ci,kl_excess_visited_coarse,theory_visited_coarse,theory_visited_coarse_in_ci\n"
         for r in c.rows {
             out += "\(r.width),\(r.steps),\(r.klExcess),\(r.coarseKLExcess),\(r.measured),\(r.ci95),\(r.labelAccuracy),\(r.labelAccuracyCI95),\(r.theory),\(r.theoryHeldOut),\(r.theoryHit),\(r.theoryCoarse),\(r.theoryCoarseHit),"
-            out += "\(r.leaveOneWidthOut.map { "\($0)" } ?? ""),\(r.leaveOneWidthOutHit.map { "\($0)" } ?? "")\n"
+            out += "\(r.leaveOneWidthOut.map { "\($0)" } ?? ""),\(r.leaveOneWidthOutHit.map { "\($0)" } ?? ""),"
+            out += "\(r.visitedKLExcess),\(r.theoryVisited),\(r.theoryVisitedHit),\(r.visitedCoarseKLExcess),\(r.theoryVisitedCoarse),\(r.theoryVisitedCoarseHit)\n"
         }
         return out
     }
@@ -128,7 +143,7 @@ public enum TheoryReport {
     /// Predicted (y) against measured (x), log–log, with the y = x diagonal. Theory: filled blue
     /// circles on held-out widths, hollow on the two fitted widths; 5-parameter leave-one-width-out:
     /// orange crosses. Horizontal bars: measured 95 % CI.
-    public static func svg(_ c: OutOfSampleComparison) -> String {
+    public static func svg(_ c: OutOfSampleComparison, metric: String = "FD-digits") -> String {
         let size = 560.0, margin = 60.0, plot = size - 2 * margin
         let values = c.rows.flatMap { [$0.measured - $0.ci95, $0.measured + $0.ci95, $0.theory, $0.theoryCoarse] + ($0.leaveOneWidthOut.map { [$0] } ?? []) }
             .filter { $0 > 0 && $0.isFinite }
@@ -162,8 +177,8 @@ public enum TheoryReport {
                 s += "<path d=\"M\(f(cx - 4)) \(f(cy - 4))L\(f(cx + 4)) \(f(cy + 4))M\(f(cx - 4)) \(f(cy + 4))L\(f(cx + 4)) \(f(cy - 4))\" stroke=\"#ff7f0e\" stroke-width=\"2\"><title>w \(r.width) s \(r.steps): 5-parameter leave-one-width-out \(String(format: "%.3f", p))</title></path>\n"
             }
         }
-        s += "<text x=\"\(f(size / 2))\" y=\"\(f(size - 18))\" text-anchor=\"middle\">measured FD-digits (bar: 95 % CI over seeds)</text>\n"
-        s += "<text x=\"16\" y=\"\(f(size / 2))\" text-anchor=\"middle\" transform=\"rotate(-90 16 \(f(size / 2)))\">predicted FD-digits</text>\n"
+        s += "<text x=\"\(f(size / 2))\" y=\"\(f(size - 18))\" text-anchor=\"middle\">measured \(metric) (bar: 95 % CI over seeds)</text>\n"
+        s += "<text x=\"16\" y=\"\(f(size / 2))\" text-anchor=\"middle\" transform=\"rotate(-90 16 \(f(size / 2)))\">predicted \(metric)</text>\n"
         let fitted = c.theory.fitWidths.map { String(format: "%g", $0) }.joined(separator: ", ")
         s += "<circle cx=\"\(f(margin + 12))\" cy=\"\(f(margin + 14))\" r=\"4\" fill=\"#1f77b4\"/><text x=\"\(f(margin + 22))\" y=\"\(f(margin + 18))\">theory, held-out widths (fit on \(fitted))</text>\n"
         s += "<circle cx=\"\(f(margin + 12))\" cy=\"\(f(margin + 32))\" r=\"4\" fill=\"white\" stroke=\"#1f77b4\"/><text x=\"\(f(margin + 22))\" y=\"\(f(margin + 36))\">theory, fitted widths</text>\n"
