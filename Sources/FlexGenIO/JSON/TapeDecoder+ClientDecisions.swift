@@ -15,18 +15,8 @@ extension TapeDecoder {
     func decodeClientDecisions(at index: Int) -> [ClientDecision]? {
         let tape = context.tape
         guard Solution.clientDecisionKeys.count == Self.clientDecisionFields.count,
-              Self.clientDecisionFields.allSatisfy({ Solution.clientDecisionKeys.contains($0) }),
-              tape.entries[index].kind == .array else { return nil }
-        let names = Self.clientDecisionFieldBytes
-        let count = Int(tape.entries[index].count)
-        var clients: [ClientDecision] = []
-        clients.reserveCapacity(count)
-        var slots = [Int](repeating: -1, count: names.count)
-        var element = index + 1
-        for _ in 0..<count {
-            let object = tape.entries[element]
-            guard object.kind == .object else { return nil }
-            guard fieldSlots(ofObjectAt: element, names: names, into: &slots, strict: false) else { return nil }
+              Self.clientDecisionFields.allSatisfy({ Solution.clientDecisionKeys.contains($0) }) else { return nil }
+        return decodeObjects(at: index, names: Self.clientDecisionFieldBytes, strict: false) { slots in
             func number(_ f: Int) -> Double? {
                 let at = slots[f]
                 guard at >= 0, tape.entries[at].kind == .number else { return nil }
@@ -38,13 +28,11 @@ extension TapeDecoder {
                   let bandwidthHz = number(0), let computeEnergyJ = number(1), let computeRate = number(2),
                   let flops = number(3), let latencyS = number(5), let quality = number(6), let txEnergyJ = number(8),
                   let txPowerW = number(9), let txTimeS = number(10), let width = number(11) else { return nil }
-            clients.append(ClientDecision(id: tape.string(at: slots[4]), width: width, steps: steps, flops: flops,
-                                          quality: quality, computeRateFlopsPerS: computeRate, bandwidthHz: bandwidthHz,
-                                          txPowerW: txPowerW, txTimeS: txTimeS, latencyS: latencyS,
-                                          computeEnergyJ: computeEnergyJ, txEnergyJ: txEnergyJ))
-            element = tape.next(after: element)
+            return ClientDecision(id: tape.string(at: slots[4]), width: width, steps: steps, flops: flops,
+                                  quality: quality, computeRateFlopsPerS: computeRate, bandwidthHz: bandwidthHz,
+                                  txPowerW: txPowerW, txTimeS: txTimeS, latencyS: latencyS,
+                                  computeEnergyJ: computeEnergyJ, txEnergyJ: txEnergyJ)
         }
-        return clients
     }
 
     /// `ClientDecision`'s keys in the order `decodeClientDecisions` indexes them.

@@ -15,19 +15,9 @@ extension TapeDecoder {
     func decodeClients(at index: Int) -> [Client]? {
         let tape = context.tape
         guard Client.codingKeyNames.count == Self.clientFields.count,
-              Self.clientFields.allSatisfy({ Client.codingKeyNames.contains($0) }),
-              tape.entries[index].kind == .array else { return nil }
-        let names = Self.clientFieldBytes
-        let count = Int(tape.entries[index].count)
-        var clients: [Client] = []
-        clients.reserveCapacity(count)
-        var slots = [Int](repeating: -1, count: names.count)
-        var element = index + 1
-        for _ in 0..<count {
-            let object = tape.entries[element]
-            guard object.kind == .object else { return nil }
-            // An unknown or repeated key: the generic path decides (and refuses the unknown one).
-            guard fieldSlots(ofObjectAt: element, names: names, into: &slots, strict: true) else { return nil }
+              Self.clientFields.allSatisfy({ Client.codingKeyNames.contains($0) }) else { return nil }
+        // An unknown or repeated key: the generic path decides (and refuses the unknown one).
+        return decodeObjects(at: index, names: Self.clientFieldBytes, strict: true) { slots in
             /// nil: absent; .some(nil): present but not a plain number (the generic path decides).
             func number(_ f: Int) -> Double?? {
                 let at = slots[f]
@@ -47,12 +37,10 @@ extension TapeDecoder {
             if case .some(nil) = uplink { return nil }
             if case .some(nil) = requirement { return nil }
             if case .some(nil) = priority { return nil }
-            clients.append(Client(id: tape.string(at: slots[0]), deadlineS: deadlineS, uplinkDelayS: (uplink ?? 0) ?? 0,
-                                  channelGain: channelGain, imageBits: imageBits,
-                                  qualityRequirement: requirement ?? nil, priority: priority ?? nil))
-            element = tape.next(after: element)
+            return Client(id: tape.string(at: slots[0]), deadlineS: deadlineS, uplinkDelayS: (uplink ?? 0) ?? 0,
+                          channelGain: channelGain, imageBits: imageBits,
+                          qualityRequirement: requirement ?? nil, priority: priority ?? nil)
         }
-        return clients
     }
 
     /// `Client`'s keys in the order `decodeClients` indexes them.

@@ -36,4 +36,27 @@ extension TapeDecoder {
         }
         return true
     }
+
+    /// The fast readers' loop over an array of objects: for each element at tape entry `index`'s
+    /// array, `fieldSlots` then `make` from the slots. Nil (the caller falls back to the generic
+    /// decoder) when the entry is not an array, an element is not an object, `fieldSlots` declines
+    /// it, or `make` does.
+    @inline(__always)
+    func decodeObjects<T>(at index: Int, names: [[UInt8]], strict: Bool, make: ([Int]) -> T?) -> [T]? {
+        let tape = context.tape
+        guard tape.entries[index].kind == .array else { return nil }
+        let count = Int(tape.entries[index].count)
+        var values: [T] = []
+        values.reserveCapacity(count)
+        var slots = [Int](repeating: -1, count: names.count)
+        var element = index + 1
+        for _ in 0..<count {
+            guard tape.entries[element].kind == .object,
+                  fieldSlots(ofObjectAt: element, names: names, into: &slots, strict: strict),
+                  let value = make(slots) else { return nil }
+            values.append(value)
+            element = tape.next(after: element)
+        }
+        return values
+    }
 }
