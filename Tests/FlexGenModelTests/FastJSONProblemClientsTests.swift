@@ -30,12 +30,7 @@ extension FastJSONReaderTests {
         }
         for _ in 0..<150 {
             var text = String(decoding: originals.randomElement(using: &random)!, as: UTF8.self)
-            for _ in 0..<Int.random(in: 0...2, using: &random) {
-                let (target, replacement) = edits.randomElement(using: &random)!
-                let ranges = text.ranges(of: target)
-                guard !ranges.isEmpty else { continue }
-                text.replaceSubrange(ranges[Int.random(in: 0..<ranges.count, using: &random)], with: replacement)
-            }
+            text = FastJSONReaderTests.randomlyEdited(text, edits: edits, random: &random)
             let data = Data(text.utf8)
             total += 1
             let reference = Self.foundation(Problem.self, data)

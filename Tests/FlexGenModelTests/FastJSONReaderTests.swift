@@ -52,6 +52,19 @@ private indirect enum AnyJSON: Decodable, Equatable {
         }]
     }
 
+    /// `text` with zero to two of `edits` applied, each (target, replacement) at a random one of
+    /// the target's occurrences: the mutated documents the fast and Foundation readers must agree on.
+    static func randomlyEdited(_ text: String, edits: [(String, String)], random: inout Xoshiro256) -> String {
+        var text = text
+        for _ in 0..<Int.random(in: 0...2, using: &random) {
+            let (target, replacement) = edits.randomElement(using: &random)!
+            let ranges = text.ranges(of: target)
+            guard !ranges.isEmpty else { continue }
+            text.replaceSubrange(ranges[Int.random(in: 0..<ranges.count, using: &random)], with: replacement)
+        }
+        return text
+    }
+
     static func foundation<T: Decodable>(_ type: T.Type, _ data: Data) -> T? {
         let decoder = JSONDecoder()
         decoder.userInfo = resolverInfo
@@ -237,12 +250,7 @@ extension FastJSONReaderTests {
             var solution = FastJSONWriterTests.randomSolution(&random)
             while solution.clients.isEmpty { solution = FastJSONWriterTests.randomSolution(&random) }
             var text = String(decoding: try Self.canonical(solution), as: UTF8.self)
-            for _ in 0..<Int.random(in: 0...2, using: &random) {
-                let (target, replacement) = edits.randomElement(using: &random)!
-                let ranges = text.ranges(of: target)
-                guard !ranges.isEmpty else { continue }
-                text.replaceSubrange(ranges[Int.random(in: 0..<ranges.count, using: &random)], with: replacement)
-            }
+            text = Self.randomlyEdited(text, edits: edits, random: &random)
             let data = Data(text.utf8)
             total += 1
             let reference = Self.foundation(Solution.self, data)
