@@ -139,6 +139,6 @@ func num(_ x: Double, _ digits: Int) -> String {
 /// glibc's `strfromd` (2.25+), looked up at run time because Swift's Glibc module does not declare it.
 enum CFormat {
     typealias StrFromD = @convention(c) (UnsafeMutablePointer<CChar>?, Int, UnsafePointer<CChar>?, Double) -> Int32
-    nonisolated(unsafe) static let strfromd: StrFromD? = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "strfromd")
+    static let strfromd: StrFromD? = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "strfromd")
         .map { unsafeBitCast($0, to: StrFromD.self) }
 }
