@@ -145,7 +145,6 @@ public struct FramePlanner: Sendable {
         // 2. Remaining windows; requests that can never be served leave now.
         var rejected: [FramePlan.RejectedRequest] = []
         var candidates: [TraceRequest] = []
-        var candidateSlack: [Int] = []
         var frameClients: [Client] = []
         for request in waiting {
             let client = request.client
@@ -176,7 +175,6 @@ public struct FramePlanner: Sendable {
                 let slack = Self.slackFrames(deadlineLeft: deadlineLeft, uplinkLeft: uplinkLeft,
                                              leastServiceS: service, frameS: frameS)
                 frameClient.priority = client.admissionPriority * outlook.weight(slackFrames: slack)
-                candidateSlack.append(slack)
             }
             candidates.append(request)
             frameClients.append(frameClient)
