@@ -54,3 +54,25 @@ import FlexGenModel
         #expect(check.passes, "\(check.violations)")
     }
 }
+
+extension OnlineTraceContractTests {
+    /// MODEL.md: "The server plans at every frame boundary (multiples of frameS) the requests that
+    /// are waiting". A request arriving at 0.31 s (uplink 0.1 s, frame 1 s) is first planned at
+    /// t = 1, so its compute cannot start before 1 s. Moving its whole schedule 0.5 s earlier
+    /// (compute from 0.5 s, after its uplink ends at 0.41 s, every duration, rate and energy
+    /// unchanged) breaks only that rule, and the checker must say so.
+    @Test func checkerRefusesComputeBeforeTheFirstFrameBoundary() throws {
+        let trace = Self.trace([OnlineTests.request("r", at: 0.31)])
+        var report = try Self.simulate(trace)
+        #expect(SimulationCheck(trace: trace, report: report).passes)
+        var schedule = try #require(report.requests[0].schedule)
+        #expect(schedule.computeStartS == 1)
+        for keyPath in [\RequestRecord.Schedule.computeStartS, \.computeEndS, \.txStartS, \.txEndS] {
+            schedule[keyPath: keyPath] -= 0.5
+        }
+        report.requests[0].schedule = schedule
+        let check = SimulationCheck(trace: trace, report: report)
+        #expect(check.violations.map(\.kind) == ["schedule"], "\(check.violations)")
+        #expect(check.violations.first?.message.contains("first frame boundary") == true)
+    }
+}
