@@ -81,6 +81,9 @@ extension FlexGenCommand {
         @Option(help: "With --epsilon-only, or --theory with --model fashion: one stratified timestep per this many beyond t = 32 (default 10; fashion --theory 25).")
         var epsilonStride: Int?
 
+        @Flag(inversion: .prefixedNo, help: "Progress on standard error: a bar redrawn in place on a terminal, otherwise one line every 30 s, for a background run's log (default: only on a terminal).")
+        var progress: Bool?
+
         @OptionGroup var sampler: SamplerOptions
 
         func settings() throws -> CalibrationSettings {
@@ -164,13 +167,13 @@ extension FlexGenCommand {
                 result = try CalibrationRun.run(settings: try settings(), sampler: sampler.makeFashionSampler(guidance: guidance),
                                                 scorer: evaluator, subject: .fashion, profileName: "fashion-measured",
                                                 classifierAccuracy: evaluator.referenceAccuracy, realFloor: floor,
-                                                outputs: outputs, command: command)
+                                                outputs: outputs, command: command, showProgress: progress)
                 print(String(format: "real-vs-real floor (two halves of the %d test images): %.3f; classifier accuracy on them %.2f %%",
                              evaluator.referenceCount, floor, 100 * evaluator.referenceAccuracy))
                 fashionTheory = theoryInputs.map { ($0, evaluator) }
             } else {
                 result = try CalibrationRun.run(settings: try settings(), sampler: sampler.makeSampler(),
-                                                outputs: outputs, command: command)
+                                                outputs: outputs, command: command, showProgress: progress)
             }
             let fds = result.points.map(\.frechetMean)
             print(String(format: "calibrated %d configurations in %.1f s: \(result.metric.name) %.3f…%.3f, time-vs-FLOPs r = %.4f, %@",
@@ -273,7 +276,7 @@ extension FlexGenCommand.Calibrate {
         let profile: EpsilonErrorProfile
         let total = { (grid: Int) in settings.seedCount * grid }
         let dense = min(settings.denseSteps, 1000), gridPerSeed = dense + (1000 - dense + settings.stride - 1) / settings.stride
-        let bar = ProgressBar(label: "ε-profile", total: total(gridPerSeed), enabled: nil)
+        let bar = ProgressBar(label: "ε-profile", total: total(gridPerSeed), enabled: progress)
         if model == .fashion {
             weightsPath = sampler.weights ?? FashionDiffusionModel.shippedWeightsPath
             let network: FashionDiffusionModel, heldOut: FashionMNIST

@@ -38,7 +38,7 @@ extension FlexGenCommand {
         @Option(help: "Seed of every random draw.")
         var seed = DenoiserTrainingSettings().seed
 
-        @Flag(help: "Show the progress bar even when stderr is not a terminal.")
+        @Flag(help: "Show progress even when stderr is not a terminal (then one line every 30 s, for a log).")
         var progress = false
 
         var settings: DenoiserTrainingSettings {

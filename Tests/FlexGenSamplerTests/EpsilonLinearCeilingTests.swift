@@ -69,6 +69,38 @@ import FlexGenNumerics
         #expect(rightOrder.maximumHits == 2)
     }
 
+    /// Width 0.5's excess sits at the first timestep, 0.75's at the second; FD(1, ·) = 10. At 5
+    /// steps only 0.5 is worse (20), at 50 steps only 0.75 (20). Each of the three widths then
+    /// demands its own step offset d₅ (10, −10 and 0, worked from its two FDs), so a step-separable
+    /// law hits at most one width at both step counts: 4 of 6 (miss one configuration of each of two
+    /// widths). A weighting per step count (ω = (10, 0) at 5 steps, (0, 10) at 50) hits all 6, and
+    /// its bound is the sum of the two per-step programs' (3 + 3).
+    @Test func aWeightingPerStepCountReachesWhatTheStepSeparableFamilyCannot() throws {
+        let excess: [Double: [Double]] = [0.5: [1, 0], 0.75: [0, 1], 1.0: [0, 0]]
+        let fd: [Ceiling.Configuration: Double] = [
+            .init(width: 0.5, steps: 5): 20, .init(width: 0.5, steps: 50): 10,
+            .init(width: 0.75, steps: 5): 10, .init(width: 0.75, steps: 50): 20,
+            .init(width: 1, steps: 5): 10, .init(width: 1, steps: 50): 10]
+        let points = fd.map { Ceiling.Point(width: $0.key.width, steps: $0.key.steps, measured: $0.value, ci95: 0.1) }
+        let everything = Set(fd.keys)
+        let separable = try Ceiling.compute(points: points, excessByTimestep: excess, scored: everything)
+        #expect(separable.outcome == .optimal && separable.maximumHits == 4 && separable.missed.count == 2)
+        let perStep = try Ceiling.compute(points: points, excessByTimestep: excess, scored: everything, family: .perStepCount)
+        #expect(perStep.outcome == .optimal && perStep.maximumHits == 6 && perStep.scoredCount == 6 && perStep.missed.isEmpty)
+        // Requiring width 1 at both step counts leaves all 4 held-out configurations reachable;
+        // requiring (0.5, 5) at FD 5, below width 1's 10 with a non-negative excess (ω ≥ 0 forbids
+        // it), makes the 5-step program, and so the sum, infeasible.
+        let required: Set<Ceiling.Configuration> = [.init(width: 1, steps: 5), .init(width: 1, steps: 50)]
+        let heldOut = everything.subtracting(required)
+        let withFloor = try Ceiling.compute(points: points, excessByTimestep: excess, scored: heldOut, required: required,
+                                            family: .perStepCount)
+        #expect(withFloor.maximumHits == 4 && withFloor.scoredCount == 4)
+        let belowFloor = points.map { $0.width == 0.5 && $0.steps == 5 ? Ceiling.Point(width: 0.5, steps: 5, measured: 5, ci95: 0.1) : $0 }
+        let impossible = try Ceiling.compute(points: belowFloor, excessByTimestep: excess, scored: [],
+                                             required: required.union([.init(width: 0.5, steps: 5)]), family: .perStepCount)
+        #expect(impossible.outcome == .infeasible && impossible.maximumHits == nil)
+    }
+
     @Test func inconsistentInputIsAnError() {
         let point = Ceiling.Point(width: 0.5, steps: 10, measured: 10, ci95: 0.1)
         #expect(throws: SamplerError.self) {

@@ -14,9 +14,11 @@ import FlexGen
         #expect(try await admission.acquire(deadline: far) == true)                      // a
         let order = OrderRecorder()
         let b = Task { _ = try await admission.acquire(deadline: far); await order.append("b") }
-        while admission.load.queued < 1 { await Task.yield() }
+        // Sleep, not Task.yield(): a yielding loop keeps a cooperative thread busy, and with the
+        // suite's CPU-bound tests holding the other one, b's task could wait minutes to enqueue.
+        while admission.load.queued < 1 { try await Task.sleep(for: .milliseconds(1)) }
         let c = Task { _ = try await admission.acquire(deadline: far); await order.append("c") }
-        while admission.load.queued < 2 { await Task.yield() }
+        while admission.load.queued < 2 { try await Task.sleep(for: .milliseconds(1)) }
         await #expect(throws: SolveAdmission.Refusal.queueFull) { _ = try await admission.acquire(deadline: far) }  // d
         admission.release()                                                                 // a done → b
         try await b.value

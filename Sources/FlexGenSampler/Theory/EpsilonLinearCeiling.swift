@@ -27,7 +27,23 @@ import Foundation
 ///
 /// Because the constants are chosen knowing the held-out measurements, the result is an upper
 /// bound on every member's out-of-sample score, whatever its fit widths and fit method.
+///
+/// `Family.perStepCount` widens the family to one floor and one weighting per step count,
+///
+///     q(w, s) = F_s + Σ_t ω_{t,s} · Δ_t · (m̄_t(w) − m̄_t(1)),      ω_{t,s} ≥ 0,
+///
+/// which also holds every law whose ε-weighting changes with the step count: the visited-timestep
+/// K_s and K_{c,s} (Step 4′), a κ(s)·K(w) interaction, any step term. Step counts no longer share
+/// a constant, so the program splits into one MILP per step count, and the bound is their sum.
 public struct EpsilonLinearCeiling: Sendable, Equatable {
+    /// Which laws the bound covers (docs/theory.md, "Why the target is out of reach").
+    public enum Family: String, Sendable, Equatable {
+        /// One weighting ω_t for every step count, plus a step term d_s of one shape for all widths.
+        case stepSeparable
+        /// A floor F_s and a weighting ω_{t,s} of their own for every step count.
+        case perStepCount
+    }
+
     public struct Configuration: Sendable, Equatable, Hashable {
         public var width: Double, steps: Int
         public init(width: Double, steps: Int) { self.width = width; self.steps = steps }
@@ -60,7 +76,15 @@ public struct EpsilonLinearCeiling: Sendable, Equatable {
     ///   GLPK rejects (never for an infeasible or unsolved one: that is the outcome).
     public static func compute(points: [Point], excessByTimestep: [Double: [Double]],
                                scored: Set<Configuration>, required: Set<Configuration> = [],
+                               family: Family = .stepSeparable,
                                predictionCap: Double? = nil, timeLimitS: Double = 120) throws -> EpsilonLinearCeiling {
+        if family == .perStepCount {
+            let cap = predictionCap ?? 10 * (points.map(\.measured).max() ?? 1)
+            return try Set(points.map(\.steps)).sorted().map { s in
+                try compute(points: points.filter { $0.steps == s }, excessByTimestep: excessByTimestep, scored: scored,
+                            required: required, family: .stepSeparable, predictionCap: cap, timeLimitS: timeLimitS)
+            }.reduce(EpsilonLinearCeiling(outcome: .optimal, maximumHits: 0, scoredCount: 0, missed: []), combined)
+        }
         guard let length = excessByTimestep.values.first?.count, length > 0,
               excessByTimestep.values.allSatisfy({ $0.count == length && $0.allSatisfy(\.isFinite) }) else {
             throw SamplerError.badRequest("ε-linear ceiling: the per-timestep excesses must be finite and of one length")
@@ -110,6 +134,19 @@ public struct EpsilonLinearCeiling: Sendable, Equatable {
             .sorted { ($0.width, $0.steps) < ($1.width, $1.steps) }
         return EpsilonLinearCeiling(outcome: solution.outcome, maximumHits: scoredCount - missed.count,
                                     scoredCount: scoredCount, missed: missed)
+    }
+
+    /// Two independent programs' bounds added: the hits add up; without a point in either (e.g.
+    /// one is infeasible) there is none, and the weaker outcome is the sum's.
+    private static func combined(_ a: EpsilonLinearCeiling, _ b: EpsilonLinearCeiling) -> EpsilonLinearCeiling {
+        let rank: [LinearOutcome: Int] = [.optimal: 0, .feasible: 1, .timeLimit: 2, .iterationLimit: 3, .numericalError: 4,
+                                          .unbounded: 5, .infeasible: 6]
+        let outcome = (rank[a.outcome] ?? 0) >= (rank[b.outcome] ?? 0) ? a.outcome : b.outcome
+        guard let x = a.maximumHits, let y = b.maximumHits else {
+            return EpsilonLinearCeiling(outcome: outcome, maximumHits: nil, scoredCount: a.scoredCount + b.scoredCount, missed: [])
+        }
+        return EpsilonLinearCeiling(outcome: outcome, maximumHits: x + y, scoredCount: a.scoredCount + b.scoredCount,
+                                    missed: (a.missed + b.missed).sorted { ($0.width, $0.steps) < ($1.width, $1.steps) })
     }
 }
 

@@ -127,6 +127,10 @@ public enum TheoryReport {
             let fitCount = c.everywhere.scoredCount - c.free.scoredCount
             md += "\nSo a law of the family that hits all \(fitCount) configurations of ANY two fit widths hits at most \(all) − \(fitCount) = \(all - fitCount) of the other \(c.free.scoredCount).\n"
         }
+        md += "\n### Ceiling with a weighting per step count\n\n"
+        md += "q(w, s) = F_s + Σ_t ω_{t,s}·Δ_t·(m̄_t(w) − m̄_t(1)) with ω ≥ 0: a floor and a weighting of its own for every step count (so also K_s, K_{c,s}, κ(s)·K and any step term), one MILP per step count:\n\n"
+        md += line(c.perStepFree, "fit widths unconstrained")
+        md += line(c.perStepFitHit, "the law must also hit every configuration of widths \(fit)")
         return md
     }
 

@@ -72,10 +72,11 @@ public enum TheoryRun {
             c.maximumHits.map { "\($0)/\(c.scoredCount) (\(c.outcome.rawValue))" } ?? "none (\(c.outcome.rawValue))"
         }
         let v = comparison.theoryVisitedScore, vc = comparison.theoryVisitedCoarseScore
-        return String(format: "theory (fit on %@): %d/%d held-out configurations within the 95 %% CI, median |error| %.3f; coarse variant (t ≥ %d): %d/%d, median |error| %.3f; visited-timestep variants K_s: %d/%d, K_{c,s}: %d/%d; 5-parameter law leave-one-width-out on the same: %d/%d, median |error| %@; ceiling of any ε-linear step-separable law: %@ free, %@ when it must also hit the fit widths, %@ over every configuration",
+        return String(format: "theory (fit on %@): %d/%d held-out configurations within the 95 %% CI, median |error| %.3f; coarse variant (t ≥ %d): %d/%d, median |error| %.3f; visited-timestep variants K_s: %d/%d, K_{c,s}: %d/%d; 5-parameter law leave-one-width-out on the same: %d/%d, median |error| %@; ceiling of any ε-linear step-separable law: %@ free, %@ when it must also hit the fit widths, %@ over every configuration; with a weighting per step count: %@ free, %@ hitting the fit widths",
                       fitWidths.map { String(format: "%g", $0) }.joined(separator: ","), ts.hits, ts.count, ts.medianAbsoluteError,
                       comparison.coarseFrom, tc.hits, tc.count, tc.medianAbsoluteError, v.hits, v.count, vc.hits, vc.count, l.hits, l.count, l.count > 0 ? String(format: "%.3f", l.medianAbsoluteError) : "–",
-                      ceiling(ceilings.free), ceiling(ceilings.fitHit), ceiling(ceilings.everywhere))
+                      ceiling(ceilings.free), ceiling(ceilings.fitHit), ceiling(ceilings.everywhere),
+                      ceiling(ceilings.perStepFree), ceiling(ceilings.perStepFitHit))
     }
 
     /// The ε-linear ceiling (`EpsilonLinearCeiling`) on the held-out widths' configurations: `free`
@@ -95,11 +96,18 @@ public enum TheoryRun {
         let heldOut = Set(all.filter { !fitWidths.contains($0.width) }), fit = Set(all.filter { fitWidths.contains($0.width) })
         return Ceilings(free: try EpsilonLinearCeiling.compute(points: points, excessByTimestep: excess, scored: heldOut),
                         fitHit: try EpsilonLinearCeiling.compute(points: points, excessByTimestep: excess, scored: heldOut, required: fit),
-                        everywhere: try EpsilonLinearCeiling.compute(points: points, excessByTimestep: excess, scored: Set(all)))
+                        everywhere: try EpsilonLinearCeiling.compute(points: points, excessByTimestep: excess, scored: Set(all)),
+                        perStepFree: try EpsilonLinearCeiling.compute(points: points, excessByTimestep: excess, scored: heldOut,
+                                                                      family: .perStepCount),
+                        perStepFitHit: try EpsilonLinearCeiling.compute(points: points, excessByTimestep: excess, scored: heldOut,
+                                                                        required: fit, family: .perStepCount))
     }
 
+    /// The ceilings of one grid: the step-separable family's three, and the per-step-count
+    /// family's (`EpsilonLinearCeiling.Family.perStepCount`) with the fit widths free or required.
     public struct Ceilings: Sendable {
         public var free: EpsilonLinearCeiling, fitHit: EpsilonLinearCeiling, everywhere: EpsilonLinearCeiling
+        public var perStepFree: EpsilonLinearCeiling, perStepFitHit: EpsilonLinearCeiling
     }
 }
 
