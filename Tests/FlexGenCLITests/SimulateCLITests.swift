@@ -115,4 +115,17 @@ import Testing
         let summary = try runFlexgen(["check", trace])
         #expect(summary.status == 0 && summary.stdout.contains("arrivals over [0, 2.0] s"), "\(summary.stdout)")
     }
+
+    /// A trace given to `solve`, or a problem to `simulate`, is named by its `format` (exit 2),
+    /// not by the first key the two formats do not share (`frameS: unknown key` before).
+    @Test func wrongDocumentKindNamesTheFormat() throws {
+        let trace = repoRoot + "/problems/traces/poisson-4rps.json", problem = repoRoot + "/problems/tiny-3.json"
+        let solve = try runFlexgen(["solve", trace])
+        #expect(solve.status == 2)
+        #expect(solve.stderr.contains(#"format: expected "flexgen-problem/1", got "flexgen-trace/1""#), "\(solve.stderr)")
+        let simulate = try runFlexgen(["simulate", problem])
+        #expect(simulate.status == 2)
+        #expect(simulate.stderr.contains(#"format: expected "flexgen-trace/1", got "flexgen-problem/1""#),
+                "\(simulate.stderr)")
+    }
 }
