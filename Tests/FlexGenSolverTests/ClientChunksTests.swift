@@ -27,7 +27,8 @@ import FlexGenModel
     @Test func concurrentChunksWriteTheirOwnSlotsOnce() {
         let count = 9 * ClientChunks.size + 17
         var marks = [Int](repeating: 0, count: count)
-        marks.withUnsafeMutableBufferPointer { marks in
+        marks.withUnsafeMutableBufferPointer { buffer in
+            let marks = buffer
             _ = ClientChunks.map(count: count, threads: 4) { range in
                 for i in range { marks[i] += i + 1 }
             }

@@ -179,8 +179,9 @@ struct PriceSearch {
         // Per chunk of clients (`ClientChunks`): the same loop, its sums added in chunk order.
         let partials = tasks.withUnsafeBufferPointer { taskBuffer in
             current.withUnsafeBufferPointer { previous in
-                trial.withUnsafeMutableBufferPointer { out in
-                    ClientChunks.map(count: taskBuffer.count, threads: threads) { range -> (Aggregate, Int) in
+                trial.withUnsafeMutableBufferPointer { buffer in
+                    let out = buffer   // writes through the pointer; the buffer itself stays put
+                    return ClientChunks.map(count: taskBuffer.count, threads: threads) { range -> (Aggregate, Int) in
                         var sum = Aggregate()
                         var inner = 0
                         // Cold sweep: start each client at the relative split of the one before

@@ -1,4 +1,4 @@
-import Dispatch
+import Foundation
 import Synchronization
 
 /// The clients cut into chunks of a fixed size, evaluated on up to `threads` threads.
@@ -14,10 +14,12 @@ enum ClientChunks {
     static let size = 1024
 
     /// `body` on every chunk's index range, in chunk order. `threads` ≤ 1 runs on the caller's
-    /// thread alone; more hands the chunks out one at a time to that many workers (at most one per
-    /// chunk), so a slow chunk does not hold up the others. `body` may run concurrently with itself
-    /// on disjoint ranges: it must only write what its range owns.
-    static func map<Partial>(count: Int, threads: Int, _ body: (Range<Int>) -> Partial) -> [Partial] {
+    /// thread alone; more hands the chunks out one at a time to that many workers (the caller and
+    /// `threads` − 1 threads started for the call, at most one worker per chunk), so a slow chunk
+    /// does not hold up the others. `body` may run concurrently with itself on disjoint ranges: it
+    /// must only write what its range owns. It is escaping only because the worker threads hold it
+    /// until they end (after this returns); it is not called after this returns.
+    static func map<Partial>(count: Int, threads: Int, _ body: @escaping (Range<Int>) -> Partial) -> [Partial] {
         let chunkCount = (max(count, 0) + size - 1) / size
         let workers = min(max(threads, 1), chunkCount)
         if workers <= 1 { return (0..<chunkCount).map { body(range($0, of: count)) } }
@@ -27,30 +29,48 @@ enum ClientChunks {
             results.deinitialize()
             results.deallocate()
         }
-        let next = Mutex(0)
-        withoutActuallyEscaping(body) { body in
-            // The workers write disjoint slots and `body` is documented to touch only its own
-            // range; concurrentPerform returns after every worker has, so nothing outlives the call.
-            let shared = UncheckedSendable((body: body, results: results))
-            DispatchQueue.concurrentPerform(iterations: workers) { _ in
-                while true {
-                    let chunk = next.withLock { value -> Int in
-                        defer { value += 1 }
-                        return value
-                    }
-                    guard chunk < chunkCount else { return }
-                    shared.value.results[chunk] = shared.value.body(range(chunk, of: count))
-                }
+        let next = ChunkCounter()
+        // The workers write disjoint slots and `body` is documented to touch only its own range;
+        // every worker is joined before the call returns, so nothing is used after it.
+        let shared = UncheckedSendable((body: body, results: results, next: next))
+        let work: @Sendable () -> Void = {
+            while true {
+                let chunk = shared.value.next.take()
+                guard chunk < chunkCount else { return }
+                shared.value.results[chunk] = shared.value.body(range(chunk, of: count))
             }
         }
+        // Threads of its own, not Dispatch's global queues: on Linux Swift's default executor runs
+        // on those, and a solve inside `AsyncSolver` must not take them from every task.
+        let finished = DispatchSemaphore(value: 0)
+        for _ in 1..<workers {
+            Thread {
+                work()
+                finished.signal()
+            }.start()
+        }
+        work()
+        for _ in 1..<workers { finished.wait() }
         return results.compactMap { $0 }
     }
 
     static func range(_ chunk: Int, of count: Int) -> Range<Int> { chunk * size..<min(count, (chunk + 1) * size) }
 }
 
-/// A value handed to `DispatchQueue.concurrentPerform`'s workers whose safety `ClientChunks.map`
-/// argues itself (disjoint writes, no use after the call).
+/// The next chunk to hand out.
+private final class ChunkCounter: Sendable {
+    private let next = Mutex(0)
+
+    func take() -> Int {
+        next.withLock { value in
+            defer { value += 1 }
+            return value
+        }
+    }
+}
+
+/// A value handed to `ClientChunks.map`'s worker threads, whose safety `map` argues itself
+/// (disjoint writes, no use after the call).
 private struct UncheckedSendable<Value>: @unchecked Sendable {
     let value: Value
     init(_ value: Value) { self.value = value }

@@ -201,9 +201,11 @@ public enum FeasibilityFrontier {
             swap(&elasticities, &self.elasticities)
             let partials = tasks.withUnsafeBufferPointer { tasks in
                 upperEfficiencies.withUnsafeBufferPointer { upper in
-                    efficiencies.withUnsafeMutableBufferPointer { efficiencies in
-                        elasticities.withUnsafeMutableBufferPointer { elasticities in
-                            ClientChunks.map(count: tasks.count, threads: threads) { range -> Sums in
+                    efficiencies.withUnsafeMutableBufferPointer { efficiencyBuffer in
+                        elasticities.withUnsafeMutableBufferPointer { elasticityBuffer in
+                            // Writes through the pointers; the buffers themselves stay put.
+                            let efficiencies = efficiencyBuffer, elasticities = elasticityBuffer
+                            return ClientChunks.map(count: tasks.count, threads: threads) { range -> Sums in
                                 var sums = Sums()
                                 for i in range {
                                     let predicted = efficiencies[i] * exp(min(max(elasticities[i] * shift, -30), 30))
