@@ -42,9 +42,15 @@ struct Solve: ParsableCommand {
         valueName: "mode"))
     var admission: AdmissionOption = .none
 
+    @Option(help: "Threads evaluating the clients of each price sweep (default: one per core). The solution does not depend on it, bit for bit.")
+    var threads: Int?
+
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
+        if let threads, threads < 1 {
+            throw ValidationError("--threads: must be >= 1, got \(threads)")
+        }
         if let gapTolerance, !(gapTolerance.isFinite && gapTolerance >= 0) {
             throw ValidationError("--gap-tolerance: must be finite and >= 0, got \(gapTolerance)")
         }
@@ -72,6 +78,7 @@ struct Solve: ParsableCommand {
             settings.decomposition.gapTolerance = gapTolerance
         }
         if let timeLimit { settings.timeLimitS = timeLimit }
+        settings.decomposition.allocation.threads = threads ?? ProcessInfo.processInfo.activeProcessorCount
         settings.admission = admission.mode
         if compare {
             let comparison: VariantComparison

@@ -136,8 +136,8 @@ import Testing
         let (status, text) = try Self.help(["solve", "--help"])
         #expect(status == 0)
         #expect(text.hasPrefix("OVERVIEW: Choose every client's configuration and allocate compute, band, power\nand time at least energy.\n"))
-        #expect(text.contains("USAGE: flexgen solve <problem> [--gap-tolerance <gap-tolerance>] [--time-limit <time-limit>] [--solver <solver>] [--compare] [--admission <mode>] [--output <file>] [--json]\n"))
-        #expect(Self.optionNames(text) == ["--gap-tolerance", "--time-limit", "--solver", "--compare", "--admission", "-o, --output", "--json", "--version", "-h, --help"])
+        #expect(text.contains("USAGE: flexgen solve <problem> [--gap-tolerance <gap-tolerance>] [--time-limit <time-limit>] [--solver <solver>] [--compare] [--admission <mode>] [--threads <threads>] [--output <file>] [--json]\n"))
+        #expect(Self.optionNames(text) == ["--gap-tolerance", "--time-limit", "--solver", "--compare", "--admission", "--threads", "-o, --output", "--json", "--version", "-h, --help"])
         let flat = text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
         for (option, says) in [
             ("--gap-tolerance", "Relative duality gap at or below which the solution is reported optimal (default: 1e-9 without service targets, 1e-3 with them)."),
@@ -146,6 +146,7 @@ import Testing
             ("--compare", "Run every solver variant on the instance and print energy, status and time side by side"),
             ("--admission", "Admission control: none (every client must be served; an overloaded problem is infeasible) or max-served. (values: none, max-served; default: none)"),
             ("--admission", "max-served serves the clients of greatest total priority that fit, at least energy, and writes an admission block"),
+            ("--threads", "Threads evaluating the clients of each price sweep (default: one per core). The solution does not depend on it, bit for bit."),
             ("--output", "Write the result to this file (atomically: temp file + rename) instead of standard output."),
             ("--json", "Print machine-readable JSON instead of a table."),
         ] {

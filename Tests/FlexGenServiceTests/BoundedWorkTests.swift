@@ -10,7 +10,10 @@ import FlexGen
     /// a's release admits b (not c); c, cancelled, leaves the queue; e's wait reaches its deadline.
     @Test func slotsQueueAndRefusals() async throws {
         let admission = SolveAdmission(maxRunning: 1, maxQueued: 2)
-        let far = ContinuousClock.now + .seconds(60)
+        // "Never" for this test: b and c must not reach their deadline while they queue. On a loaded
+        // 2-core machine the suite's CPU-bound tests can hold both cooperative threads for over a
+        // minute before b's task even runs (76 s once, with a 60 s deadline here).
+        let far = ContinuousClock.now + .seconds(3600)
         #expect(try await admission.acquire(deadline: far) == true)                      // a
         let order = OrderRecorder()
         let b = Task { _ = try await admission.acquire(deadline: far); await order.append("b") }

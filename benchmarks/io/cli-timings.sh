@@ -3,7 +3,10 @@
 # `flexgen check PROBLEM SOLUTION`; median over REPEATS runs of wall time, user CPU and peak RSS
 # (GNU time). With BEFORE=path/to/another/flexgen, each command is also run with that binary,
 # interleaved with this one so that both see the same machine load.
-# Usage: [BEFORE=...] [AFTER=...] [REPEATS=3] benchmarks/io/cli-timings.sh [CLIENTS]   (from the repository root)
+# SOLVE_ARGS and BEFORE_SOLVE_ARGS are extra arguments of the two sides' `solve` (e.g. BEFORE=the same
+# binary with BEFORE_SOLVE_ARGS="--threads 1": one thread against the default, interleaved).
+# Usage: [BEFORE=...] [AFTER=...] [REPEATS=3] [SOLVE_ARGS=...] [BEFORE_SOLVE_ARGS=...] benchmarks/io/cli-timings.sh [CLIENTS]
+#        (from the repository root)
 set -eu
 CLIENTS="${1:-100000}"
 REPEATS="${REPEATS:-3}"
@@ -35,7 +38,10 @@ for cmd in "check problem" "solve -o" "check problem+solution"; do
         bin="$AFTER"; [ "$side" = before ] && bin="$BEFORE"
         case "$cmd" in
             "check problem") run "flexgen check PROBLEM" "$side" "$bin" check "$OUT/problem.json" ;;
-            "solve -o") run "flexgen solve PROBLEM -o SOLUTION" "$side" "$bin" solve "$OUT/problem.json" -o "$OUT/s-$side.json" ;;
+            "solve -o")
+                args="${SOLVE_ARGS:-}"; [ "$side" = before ] && args="${BEFORE_SOLVE_ARGS:-}"
+                # shellcheck disable=SC2086 # the extra arguments are meant to split
+                run "flexgen solve PROBLEM -o SOLUTION" "$side" "$bin" solve "$OUT/problem.json" -o "$OUT/s-$side.json" $args ;;
             *) run "flexgen check PROBLEM SOLUTION" "$side" "$bin" check "$OUT/problem.json" "$OUT/solution.json" ;;
         esac
     done

@@ -98,7 +98,8 @@ struct AdmissionRun {
     func fits(_ positions: [Int], _ candidates: AdmissionCandidates) -> FeasibilityFrontier.Verdict {
         FeasibilityFrontier.verdict(tasks: positions.map { candidates.tasks[$0] },
                                     computeRate: problem.server.computeRateFlopsPerS,
-                                    bandwidth: problem.server.bandwidthHz, quick: true)
+                                    bandwidth: problem.server.bandwidthHz, quick: true,
+                                    threads: settings.decomposition.allocation.threads)
     }
 
     /// Whether a run produced an allocation of its admitted set (the empty set always has one).
@@ -223,7 +224,8 @@ struct AdmissionRun {
             if round > 0 {
                 verdict = FeasibilityFrontier.verdict(tasks: admitted.map { candidates.tasks[$0] },
                                                       computeRate: problem.server.computeRateFlopsPerS,
-                                                      bandwidth: problem.server.bandwidthHz)
+                                                      bandwidth: problem.server.bandwidthHz,
+                                                      threads: settings.decomposition.allocation.threads)
             }
             guard verdict.fits, let price = verdict.price, price.isFinite, !outOfTime else { break }
             var usedF = verdict.computeRateUsed, usedB = verdict.bandwidthUsed

@@ -36,6 +36,11 @@ public struct AllocationSettings: Sendable, Hashable {
     /// clearing tolerance (docs/online.md, "Warm start"). A non-positive or non-finite entry is
     /// ignored (that price starts cold).
     public var initialPrices: InitialPrices? = nil
+    /// Threads that evaluate the clients of one price sweep (`ClientChunks`). Default 1: the
+    /// calling thread alone, as a service that already runs one solve per core wants. The result
+    /// does not depend on it, bit for bit: the clients are cut into chunks of a fixed size whatever
+    /// the count, and their sums are added in chunk order. `flexgen solve` uses one per core.
+    public var threads: Int = 1
 
     /// Starting prices of the allocation's search (`AllocationSettings.initialPrices`).
     public struct InitialPrices: Sendable, Hashable {
@@ -75,5 +80,6 @@ public struct AllocationSettings: Sendable, Hashable {
         try check(maxPriceIterations >= 1, "maxPriceIterations", "must be ≥ 1, got \(maxPriceIterations)")
         try check(maxSplitIterations >= 1, "maxSplitIterations", "must be ≥ 1, got \(maxSplitIterations)")
         try check(timeLimitS > 0, "timeLimitS", "must be > 0, got \(timeLimitS)")
+        try check(threads >= 1, "threads", "must be ≥ 1, got \(threads)")
     }
 }

@@ -130,6 +130,17 @@ struct PriceSearch {
         var h11 = 0.0, h12 = 0.0, h22 = 0.0
         var value = 0.0
         var energy = 0.0
+
+        /// Adds another set of clients' sums (0 + x = x exactly, so one chunk's sums come through unchanged).
+        mutating func add(_ other: Aggregate) {
+            computeRate += other.computeRate
+            bandwidth += other.bandwidth
+            h11 += other.h11
+            h12 += other.h12
+            h22 += other.h22
+            value += other.value
+            energy += other.energy
+        }
     }
 
     /// The best strictly feasible sweep seen (any sweep whose sums fit the budgets is a checked
@@ -163,46 +174,57 @@ struct PriceSearch {
 
     /// Evaluates every client at (μ, λ) into `trial`, warm-started from `current`.
     mutating func sweep(_ mu: Double, _ lambda: Double) -> Aggregate {
-        var sum = Aggregate()
-        var inner = 0
         let warm = hasWarmStart
-        let maxSplit = settings.maxSplitIterations
-        tasks.withUnsafeBufferPointer { taskBuffer in
+        let maxSplit = settings.maxSplitIterations, threads = settings.threads
+        // Per chunk of clients (`ClientChunks`): the same loop, its sums added in chunk order.
+        let partials = tasks.withUnsafeBufferPointer { taskBuffer in
             current.withUnsafeBufferPointer { previous in
-                trial.withUnsafeMutableBufferPointer { out in
-                    // Cold sweep: start each client at the relative split of the one before
-                    // (clients at the same prices sit at similar fractions of their range).
-                    var fraction = 0.5, lastEfficiency = 0.0
-                    for i in 0..<taskBuffer.count {
-                        let task = taskBuffer[i]
-                        let r: ClientResponse
-                        if warm {
-                            r = ClientOracle.evaluate(task, computePrice: mu, bandwidthPrice: lambda,
-                                                      startComputeTimeS: previous[i].computeTimeS,
-                                                      efficiencyHint: previous[i].spectralEfficiency,
-                                                      maxIterations: maxSplit)
-                        } else {
-                            let tauMax = task.windowS - task.minimumTxTimeS
-                            r = ClientOracle.evaluate(task, computePrice: mu, bandwidthPrice: lambda,
-                                                      startComputeTimeS: fraction * tauMax, efficiencyHint: lastEfficiency,
-                                                      maxIterations: maxSplit)
-                            if r.computeTimeS > 0 && r.computeTimeS < tauMax {
-                                fraction = r.computeTimeS / tauMax
-                                lastEfficiency = r.spectralEfficiency
+                trial.withUnsafeMutableBufferPointer { buffer in
+                    let out = buffer   // writes through the pointer; the buffer itself stays put
+                    return ClientChunks.map(count: taskBuffer.count, threads: threads) { range -> (Aggregate, Int) in
+                        var sum = Aggregate()
+                        var inner = 0
+                        // Cold sweep: start each client at the relative split of the one before
+                        // (clients at the same prices sit at similar fractions of their range).
+                        var fraction = 0.5, lastEfficiency = 0.0
+                        for i in range {
+                            let task = taskBuffer[i]
+                            let r: ClientResponse
+                            if warm {
+                                r = ClientOracle.evaluate(task, computePrice: mu, bandwidthPrice: lambda,
+                                                          startComputeTimeS: previous[i].computeTimeS,
+                                                          efficiencyHint: previous[i].spectralEfficiency,
+                                                          maxIterations: maxSplit)
+                            } else {
+                                let tauMax = task.windowS - task.minimumTxTimeS
+                                r = ClientOracle.evaluate(task, computePrice: mu, bandwidthPrice: lambda,
+                                                          startComputeTimeS: fraction * tauMax, efficiencyHint: lastEfficiency,
+                                                          maxIterations: maxSplit)
+                                if r.computeTimeS > 0 && r.computeTimeS < tauMax {
+                                    fraction = r.computeTimeS / tauMax
+                                    lastEfficiency = r.spectralEfficiency
+                                }
                             }
+                            out[i] = r
+                            sum.computeRate += r.computeRateFlopsPerS
+                            sum.bandwidth += r.bandwidthHz
+                            sum.h11 += r.dComputeRateDComputePrice
+                            sum.h12 += r.dComputeRateDBandwidthPrice
+                            sum.h22 += r.dBandwidthDBandwidthPrice
+                            sum.value += r.value
+                            sum.energy += r.energyJ
+                            inner += r.iterations
                         }
-                        out[i] = r
-                        sum.computeRate += r.computeRateFlopsPerS
-                        sum.bandwidth += r.bandwidthHz
-                        sum.h11 += r.dComputeRateDComputePrice
-                        sum.h12 += r.dComputeRateDBandwidthPrice
-                        sum.h22 += r.dBandwidthDBandwidthPrice
-                        sum.value += r.value
-                        sum.energy += r.energyJ
-                        inner += r.iterations
+                        return (sum, inner)
                     }
                 }
             }
+        }
+        var sum = Aggregate()
+        var inner = 0
+        for (part, iterations) in partials {
+            sum.add(part)
+            inner += iterations
         }
         innerIterations += inner
         sweeps += 1
@@ -293,7 +315,8 @@ struct PriceSearch {
         if !alone.isEmpty { return infeasible(alone) }
         // 1b. Budgets that even the ends of the frontier exceed: no price search can clear them.
         if FeasibilityFrontier.surelyDoesNotFit(tasks: tasks, computeRate: computeRate, bandwidth: bandwidth) {
-            return infeasible(FeasibilityFrontier.diagnose(tasks: tasks, computeRate: computeRate, bandwidth: bandwidth))
+            return infeasible(FeasibilityFrontier.diagnose(tasks: tasks, computeRate: computeRate, bandwidth: bandwidth,
+                                                           threads: settings.threads))
         }
         // Without κ and without a per-job cap, unpriced compute is wanted without limit.
         var progress = Progress(lambda: warmBandwidthPrice ?? initialBandwidthPrice(), budget: settings.maxPriceIterations,
@@ -310,7 +333,7 @@ struct PriceSearch {
         }
         if let verdict = progress.provenInfeasible {
             return infeasible(FeasibilityFrontier.diagnose(tasks: tasks, computeRate: computeRate, bandwidth: bandwidth,
-                                                           verdict: verdict))
+                                                           verdict: verdict, threads: settings.threads))
         }
         return finish(mu: progress.computeBinds ? progress.mu : 0, lambda: progress.lambda, sum: progress.sum,
                       outcome: progress.outcome)
@@ -374,7 +397,8 @@ struct PriceSearch {
             // band-overloaded one would climb for many more sweeps before the compute budget
             // binds. Settle feasibility with the exact frontier test now.
             if !high.isFinite && overBandSweeps == Self.verdictAfterOverBandSweeps {
-                let verdict = FeasibilityFrontier.verdict(tasks: tasks, computeRate: computeRate, bandwidth: bandwidth)
+                let verdict = FeasibilityFrontier.verdict(tasks: tasks, computeRate: computeRate, bandwidth: bandwidth,
+                                                          threads: settings.threads)
                 if !verdict.fits { progress.provenInfeasible = verdict; break }
             }
             if abs(r) <= tol {
@@ -425,7 +449,8 @@ struct PriceSearch {
             // near an infeasible frontier the Newton steps can shrink slowly without ever being
             // rejected outright.
             if verdict == nil && iterations.count >= Self.verdictAfterIterations {
-                verdict = FeasibilityFrontier.verdict(tasks: tasks, computeRate: computeRate, bandwidth: bandwidth)
+                verdict = FeasibilityFrontier.verdict(tasks: tasks, computeRate: computeRate, bandwidth: bandwidth,
+                                                          threads: settings.threads)
                 if let verdict, !verdict.fits { progress.provenInfeasible = verdict; break }
             }
             progress.budget -= 1
@@ -442,7 +467,8 @@ struct PriceSearch {
                 break
             }
             if verdict == nil && clippedSteps >= Self.verdictAfterClippedSteps {
-                verdict = FeasibilityFrontier.verdict(tasks: tasks, computeRate: computeRate, bandwidth: bandwidth)
+                verdict = FeasibilityFrontier.verdict(tasks: tasks, computeRate: computeRate, bandwidth: bandwidth,
+                                                          threads: settings.threads)
                 if let verdict, !verdict.fits { progress.provenInfeasible = verdict; break }
             }
             // The extrapolation stays within the per-iteration cap on the prices (`maxStep`).
@@ -495,10 +521,11 @@ struct PriceSearch {
     func probeFrontier(at price: Double) -> FeasibilityFrontier.Verdict? {
         guard price > 0, price.isFinite,
               let probe = FeasibilityFrontier.probe(tasks: tasks, computeRate: computeRate, bandwidth: bandwidth,
-                                                    price: price, sweeps: Self.probeSweeps), probe.provesInfeasible
+                                                    price: price, sweeps: Self.probeSweeps, threads: settings.threads),
+              probe.provesInfeasible
         else { return nil }
         let verdict = FeasibilityFrontier.verdict(tasks: tasks, computeRate: computeRate, bandwidth: bandwidth, quick: false,
-                                                  warmStart: probe.warmStart, sumsAtWarmStart: probe.sums)
+                                                  warmStart: probe.warmStart, sumsAtWarmStart: probe.sums, threads: settings.threads)
         return verdict.fits ? nil : verdict
     }
 
@@ -565,7 +592,8 @@ struct PriceSearch {
             // itself (the prices run off towards the frontier), so settle feasibility now,
             // with the exact frontier test (~6 sweeps), instead of after many damped steps.
             if verdict == nil {
-                verdict = FeasibilityFrontier.verdict(tasks: tasks, computeRate: computeRate, bandwidth: bandwidth)
+                verdict = FeasibilityFrontier.verdict(tasks: tasks, computeRate: computeRate, bandwidth: bandwidth,
+                                                          threads: settings.threads)
                 if verdict?.fits == false { return (alpha, false) }
             }
             alpha /= 2
@@ -596,7 +624,7 @@ struct PriceSearch {
             // limit: the diagnosis is a further ~40 sweeps).
             if settings.diagnoseInfeasibility && outcome != .timeLimit {
                 let diagnostics = FeasibilityFrontier.diagnose(tasks: tasks, computeRate: computeRate,
-                                                               bandwidth: bandwidth)
+                                                               bandwidth: bandwidth, threads: settings.threads)
                 if !diagnostics.isEmpty { return infeasible(diagnostics) }
             }
             let status: SolutionStatus = switch outcome {

@@ -187,23 +187,53 @@ public enum FeasibilityFrontier {
             self.upperEfficiencies = tasks.map(FeasibilityFrontier.upperEfficiency)
         }
 
+        /// Threads evaluating the clients (`ClientChunks`; the sums do not depend on it).
+        var threads = 1
+
         /// Σf, Σb and their derivatives at `price`, each client started at its tangent prediction;
         /// the warm starts move to `price`.
         mutating func sums(tasks: [ClientTask], price newPrice: Double) -> Sums {
-            var sums = Sums()
             let shift = price > 0 && newPrice > 0 ? log(newPrice / price) : 0
-            for i in tasks.indices {
-                let predicted = efficiencies[i] * exp(min(max(elasticities[i] * shift, -30), 30))
-                let solved = solvePoint(tasks[i], price: newPrice,
-                                        startEfficiency: predicted.isFinite ? predicted : efficiencies[i],
-                                        upperEfficiency: upperEfficiencies[i], relativeTolerance: pointTolerance)
-                elasticities[i] = solved.efficiencyElasticity
-                efficiencies[i] = solved.efficiency
-                let p = solved.point
-                sums.computeRate += p.computeRate
-                sums.bandwidth += p.bandwidth
-                sums.dComputeRate += p.dComputeRate
-                sums.dBandwidth += p.dBandwidth
+            let tolerance = pointTolerance
+            // Moved out and back (no copy), so that the chunks can write their clients' entries.
+            var efficiencies: [Double] = [], elasticities: [Double] = []
+            swap(&efficiencies, &self.efficiencies)
+            swap(&elasticities, &self.elasticities)
+            let partials = tasks.withUnsafeBufferPointer { tasks in
+                upperEfficiencies.withUnsafeBufferPointer { upper in
+                    efficiencies.withUnsafeMutableBufferPointer { efficiencyBuffer in
+                        elasticities.withUnsafeMutableBufferPointer { elasticityBuffer in
+                            // Writes through the pointers; the buffers themselves stay put.
+                            let efficiencies = efficiencyBuffer, elasticities = elasticityBuffer
+                            return ClientChunks.map(count: tasks.count, threads: threads) { range -> Sums in
+                                var sums = Sums()
+                                for i in range {
+                                    let predicted = efficiencies[i] * exp(min(max(elasticities[i] * shift, -30), 30))
+                                    let solved = solvePoint(tasks[i], price: newPrice,
+                                                            startEfficiency: predicted.isFinite ? predicted : efficiencies[i],
+                                                            upperEfficiency: upper[i], relativeTolerance: tolerance)
+                                    elasticities[i] = solved.efficiencyElasticity
+                                    efficiencies[i] = solved.efficiency
+                                    let p = solved.point
+                                    sums.computeRate += p.computeRate
+                                    sums.bandwidth += p.bandwidth
+                                    sums.dComputeRate += p.dComputeRate
+                                    sums.dBandwidth += p.dBandwidth
+                                }
+                                return sums
+                            }
+                        }
+                    }
+                }
+            }
+            swap(&efficiencies, &self.efficiencies)
+            swap(&elasticities, &self.elasticities)
+            var sums = Sums()
+            for part in partials {
+                sums.computeRate += part.computeRate
+                sums.bandwidth += part.bandwidth
+                sums.dComputeRate += part.dComputeRate
+                sums.dBandwidth += part.dBandwidth
             }
             price = newPrice
             return sums
@@ -287,9 +317,12 @@ public enum FeasibilityFrontier {
     /// price with Σf ≤ F and Σb ≤ B is a witness that they fit (the frontier point is an
     /// allocation), and a price with Σ m_k(ν) − νF − B > 0 is a certificate that they do not
     /// (the concave dual is above 0 there, so its maximum is). Admission's many tests use it.
+    ///
+    /// `threads`: threads evaluating the clients of each sweep (`ClientChunks`); the verdict does
+    /// not depend on it.
     public static func verdict(tasks: [ClientTask], computeRate: Double, bandwidth: Double,
-                               quick: Bool = false) -> Verdict {
-        verdict(tasks: tasks, computeRate: computeRate, bandwidth: bandwidth, quick: quick, warmStart: nil)
+                               quick: Bool = false, threads: Int = 1) -> Verdict {
+        verdict(tasks: tasks, computeRate: computeRate, bandwidth: bandwidth, quick: quick, warmStart: nil, threads: threads)
     }
 
     /// At most `sweeps` passes of the verdict's search from price ν, stopped at the first that
@@ -300,12 +333,13 @@ public enum FeasibilityFrontier {
     /// points (the exact `verdict`'s warm start), its price and sums, and whether it proved
     /// infeasibility; nil when the caps make the ν → 0 end decide (no search needed) or a closed
     /// form already decides.
-    static func probe(tasks: [ClientTask], computeRate: Double, bandwidth: Double, price: Double, sweeps: Int)
-        -> (provesInfeasible: Bool, warmStart: WarmStart, sums: Sums)? {
+    static func probe(tasks: [ClientTask], computeRate: Double, bandwidth: Double, price: Double, sweeps: Int,
+                      threads: Int = 1) -> (provesInfeasible: Bool, warmStart: WarmStart, sums: Sums)? {
         guard !tasks.isEmpty, tasks.reduce(0.0, { $0 + $1.maxComputeRateFlopsPerS }) > computeRate else { return nil }
         let computeLimit = leastComputeRate(tasks)
         guard computeLimit < computeRate else { return nil }
         var warm = WarmStart(tasks: tasks, price: price, pointTolerance: 1e-11)
+        warm.threads = threads
         func proves(_ nu: Double, _ s: Sums) -> Bool {
             (s.bandwidth + nu * s.computeRate) > (bandwidth + nu * computeRate) * (1 + 1e-9)
         }
@@ -320,7 +354,7 @@ public enum FeasibilityFrontier {
     /// `verdict`, its search started from `warmStart` (its price and points) when given, with
     /// `sumsAtWarmStart` the sums there when known (saving the first pass).
     static func verdict(tasks: [ClientTask], computeRate: Double, bandwidth: Double,
-                        quick: Bool, warmStart: WarmStart?, sumsAtWarmStart: Sums? = nil) -> Verdict {
+                        quick: Bool, warmStart: WarmStart?, sumsAtWarmStart: Sums? = nil, threads: Int = 1) -> Verdict {
         guard !tasks.isEmpty else { return Verdict(fits: true, bandScale: 0, price: 0) }
         let computeLimit = leastComputeRate(tasks)
         guard computeLimit < computeRate else {
@@ -334,6 +368,7 @@ public enum FeasibilityFrontier {
                            computeRateUsed: capSum, bandwidthUsed: band)
         }
         var warm = warmStart ?? WarmStart(tasks: tasks, price: bandwidth / computeRate, pointTolerance: 1e-10)
+        warm.threads = threads
         let decided: ((Double, Sums) -> Bool)? = quick ? { price, s in
             (s.computeRate <= computeRate && s.bandwidth <= bandwidth)
                 || (s.bandwidth - bandwidth) + price * (s.computeRate - computeRate) > 0
@@ -357,19 +392,21 @@ public enum FeasibilityFrontier {
 
     /// Diagnostics when `tasks` do not fit within (F, B) together; empty when they do.
     /// `verdict`: the joint test's outcome when the caller has it already (it is recomputed otherwise).
+    /// `threads` as for `verdict`.
     public static func diagnose(tasks: [ClientTask], computeRate: Double, bandwidth: Double,
-                                verdict known: Verdict? = nil) -> [Diagnostic] {
+                                verdict known: Verdict? = nil, threads: Int = 1) -> [Diagnostic] {
         guard !tasks.isEmpty else { return [] }
         // Per-client case (no τ in [τ_min, W − t₀)): reported by the caller, one diagnostic per client.
         if tasks.contains(where: { !($0.windowS - $0.minimumTxTimeS > $0.minimumComputeTimeS) }) { return [] }
         let ids = tasks.map(\.id)
-        let atCompute = known ?? verdict(tasks: tasks, computeRate: computeRate, bandwidth: bandwidth)
+        let atCompute = known ?? verdict(tasks: tasks, computeRate: computeRate, bandwidth: bandwidth, threads: threads)
         if atCompute.fits { return [] }
         var computeScale: Double? = nil
         let bandwidthLimit = leastBandwidth(tasks)
         if bandwidthLimit < bandwidth {
             let start = atCompute.price ?? bandwidth / computeRate
             var warm = atCompute.warmStart ?? WarmStart(tasks: tasks, price: start, pointTolerance: 1e-10)
+            warm.threads = threads
             if let (_, s) = solve(tasks: tasks, warm: &warm, start: start, decreasing: false,
                                   { ($0.bandwidth, $0.dBandwidth) }, target: bandwidth, limit: bandwidthLimit,
                                   tolerance: Self.diagnosisTolerance) {
