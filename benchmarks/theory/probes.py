@@ -16,7 +16,10 @@ their 95 % CI (widths other than 0.25 and 1) for:
    samples' own class-accuracy drop at each step count (a sampled quantity: an oracle, not a law);
 3. the 1-step column alone: every single timestep's excess with its own free offset and slope,
    least squares over all 7 widths in CI units (an in-sample fit, so an upper bound for any such
-   law on that column).
+   law on that column);
+4. what relaxing the target would buy: the class-decision K_c as the width term with 3 constants
+   and with a 4th (a width-dependent step constant), fitted on widths 0.25 and 1 (weighted least
+   squares), on every step count and, for Fashion, on the step counts ≥ 2 alone.
 
 Not part of CI or the test suite (the Swift tool prints the figures the docs rest on); these are
 exploration figures, quoted as such.
@@ -124,12 +127,63 @@ def one_step_column(model):
           f"at most {best} of {len(widths)} within the CI")
 
 
+def fitted(law, start, pts, fit_points):
+    """Weighted least squares (residuals in CI units) of `law(θ, w, s)` on `fit_points`, by
+    Gauss–Newton with a numerical Jacobian and step halving (numpy only)."""
+    theta = np.array(start, dtype=float)
+
+    def residuals(th):
+        return np.array([(law(th, w, s) - pts[(w, s)]["frechetMean"]) / pts[(w, s)]["frechetCI95"] for w, s in fit_points])
+
+    for _ in range(200):
+        r = residuals(theta)
+        jac = np.empty((len(r), len(theta)))
+        for j in range(len(theta)):
+            h = 1e-6 * max(abs(theta[j]), 1)
+            step = theta.copy()
+            step[j] += h
+            jac[:, j] = (residuals(step) - r) / h
+        delta, *_ = np.linalg.lstsq(jac, -r, rcond=None)
+        scale = 1.0
+        while scale > 1e-6 and np.sum(residuals(theta + scale * delta) ** 2) > np.sum(r ** 2):
+            scale /= 2
+        theta = theta + scale * delta
+        if np.linalg.norm(scale * delta) <= 1e-12 * (1 + np.linalg.norm(theta)):
+            break
+    return theta
+
+
+def more_constants(model):
+    """Laws with the class-decision K_c as the width term, fitted on widths 0.25 and 1: three
+    constants with a width-independent step term, and four with a width-dependent step constant;
+    scored on every held-out configuration and, for Fashion, on the step counts ≥ 2 alone."""
+    d, ts, prof, pts, _ = load(model)
+    widths, steps = sorted(prof), d["steps"]
+    p, tc = d["epsilon"]["pixelCount"], d["anchors"]["classDecisionTimestep"]
+    weights, spans = np.array(d["epsilon"]["weights"]), np.array(d["epsilon"]["spans"])
+    kc = {w: 0.5 * p * float(np.sum([weights[i] * spans[i] * (prof[w][i] - prof[1.0][i]) for i in range(len(ts)) if ts[i] >= tc]))
+          for w in widths}
+    laws = {
+        "3 constants, F + κ·K_c + c/s": (lambda th, w, s: th[0] + th[1] * kc[w] + th[2] / s, [10, 1, 10]),
+        "4 constants, F + κ·K_c + (c + c'·K_c)/s": (lambda th, w, s: th[0] + th[1] * kc[w] + (th[2] + th[3] * kc[w]) / s,
+                                                   [10, 1, 10, 0]),
+    }
+    for subset in ([steps] + ([[s for s in steps if s >= 2]] if 1 in steps else [])):
+        for name, (law, start) in laws.items():
+            theta = fitted(law, start, pts, [(w, s) for w in FIT for s in subset])
+            held = [(w, s) for w in widths if w not in FIT for s in subset]
+            hits = sum(hit(pts[c], law(theta, *c)) for c in held)
+            label = "every step count" if subset == steps else "steps ≥ 2"
+            print(f"  4. {name}, fitted on widths 0.25 and 1 ({label}): {hits} of {len(held)}")
+
+
 def main():
     for model in ("digits", "fashion"):
         print(model)
         propagation(model)
         pinned_laws(model)
         one_step_column(model)
+        more_constants(model)
 
 
 if __name__ == "__main__":
