@@ -6,14 +6,14 @@ import FlexGen
 import Foundation
 
 func embed(problemPath: String, variant: String) async throws -> Bool {
-    let problem = try ProblemFile.load(path: problemPath)               // decode + validate
+    let problem = try ProblemFile.loadValidated(path: problemPath)      // decode + validate, once
     var settings = SolverSettings()
     settings.decomposition.timeLimitS = 5                                // every setting has a documented default
     guard let solver = AsyncSolver(named: variant, settings: settings) else {
         throw InputError(path: "variant", reason: "unknown \"\(variant)\"; expected one of \(SolverVariant.allCases.map(\.rawValue))")
     }
     let solution = try await solver.solve(problem)                      // off the cooperative pool, cancellable
-    let evaluation = await AsyncSolver.check(problem, solution)          // independent re-check
+    let evaluation = await AsyncSolver.check(problem.problem, solution)  // independent re-check
     let energy = solution.totalEnergyJ.map { "\($0) J" } ?? "no energy"
     FileHandle.standardError.write(Data("\(solution.solver): \(solution.status.rawValue), feasible: \(evaluation.isFeasible), \(energy)\n".utf8))
     FileHandle.standardOutput.write(try FlexGenJSON.encode(solution))    // the flexgen-solution/1 document

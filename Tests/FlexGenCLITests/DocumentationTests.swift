@@ -29,7 +29,8 @@ import Testing
         }
         // The article walks through load, solve, check and write.
         #expect(shown >= 8)
-        for step in ["ProblemFile.load(path:", "solver.solve(problem)", "AsyncSolver.check(problem, solution)", "FlexGenJSON.encode(solution)"] {
+        for step in ["ProblemFile.loadValidated(path:", "solver.solve(problem)", "AsyncSolver.check(problem.problem, solution)",
+                     "FlexGenJSON.encode(solution)"] {
             #expect(article.contains(step), "\(step)")
         }
     }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import FlexGenModel
+import FlexGenScenarios
 @testable import FlexGenSolver
 
 /// Sweeps over the clients on several threads (`ClientChunks`, `AllocationSettings.threads`): the
@@ -78,6 +79,25 @@ import FlexGenModel
                                                                   bandwidthHz: bandwidth)
         #expect(one.status == .infeasible && three.status == .infeasible)
         #expect(one.diagnostics == three.diagnostics && !one.diagnostics.isEmpty)
+    }
+
+    /// A solve with a service target (the decomposition prices every option of 2 500 clients per
+    /// round, in chunks) with 1 and 2 threads: the same solution, bit for bit but the solve time;
+    /// certified, and checked by `Evaluation`.
+    @Test func aSolveWithAServiceTargetDoesNotDependOnTheThreadCount() throws {
+        let scenario = ScenarioSettings.preset("service-target")!.scaled(toClients: 2_500)
+        let problem = ScenarioGenerator.generate(settings: scenario, profile: ProfileLaw.sdLike512Profile, seed: 4)
+        var solutions: [Solution] = []
+        for threads in [1, 2] {
+            var settings = SolverSettings()
+            settings.decomposition.allocation.threads = threads
+            var solution = try FlexGenSolver(.flexgen, settings: settings).solve(problem)
+            solution.solveTimeS = 0
+            solutions.append(solution)
+        }
+        #expect(solutions[0].status == .optimal && (solutions[0].gap ?? 1) <= 1e-3)
+        #expect(Evaluation(problem: problem, solution: solutions[0]).isFeasible)
+        #expect(solutions[0] == solutions[1])
     }
 
     @Test func threadsBelowOneAreRejected() {

@@ -285,28 +285,46 @@ struct DecompositionRun {
 
     mutating func price(mu: Double, lambda: Double) -> Priced {
         let configs = problem.profile.configs
-        var candidates = FlatLists<AssignmentProblem.Candidate>()
-        candidates.reserveCapacity(lists: menus.options.count, elements: menus.options.totalCount)
-        var rates = [Double](repeating: 0, count: menus.options.totalCount), bands = rates
-        var row: [AssignmentProblem.Candidate] = []  // one client's, reused
-        for k in menus.options.indices {
-            let options = menus.options[k]
-            row.removeAll(keepingCapacity: true)
-            for (n, c) in options.enumerated() {
-                let i = menus.options.flatIndex(k, n)
-                let start = warmComputeTimeS[i]
-                let response = ClientOracle.evaluate(menus.task(k, n), computePrice: mu, bandwidthPrice: lambda,
-                                                     startComputeTimeS: start.isNaN ? nil : start,
-                                                     efficiencyHint: warmEfficiency[i])
-                warmComputeTimeS[i] = response.computeTimeS
-                warmEfficiency[i] = response.spectralEfficiency
-                row.append(.init(configuration: c, cost: response.value, quality: configs[c].quality))
-                rates[i] = response.computeRateFlopsPerS
-                bands[i] = response.bandwidthHz
+        let menus = menus, total = menus.options.totalCount
+        var values = [AssignmentProblem.Candidate](repeating: .init(configuration: 0, cost: 0, quality: 0), count: total)
+        var rates = [Double](repeating: 0, count: total), bands = rates
+        // Moved out and back (no copy), so that the chunks can write their clients' entries.
+        var warmTimes: [Double] = [], warmEfficiencies: [Double] = []
+        swap(&warmTimes, &warmComputeTimeS)
+        swap(&warmEfficiencies, &warmEfficiency)
+        // Every option is priced from its own warm start, so the chunks (`ClientChunks`) change
+        // nothing but the wall time: each client's entries are written by one chunk.
+        values.withUnsafeMutableBufferPointer { valueBuffer in
+            rates.withUnsafeMutableBufferPointer { rateBuffer in
+                bands.withUnsafeMutableBufferPointer { bandBuffer in
+                    warmTimes.withUnsafeMutableBufferPointer { timeBuffer in
+                        warmEfficiencies.withUnsafeMutableBufferPointer { efficiencyBuffer in
+                            let (values, rates, bands) = (valueBuffer, rateBuffer, bandBuffer)
+                            let (warmTimes, warmEfficiencies) = (timeBuffer, efficiencyBuffer)
+                            _ = ClientChunks.map(count: menus.options.count, threads: settings.allocation.threads) { clients in
+                                for k in clients {
+                                    for (n, c) in menus.options[k].enumerated() {
+                                        let i = menus.options.flatIndex(k, n)
+                                        let start = warmTimes[i]
+                                        let response = ClientOracle.evaluate(
+                                            menus.task(k, n), computePrice: mu, bandwidthPrice: lambda,
+                                            startComputeTimeS: start.isNaN ? nil : start, efficiencyHint: warmEfficiencies[i])
+                                        warmTimes[i] = response.computeTimeS
+                                        warmEfficiencies[i] = response.spectralEfficiency
+                                        values[i] = .init(configuration: c, cost: response.value, quality: configs[c].quality)
+                                        rates[i] = response.computeRateFlopsPerS
+                                        bands[i] = response.bandwidthHz
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
             }
-            candidates.append(contentsOf: row)
         }
-        return Priced(candidates: candidates, computeRates: rates, bandwidths: bands)
+        swap(&warmTimes, &warmComputeTimeS)
+        swap(&warmEfficiencies, &warmEfficiency)
+        return Priced(candidates: FlatLists(values: values, shapedAs: menus.options), computeRates: rates, bandwidths: bands)
     }
 
     /// Allocation of an assignment (option index per client), cached; updates the incumbent.

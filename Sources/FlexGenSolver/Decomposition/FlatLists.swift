@@ -27,6 +27,14 @@ struct FlatLists<Element>: RandomAccessCollection {
         for list in nested { append(contentsOf: list) }
     }
 
+    /// `values` cut into lists of the same lengths as `shape`'s (e.g. a value per option of every
+    /// client, in the options' order). Precondition: `values.count == shape.totalCount`.
+    init<Other>(values: [Element], shapedAs shape: FlatLists<Other>) {
+        precondition(values.count == shape.totalCount, "FlatLists: \(values.count) values for \(shape.totalCount) places")
+        self.values = values
+        self.starts = shape.starts
+    }
+
     /// Appends one list.
     mutating func append<S: Sequence>(contentsOf list: S) where S.Element == Element {
         values.append(contentsOf: list)
