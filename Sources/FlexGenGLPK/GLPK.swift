@@ -38,7 +38,9 @@ public enum GLPK {
         let result: Result<LinearSolution, GLPKError> = lock.withLock {
             glp_term_out(GLP_OFF)
             let problem = GLPKProblem(model)
-            if settings.scale { glp_scale_prob(problem.pointer, GLP_SF_AUTO) }
+            if settings.scale && isSafeToScale(model.entries.lazy.map(\.value)) {
+                glp_scale_prob(problem.pointer, GLP_SF_AUTO)
+            }
             do throws(GLPKError) {
                 if model.hasIntegerVariables {
                     return .success(try solveMIP(problem, model: model, settings: settings))
@@ -88,7 +90,9 @@ public enum GLPK {
         let result: Result<LinearSolution, GLPKError> = lock.withLock {
             glp_term_out(GLP_OFF)
             let problem = GLPKProblem(program)
-            if settings.scale { glp_scale_prob(problem.pointer, GLP_SF_AUTO) }
+            if settings.scale && isSafeToScale(program.entryValue.dropFirst()) {
+                glp_scale_prob(problem.pointer, GLP_SF_AUTO)
+            }
             do throws(GLPKError) {
                 switch settings.lpMethod {
                 case .primalSimplex, .dualSimplex:
@@ -101,6 +105,18 @@ public enum GLPK {
             }
         }
         return try result.get()
+    }
+
+    /// Whether `glp_scale_prob` may see a matrix with these coefficients: every nonzero |a| in
+    /// [1e-100, 1e100]. GLPK's automatic scaling divides by geometric means and maxima of |a| and
+    /// rounds the factors to powers of 2; with a coefficient near either end of Double's range a
+    /// factor underflows to 0, and `glp_set_rii` then calls `glp_error`, which aborts the process
+    /// ("invalid scale factor"; seen with a profile quality of -1e308 in the assignment LP). Inside
+    /// the bounds every product of two coefficients, and so every factor, is a normal Double. A
+    /// matrix outside them is solved unscaled: GLPK may then stop at a limit or fail numerically,
+    /// which the caller sees as an outcome, never an abort.
+    static func isSafeToScale(_ coefficients: some Sequence<Double>) -> Bool {
+        coefficients.allSatisfy { $0 == 0 || (abs($0) >= 1e-100 && abs($0) <= 1e100) }
     }
 
     /// What an LP solve reads back: how many columns and rows, and whether the reduced costs.

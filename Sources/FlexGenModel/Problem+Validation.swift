@@ -2,8 +2,9 @@
 ///
 /// Decoding already rejects malformed JSON, missing fields, unknown keys and a wrong `format`;
 /// validation checks the *values*: every number finite, budgets and sizes positive, ids unique,
-/// service targets naming known clients, the per-job compute-rate cap (when given) positive,
-/// deadlines longer than the uplink delay, and the profile.
+/// service targets naming known clients, the per-job compute-rate cap (when given) positive, and
+/// the profile. A deadline not longer than the uplink delay is valid: no allocation can serve that
+/// client, which `solve` reports as `infeasible` (docs/formats.md), not as bad input.
 /// An empty `clients` list is valid (MODEL.md states no rule against it: the least energy is 0),
 /// but then no service target may cover "every client" (an empty group has no mean).
 /// It collects every issue rather than stopping at the first, each naming its JSON path.

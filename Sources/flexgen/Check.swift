@@ -87,7 +87,7 @@ struct Check: ParsableCommand {
         do { trace = try TraceFile.load(path: problem) } catch let error as InputError { throw error.inFile(problem) }
         guard let reportPath = solution else {
             try output.emit("trace \(trace.name): \(trace.requests.count) requests, frame \(trace.frameS) s, "
-                + "arrivals over [0, \(trace.requests.last?.arrivalS ?? 0)] s")
+                + "arrivals over [0, \(trace.requests.map(\.arrivalS).max() ?? 0)] s")
             return
         }
         let report: SimulationReport

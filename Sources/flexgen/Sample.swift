@@ -44,8 +44,8 @@ extension FlexGenCommand {
         @Option(help: "Weights to load instead of the shipped ones (digits: a `flexgen train` checkpoint; fashion: a safetensors file with its .sha256).")
         var weights: String?
 
-        @Option(name: [.customShort("o"), .long], help: "PNG grid to write.")
-        var output: String
+        @Option(name: [.customShort("o"), .long], help: "PNG grid to write (optional with --raw; one of the two is needed).")
+        var output: String?
 
         @Option(help: "Also write the images as JSON: flexgen-samples/1 with the model, width, steps, seed, labels and images (docs/formats.md, docs/schemas/samples.schema.json).")
         var raw: String?
@@ -67,6 +67,11 @@ extension FlexGenCommand {
                 throw ValidationError("--guidance: only --model fashion uses classifier-free guidance")
             }
             guard scale >= 1 && scale <= 64 else { throw ValidationError("--scale: must be in 1…64, got \(scale)") }
+            // The contract's form is `flexgen sample … --raw FILE` (docs/formats.md): the JSON alone is a
+            // complete run, so the grid is optional then; with neither there would be nothing to write.
+            if output == nil && raw == nil {
+                throw ValidationError("--output: give -o FILE (the PNG grid), --raw FILE (the images as flexgen-samples/1), or both")
+            }
             for path in [output, raw].compactMap({ $0 }) {
                 let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
                 guard FileManager.default.fileExists(atPath: folder) else { throw ValidationError("\(path): folder \(folder) does not exist") }
@@ -101,13 +106,16 @@ extension FlexGenCommand {
             let samples = try SampleSet(model: model, width: width, steps: steps, count: count, seed: seed,
                                     labels: try labels(), eta: eta)
             let seconds = Date().timeIntervalSince(start)
-            try samples.writePNG(to: output, grid: DigitGrid(scale: scale))
+            if let output { try samples.writePNG(to: output, grid: DigitGrid(scale: scale)) }
             if let raw { try samples.writeJSON(to: raw) }
             let gflops = samples.flopsPerImage * Double(count) / seconds / 1e9
             print(String(format: "%d images, width %g (%d units), %d steps, %.4g FLOP/image: %.3f s (%.2f ms/image, %.1f GFLOP/s counted)",
                          count, width, samples.activeWidth, steps, samples.flopsPerImage, seconds, 1000 * seconds / Double(count), gflops)
-                  + "; wrote \(output)")
+                  + "; wrote \(written)")
         }
+
+        /// The files a run writes, for its summary line.
+        var written: String { [output, raw].compactMap { $0 }.joined(separator: " and ") }
 
         func runFashion() throws {
             let fashion: FashionDiffusionModel
@@ -120,7 +128,7 @@ extension FlexGenCommand {
             let seconds = Date().timeIntervalSince(start), cpuSeconds = ProcessCPUClock.seconds() - cpuStart
             let flops = set.flopsPerImage
             let grid = DigitGrid(scale: scale, gap: 2, columns: min(count, 10), imageSide: 28, maxValue: 1)
-            try set.writePNG(to: output, grid: grid)
+            if let output { try set.writePNG(to: output, grid: grid) }
             if let raw { try set.writeJSON(to: raw) }
             let a = fashion.network.architecture
             // CPU time too: on a shared machine the wall time measures the share of the cores the
@@ -128,7 +136,7 @@ extension FlexGenCommand {
             print(String(format: "%d images, width %g (%d channels at 28×28), %d steps, guidance %g, %.4g FLOP/image: %.3f s (%.2f ms/image, %.1f GFLOP/s counted); CPU %.3f s (%.1f GFLOP/s per CPU second)",
                          count, width, a.active(a.baseChannels, width: width), steps, guidance, flops, seconds,
                          1000 * seconds / Double(count), flops * Double(count) / seconds / 1e9,
-                         cpuSeconds, flops * Double(count) / max(cpuSeconds, 1e-9) / 1e9) + "; wrote \(output)")
+                         cpuSeconds, flops * Double(count) / max(cpuSeconds, 1e-9) / 1e9) + "; wrote \(written)")
             if sgemmPeak {
                 let peak = SgemmBenchmark.peakFlopsPerSecond(), cpuPeak = SgemmBenchmark.peakFlopsPerCPUSecond()
                 print(String(format: "sgemm peak %.2f GFLOP/s by wall time, %.2f GFLOP/s per CPU second; sampling reached %.1f %% of the first by wall time, %.1f %% of the second by CPU time",

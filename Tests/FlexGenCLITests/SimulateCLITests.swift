@@ -79,4 +79,53 @@ import Testing
             #expect(simulate.status == 0, "\(simulate.stderr)")
         }
     }
+
+    /// A trace MODEL.md allows that `flexgen trace` never writes: requests out of order (two at the
+    /// same instant) and one whose deadline equals its uplink delay (its fields are a client's, and
+    /// that client is valid in a problem). `simulate` plans it (exit 0, the report checks) and
+    /// rejects the unservable request for its deadline; nothing is refused as bad input.
+    @Test func unsortedTraceWithAnUnservableRequestSimulates() throws {
+        let folder = try makeTemporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        func request(_ id: String, _ arrival: Double, deadline: Double = 8, uplink: Double = 0.05) -> String {
+            #"{"id": "\#(id)", "arrivalS": \#(arrival), "deadlineS": \#(deadline), "uplinkDelayS": \#(uplink), "#
+                + #""channelGainDb": -98, "imageBits": 8e5, "qualityRequirement": 20}"#
+        }
+        let requests = [request("r3", 2.0), request("r1", 0.31), request("r2", 0.31), request("r0", 0.1, deadline: 0.05)]
+        let trace = try writeFile(#"{"format": "flexgen-trace/1", "name": "contract", "server": {"bandwidthHz": 20e6, "#
+            + #""noisePsdWPerHz": 3.98e-21, "maxTxPowerW": 1.0, "computeRateFlopsPerS": 1.0e14, "energyPerFlopJ": 1.5e-12, "#
+            + #""dvfsCoefficient": 1.5e-40}, "profile": {"name": "p", "metric": {"name": "FID", "better": "lower"}, "configs": "#
+            + #"[{"width": 1.0, "steps": 50, "flops": 4.1e13, "quality": 13.1}, {"width": 0.5, "steps": 20, "flops": 5.3e12, "#
+            + #""quality": 19.7}]}, "frameS": 1.0, "requests": [\#(requests.joined(separator: ", "))]}"#, "trace.json", in: folder)
+        let report = folder.appendingPathComponent("report.json").path
+        let simulate = try runFlexgen(["simulate", trace, "--policy", "flexgen", "-o", report])
+        #expect(simulate.status == 0, "\(simulate.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: report)))
+            as? [String: Any])
+        let records = try #require(object["requests"] as? [[String: Any]])
+        #expect(Set(records.compactMap { $0["id"] as? String }) == ["r0", "r1", "r2", "r3"])
+        let r0 = try #require(records.first { $0["id"] as? String == "r0" })
+        #expect(r0["outcome"] as? String == "rejected" && r0["reason"] as? String == "deadline")
+        #expect(r0["computeStartS"] == nil)
+        let totals = try #require(object["totals"] as? [String: Any])
+        #expect(totals["requests"] as? Int == 4 && totals["rejected"] as? Int == 1)
+        let check = try runFlexgen(["check", trace, report])
+        #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
+        // The summary of the trace alone names the latest arrival, not the last one listed.
+        let summary = try runFlexgen(["check", trace])
+        #expect(summary.status == 0 && summary.stdout.contains("arrivals over [0, 2.0] s"), "\(summary.stdout)")
+    }
+
+    /// A trace given to `solve`, or a problem to `simulate`, is named by its `format` (exit 2),
+    /// not by the first key the two formats do not share (`frameS: unknown key` before).
+    @Test func wrongDocumentKindNamesTheFormat() throws {
+        let trace = repoRoot + "/problems/traces/poisson-4rps.json", problem = repoRoot + "/problems/tiny-3.json"
+        let solve = try runFlexgen(["solve", trace])
+        #expect(solve.status == 2)
+        #expect(solve.stderr.contains(#"format: expected "flexgen-problem/1", got "flexgen-trace/1""#), "\(solve.stderr)")
+        let simulate = try runFlexgen(["simulate", problem])
+        #expect(simulate.status == 2)
+        #expect(simulate.stderr.contains(#"format: expected "flexgen-trace/1", got "flexgen-problem/1""#),
+                "\(simulate.stderr)")
+    }
 }

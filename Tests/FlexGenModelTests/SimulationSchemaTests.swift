@@ -31,4 +31,38 @@ import JSONSchemaSubset
             #expect(try registry.violations(of: try JSONValue(parsing: data), against: "trace.schema.json") == [], "\(name)")
         }
     }
+
+    /// MODEL.md's `totals` has `plannerTimeMeanS` and `plannerTimeMaxS`, FlexGen writes them and its
+    /// reader (`flexgen check TRACE REPORT`) requires them: the schema must not call a report
+    /// without them valid. Each one left out is refused by both, naming the field; `energyPerServedJ`
+    /// (absent when nothing was served) is accepted without by both.
+    @Test func schemaAndReaderAgreeOnTheTotals() throws {
+        let registry = SchemaConformanceTests.registry
+        let report = SimulationReport(trace: "t", policy: "flexgen", totals: SimulationTotals(
+            requests: 1, served: 0, rejected: 1, missed: 0, energyJ: 0, energyPerServedJ: nil,
+            plannerTimeMeanS: 0.001, plannerTimeMaxS: 0.002),
+            requests: [RequestRecord(id: "a", outcome: .rejected, reason: "capacity")])
+        let whole = try JSONValue(parsing: FlexGenJSON.encode(report))
+        #expect(try registry.violations(of: whole, against: "simulation.schema.json") == [])
+        #expect(try SimulationReportFile.decode(FlexGenJSON.encode(report)) == report)
+        for field in ["plannerTimeMeanS", "plannerTimeMaxS"] {
+            guard case .object(var top) = whole, case .object(var totals)? = top["totals"] else {
+                Issue.record("unexpected shape"); return
+            }
+            totals[field] = nil
+            top["totals"] = .object(totals)
+            #expect(!(try registry.isValid(.object(top), against: "simulation.schema.json")), "\(field)")
+            let data = Data(try JSONSerialization.data(withJSONObject: [
+                "format": "flexgen-simulation/1", "trace": "t", "policy": "flexgen",
+                "totals": ["requests": 0, "served": 0, "rejected": 0, "missed": 0, "energyJ": 0,
+                           "plannerTimeMeanS": 0, "plannerTimeMaxS": 0].filter { $0.key != field },
+                "requests": [] as [Any]]))
+            do {
+                _ = try SimulationReportFile.decode(data)
+                Issue.record("a report without totals.\(field) was read")
+            } catch let error as InputError {
+                #expect(error.description.contains("totals.\(field)"), "\(error)")
+            }
+        }
+    }
 }

@@ -3,7 +3,8 @@
 /// configuration, rates, power and absolute times it re-derives
 /// - the configuration's work and quality from the profile,
 /// - the compute time C/f against computeEndS − computeStartS, compute start ≥ arrival + uplink
-///   delay, transmission start ≥ compute end, f ≤ the per-job cap, p ≤ P_max,
+///   delay and ≥ the first frame boundary at or after the arrival (planning happens only there),
+///   transmission start ≥ compute end, f ≤ the per-job cap, p ≤ P_max,
 /// - the delivered bits (txEndS − txStartS)·b·log2(1 + p g/(N0 b)) against the image size,
 /// - the energies C(e0 + κ f²) and p·(txEndS − txStartS) against the reported ones,
 /// - for a `served` request: latency txEndS − arrivalS ≤ deadlineS, bits delivered, quality met;
@@ -113,6 +114,13 @@ public struct SimulationCheck: Sendable {
             if s.computeStartS < request.uplinkEndS - slack {
                 flag("schedule", record.id, "compute starts at \(s.computeStartS) s, before the prompt is in "
                      + "(arrival + uplink delay = \(request.uplinkEndS) s)")
+            }
+            // The server plans only at frame boundaries (multiples of frameS, MODEL.md "arrivals over
+            // time"), so no request's compute can start before the first boundary at or after its arrival.
+            let firstFrameS = (request.arrivalS / trace.frameS).rounded(.up) * trace.frameS
+            if s.computeStartS < firstFrameS - slack {
+                flag("schedule", record.id, "compute starts at \(s.computeStartS) s, before the first frame boundary at or "
+                     + "after its arrival (\(firstFrameS) s; frameS \(trace.frameS) s): nothing is planned between boundaries")
             }
             if s.txStartS < s.computeEndS - slack {
                 flag("schedule", record.id, "transmission starts at \(s.txStartS) s, before compute ends (\(s.computeEndS) s)")

@@ -26,9 +26,11 @@ public struct Trace: Codable, Sendable, Hashable {
     enum CodingKeys: String, CodingKey, CaseIterable { case format, name, server, profile, frameS, requests }
 
     public init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(CodingKeys.self)
+        // The format first: a document of another kind (a trace given where a problem is expected,
+        // or the reverse) is named as such, not by the first key the two formats do not share.
         let c = try decoder.container(keyedBy: CodingKeys.self)
         try checkFormat(c, key: .format, expected: Self.formatName, codingPath: decoder.codingPath)
+        try decoder.rejectUnknownKeys(CodingKeys.self)
         name = try c.decode(String.self, forKey: .name)
         server = try c.decode(Server.self, forKey: .server)
         (profile, profilePath) = try decodeProfile(c, key: .profile, decoder: decoder)

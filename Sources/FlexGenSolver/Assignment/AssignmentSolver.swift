@@ -196,7 +196,10 @@ struct AssignmentSolver: Sendable {
         let lp: HullStepProgram.Solution
         do {
             lp = settings.columnGeneration ? try program.solve() : try program.solveWhole()
-        } catch { throw .glpk(error.description) }
+        } catch {
+            if case .invalidModel = error { throw .nonFiniteModel(error.description) }
+            throw .glpk(error.description)
+        }
         guard lp.outcome == .optimal else { return nil }
         let nu = problem.targets.indices.map { max(0, -lp.rowDuals[$0] * scale) }
         var fixedCost = 0.0

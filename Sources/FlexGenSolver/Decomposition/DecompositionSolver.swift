@@ -44,6 +44,18 @@ public struct DecompositionSolver: Sendable {
             // A numerical failure is an outcome, not bad input: no solution is claimed.
             return run.infeasible([Diagnostic(constraint: "numerical", clients: [], message: failure.description)],
                                   status: .numericalError)
+        } catch let error as AssignmentError {
+            // The problem is valid (the solver validated it), so the assignment step refusing its own
+            // numbers is an outcome too: `numerical_error`, named `overflow` (FlexGenSolver) when the
+            // instance's magnitudes left Double's range (e.g. profile qualities ±1e308, whose
+            // differences are ∓∞), rather than an error that reads as bad input.
+            let message = error.isOverflow
+                ? "the assignment step met a number outside Double's range (\(error)): this instance's magnitudes "
+                    + "exceed Double arithmetic (rescale its units)"
+                : "the assignment step failed: \(error)"
+            return run.infeasible([Diagnostic(constraint: error.isOverflow ? FlexGenSolver.overflowConstraint : "numerical",
+                                              clients: [], message: message)],
+                                  status: .numericalError)
         }
     }
 }
