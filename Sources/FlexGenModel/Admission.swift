@@ -3,13 +3,13 @@
 /// every other client was rejected. Present exactly when admission mode was used.
 public struct Admission: Codable, Sendable, Hashable {
     /// How the admitted set is chosen.
-    public enum Mode: String, Codable, Sendable, Hashable, CaseIterable {
+    public enum Mode: String, Codable, Sendable, Hashable, CaseIterable, NamedCase {
         /// Maximise the admitted priority Σ_{k∈A} priority_k, then minimise the admitted set's energy.
         case maxServed = "max-served"
     }
 
     /// Why a client was left out.
-    public enum Reason: String, Codable, Sendable, Hashable, CaseIterable {
+    public enum Reason: String, Codable, Sendable, Hashable, CaseIterable, NamedCase {
         /// No configuration of the profile (that the solver may use) reaches its quality requirement.
         case quality
         /// It cannot meet its deadline even with the whole server to itself.

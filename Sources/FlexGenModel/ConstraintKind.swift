@@ -1,5 +1,5 @@
 /// The kinds of constraint an `Evaluation` checks; the raw value is the name `flexgen check` prints.
-public enum ConstraintKind: String, Codable, Sendable, Hashable, CaseIterable {
+public enum ConstraintKind: String, Codable, Sendable, Hashable, CaseIterable, NamedCase {
     /// u_k + C_k/f_k + t_k ≤ T_k.
     case latency
     /// t_k b_k log2(1 + p_k g_k/(N0 b_k)) ≥ D_k.

@@ -1,6 +1,6 @@
 /// The image-quality metric a profile is expressed in, and which direction is better.
 public struct QualityMetric: Codable, Sendable, Hashable {
-    public enum Direction: String, Codable, Sendable, Hashable, CaseIterable {
+    public enum Direction: String, Codable, Sendable, Hashable, CaseIterable, NamedCase {
         /// Smaller is better (FID, KID).
         case lower
         /// Larger is better (CLIP score, classifier accuracy).

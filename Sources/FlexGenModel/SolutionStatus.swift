@@ -1,5 +1,5 @@
 /// The outcome of a solve, as written in `flexgen-solution/1`.
-public enum SolutionStatus: String, Codable, Sendable, Hashable, CaseIterable {
+public enum SolutionStatus: String, Codable, Sendable, Hashable, CaseIterable, NamedCase {
     /// A checked solution within the requested gap (certified by the lower bound).
     case optimal
     /// A checked solution without that certificate.

@@ -83,7 +83,7 @@ public struct SimulationTotals: Codable, Sendable, Hashable {
 }
 
 /// What became of one request.
-public enum RequestOutcome: String, Codable, Sendable, Hashable, CaseIterable {
+public enum RequestOutcome: String, Codable, Sendable, Hashable, CaseIterable, NamedCase {
     /// Delivered before its deadline with the quality it asked for.
     case served
     /// Never planned.
