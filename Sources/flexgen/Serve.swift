@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import FlexGen
 import FlexGenService
 import Logging
 
@@ -45,6 +46,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Most requests waiting for a solve slot; beyond, 503 with Retry-After at once. A queued request waits at most --time-limit.")
     var maxQueuedSolves = ServiceConfiguration().maxQueuedSolves
 
+    @Option(help: "Threads each solve's price sweeps use (default 1: solves already run one per core). With fewer --max-concurrent-solves than cores, more threads make a large solve faster; the solution does not depend on it.")
+    var solveThreads = 1
+
     @Option(help: ArgumentHelp("File holding a bearer token: every route but GET /v1/health (and /metrics with --metrics-public) then requires Authorization: Bearer <token>, else 401.",
                                valueName: "file"))
     var authTokenFile: String?
@@ -86,6 +90,7 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError("\(flags[field] ?? field)\(issue.dropFirst(field.count))")
         }
         _ = try loadToken()
+        if solveThreads < 1 { throw ValidationError("--solve-threads: must be >= 1, got \(solveThreads)") }
         if metricsPublic, authTokenFile == nil {
             throw ValidationError("--metrics-public: only meaningful with --auth-token-file (without it every route is open)")
         }
@@ -110,12 +115,15 @@ struct Serve: AsyncParsableCommand {
             "read_timeout_s": .stringConvertible(configuration.readTimeoutS),
             "idle_timeout_s": .stringConvertible(configuration.idleTimeoutS),
             "authentication": .string(configuration.authToken == nil ? "none" : configuration.metricsPublic ? "bearer (metrics public)" : "bearer"),
+            "solve_threads": .stringConvertible(solveThreads),
         ])
         if let soft = limits?.after.soft, configuration.resolvedMaxConnections > DescriptorLimit.defaultMaxConnections(forLimit: soft) {
             logger.warning("--max-connections leaves fewer than \(DescriptorLimit.reserve(forLimit: soft)) descriptors for the server's own files: at the cap, accepting or opening a file may fail")
         }
         let host = host
-        try await FlexGenHTTPService(configuration: configuration, logger: logger).run { port in
+        var settings = SolverSettings()
+        settings.decomposition.allocation.threads = solveThreads
+        try await FlexGenHTTPService(configuration: configuration, engine: .library(settings: settings), logger: logger).run { port in
             // Unbuffered, so that a supervisor (or a test) reading a pipe sees the port at once.
             FileHandle.standardOutput.write(Data("listening on http://\(host):\(port)\n".utf8))
         }

@@ -22,6 +22,32 @@ import FlexGen
         }
     }
 
+    /// `flexgen serve --solve-threads`: the library engine with two threads per solve answers a
+    /// 3 000-client problem (3 chunks) with the same solution as with one, the solve time aside,
+    /// and it checks out.
+    @Test func solveThreadsChangeNothingButTheTime() async throws {
+        var scenario = ScenarioSettings.preset("paper-default")!.scaled(toClients: 3_000)
+        scenario.serviceTargetTightness = 0.5
+        let profile = ProfileLaw.sdLike512.profile(name: "sd-like-512", widths: ProfileLaw.defaultWidths,
+                                                   steps: ProfileLaw.defaultSteps)
+        let problem = ScenarioGenerator.generate(settings: scenario, profile: profile, seed: 5)
+        var solutions: [Solution] = []
+        for threads in [1, 2] {
+            var settings = SolverSettings()
+            settings.decomposition.allocation.threads = threads
+            let reply = try await withServer(engine: .library(settings: settings)) { server in
+                try await server.post("/v1/solve", try Fixtures.json(problem))
+            }
+            #expect(reply.status == 200, "\(reply.text.prefix(300))")
+            var solution = try SolutionFile.decode(reply.body)
+            solution.solveTimeS = 0
+            solutions.append(solution)
+        }
+        #expect(solutions[0] == solutions[1])
+        #expect(solutions[0].status == .optimal)
+        #expect(Evaluation(problem: problem, solution: solutions[0]).isFeasible)
+    }
+
     /// An answer longer than one 64 KiB piece is streamed (chunked, no Content-Length); the bytes
     /// that arrive are exactly the canonical encoding of the solution they decode to, which
     /// re-checks against the problem.
