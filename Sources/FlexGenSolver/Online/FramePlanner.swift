@@ -51,7 +51,9 @@ public struct FramePlanner: Sendable {
         /// for the other policies (set by `init` from the policy).
         public var warmStart: WarmStart
         /// Whether `max-served` admission weighs each request by its chance of not being served
-        /// later if this frame leaves it waiting (`DeferralOutlook`; docs/online.md, "Look-ahead").
+        /// later if this frame leaves it waiting (`DeferralOutlook`; docs/online.md, "Look-ahead"),
+        /// and a frame of fewer requests than the transmissions expected to overlap one is offered
+        /// only its share of the residual band (`ArrivalOutlook`; "Band headroom for arrivals").
         /// True for `flexgen` and `flexgen-cold` (set by `init`); it acts only with `frameS` set and
         /// `onReject == .wait` (with `drop` nothing waits).
         public var lookAhead: Bool
@@ -100,6 +102,8 @@ public struct FramePlanner: Sendable {
     /// the waiting requests that a frame has left waiting (the trials of that estimate).
     var outlook = DeferralOutlook()
     var deferred: Set<String> = []
+    /// The look-ahead's estimate of the transmissions that overlap one (`ArrivalOutlook`).
+    var arrivalOutlook = ArrivalOutlook()
     /// The last frame boundary planned (calls must not go back in time).
     public private(set) var lastTimeS = -Double.infinity
     /// The menu the policy's variant may use, and per menu the least-work admissible choice is
@@ -127,6 +131,9 @@ public struct FramePlanner: Sendable {
         }
         for r in arrivals where !(r.arrivalS <= t) {
             throw SolverError.invalidInput("request \(r.id) arrives at \(r.arrivalS) s, after the frame time \(t) s")
+        }
+        if settings.lookAheadFrameS != nil {
+            arrivalOutlook.record(arrivals: arrivals.count, elapsedS: lastTimeS.isFinite ? t - lastTimeS : 0)
         }
         lastTimeS = t
         waiting.append(contentsOf: arrivals)
@@ -193,6 +200,7 @@ public struct FramePlanner: Sendable {
             var frameServer = server
             frameServer.computeRateFlopsPerS = residualF
             frameServer.bandwidthHz = residualB
+                * (settings.lookAheadFrameS != nil ? arrivalOutlook.bandShare(requests: candidates.count) : 1)
             let problem = Problem(name: "frame-\(t)", server: frameServer, profile: profile, clients: frameClients)
             let solution: Solution
             (solution, allocationSweeps) = try solveFrame(problem, candidates: candidates)
@@ -217,6 +225,7 @@ public struct FramePlanner: Sendable {
                     computeEnergyJ: d.computeEnergyJ, txEnergyJ: d.txEnergyJ)
                 planned.append(.init(request: request, schedule: schedule))
                 recordOutcome(of: request, served: true)
+                if settings.lookAheadFrameS != nil { arrivalOutlook.record(transmissionS: d.txTimeS) }
                 reservations.append(Reservation(computeStartS: computeStart, computeEndS: computeEnd,
                                                 computeRate: d.computeRateFlopsPerS, txStartS: computeEnd, txEndS: txEnd,
                                                 bandwidth: d.bandwidthHz))
