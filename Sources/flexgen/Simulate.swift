@@ -35,8 +35,9 @@ struct Simulate: ParsableCommand {
 
     @Flag(inversion: .prefixedNo,
           help: ArgumentHelp("The flexgen policies' admission weighs each request by its estimated chance of being lost "
-                             + "if this frame leaves it waiting (docs/online.md, \"Look-ahead\"); --no-look-ahead counts "
-                             + "every request alike, each frame on its own. Other policies ignore it."))
+                             + "if this frame leaves it waiting, and a frame of few requests leaves band for the arrivals "
+                             + "expected during their transmissions (docs/online.md, \"Look-ahead\"); --no-look-ahead counts "
+                             + "every request alike and offers each frame all the residual band. Other policies ignore it."))
     var lookAhead = true
 
     @Option(help: ArgumentHelp("Also write one CSV line per request (id, outcome, times, rates, energies).", valueName: "file"))
