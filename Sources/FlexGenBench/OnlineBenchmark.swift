@@ -168,7 +168,7 @@ public struct OnlineBenchmark: Sendable {
         var row = Row(load: load, frameS: trace.frameS, seed: seed, policy: policy.rawValue)
         var records: [RequestRecord] = []
         do {
-            let tally = try OnlineSimulator(trace: trace, settings: .init(policy: policy)).run(trace.requestsInArrivalOrder) { records.append($0) }
+            let tally = try OnlineSimulator(trace: trace, settings: .init(policy: policy)).run(trace) { records.append($0) }
             let report = SimulationReport(trace: trace.name, policy: policy.rawValue, totals: tally.totals, requests: records)
             let check = SimulationCheck(trace: trace, report: report)
             row.checked = check.passes ? "yes" : "REJECTED"

@@ -69,13 +69,11 @@ struct Simulate: ParsableCommand {
         settings.reservation = reservation
         settings.lookAhead = settings.lookAhead && lookAhead
         let simulator = OnlineSimulator(trace: trace, settings: settings)
-        // The contract states no order for a trace's requests: the simulator takes them by arrival.
-        let requests = trace.requestsInArrivalOrder
-        let horizon = requests.last.map { Int(($0.arrivalS / trace.frameS).rounded(.up)) + 1 } ?? 1
+        let horizon = trace.requests.map(\.arrivalS).max().map { Int(($0 / trace.frameS).rounded(.up)) + 1 } ?? 1
         let bar = ProgressBar(label: "simulate", total: horizon)
         var records: [RequestRecord] = []
         records.reserveCapacity(trace.requests.count)
-        let tally = try simulator.run(requests, frame: { plan, tally in
+        let tally = try simulator.run(trace, frame: { plan, tally in
             bar.update(min(Int(plan.timeS / trace.frameS), horizon),
                        detail: "served \(tally.served) rejected \(tally.rejected)")
         }, record: { records.append($0) })

@@ -13,7 +13,7 @@ import FlexGenModel
 
     static func simulate(_ trace: Trace) throws -> SimulationReport {
         var records: [RequestRecord] = []
-        let tally = try OnlineSimulator(trace: trace).run(trace.requestsInArrivalOrder) { records.append($0) }
+        let tally = try OnlineSimulator(trace: trace).run(trace) { records.append($0) }
         return SimulationReport(trace: trace.name, policy: "flexgen", totals: tally.totals, requests: records)
     }
 

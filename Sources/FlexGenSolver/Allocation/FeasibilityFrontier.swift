@@ -229,12 +229,7 @@ public enum FeasibilityFrontier {
             swap(&efficiencies, &self.efficiencies)
             swap(&elasticities, &self.elasticities)
             var sums = Sums()
-            for part in partials {
-                sums.computeRate += part.computeRate
-                sums.bandwidth += part.bandwidth
-                sums.dComputeRate += part.dComputeRate
-                sums.dBandwidth += part.dBandwidth
-            }
+            for part in partials { sums.add(part) }
             price = newPrice
             return sums
         }
@@ -246,6 +241,14 @@ public enum FeasibilityFrontier {
         public var bandwidth = 0.0
         public var dComputeRate = 0.0
         public var dBandwidth = 0.0
+
+        /// Adds another set of clients' sums (0 + x = x exactly, so one chunk's sums come through unchanged).
+        mutating func add(_ other: Sums) {
+            computeRate += other.computeRate
+            bandwidth += other.bandwidth
+            dComputeRate += other.dComputeRate
+            dBandwidth += other.dBandwidth
+        }
     }
 
     /// The frontier point at price ν, summed over `tasks`; `taus` holds the warm starts and receives

@@ -50,7 +50,16 @@ public struct OnlineSimulator: Sendable {
         }
     }
 
-    /// Simulates `requests` (sorted by arrival; a trace's are, by validation).
+    /// Simulates `trace`'s requests, taken in arrival order (`Trace.requestsInArrivalOrder`: the
+    /// contract states no order for a trace's requests). Parameters as for the stream form below.
+    public func run(_ trace: Trace, frame: (FramePlan, Tally) -> Void = { _, _ in },
+                    record: (RequestRecord) -> Void) throws -> Tally {
+        try run(trace.requestsInArrivalOrder, frame: frame, record: record)
+    }
+
+    /// Simulates `requests`, a stream in order of non-decreasing arrival (an earlier arrival after a
+    /// later one is `SolverError.invalidInput`); a whole trace goes through `run(_:frame:record:)`
+    /// with the trace, which orders it.
     /// - Parameters:
     ///   - frame: called after every planned frame with the plan and the tally so far (progress).
     ///   - record: receives every request's record once, as it is decided.
